@@ -1,0 +1,321 @@
+"""The `ilacs` command line: argument parsing and printing only; the work is in the library."""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ilacs import __version__
+from ilacs.errors import IlacsError
+from ilacs.extract.models import Grade
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+errors = Console(stderr=True)
+
+
+JUDGEMENT_COLUMNS = {
+    "overall_effectiveness": "OE",
+    "impact_of_leaders": "Lead",
+    "leadership_management_governance": "LMG",
+    "help_and_protection": "H&P",
+    "children_in_care_and_care_leavers": "CiC+CL",
+    "children_looked_after_and_permanence": "CLA",
+    "children_in_care": "CiC",
+    "adoption_performance": "Adopt",
+    "care_leavers": "CL",
+    "lscb": "LSCB",
+    "capacity_to_improve": "Cap",
+    "outcomes_for_looked_after_children": "Outc",
+    "quality_of_provision": "Prov",
+    "leadership_and_management": "L&M",
+}
+GRADE_SHORT = {"outstanding": "O", "good": "G", "requires_improvement": "RI", "adequate": "A",
+               "inadequate": "I"}
+
+
+def _short_grade(grade: Grade | None) -> str:
+    return "" if grade is None else GRADE_SHORT[grade.value]
+
+
+def db_option(command: F) -> F:
+    """Every command that touches the record takes --db (else $ILACS_DB, else ./ilacs.db)."""
+    return click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                        help="SQLite file of the record (default: $ILACS_DB or ./ilacs.db).")(
+        command)
+
+
+def _open(ctx: click.Context, db: str | None) -> Any:
+    from ilacs.record import ensure_authorities
+    from ilacs.store import open_store, resolve_db_path
+
+    path = resolve_db_path(db or ctx.obj.get("db"))
+    conn = open_store(path)
+    ensure_authorities(conn)
+    return conn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="SQLite file of the record (default: $ILACS_DB or ./ilacs.db).")
+@click.version_option(__version__, prog_name="ilacs")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """The open record of Ofsted's inspections of local authority children's services.
+
+    \b
+    Example:
+        ilacs ingest ../shared/corpus/reports
+        ilacs show "Isle of Wight"
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-j", "--workers", type=int, default=None,
+              help="Processes reading PDFs in parallel (default: the number of cores, max 4).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any file had a problem.")
+@db_option
+@click.pass_context
+def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, strict: bool,
+           db: str | None) -> None:
+    """Read report files (folders, files or globs) into the record. Files already stored
+    with the current extractor are skipped, so running it again is cheap.
+
+    \b
+    Example:
+        ilacs ingest ../shared/corpus/reports
+        ilacs ingest "downloads/*.pdf" --db record.db
+    """
+    from ilacs.pipeline import default_workers, find_files
+    from ilacs.pipeline import ingest as run_ingest
+
+    conn = _open(ctx, db)
+    try:
+        sources = find_files(inputs)
+    except FileNotFoundError as error:
+        raise click.BadParameter(str(error)) from error
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("Ingesting", total=len(sources))
+        summary = run_ingest(conn, sources, workers or default_workers(),
+                             on_progress=lambda _source: progress.advance(task))
+    console.print(
+        f"{summary.files} files: {summary.new} new, {summary.reextracted} re-extracted, "
+        f"{summary.unchanged} unchanged, {summary.unreadable} unreadable; "
+        f"{summary.inspections} inspections extracted; {len(summary.problems)} problems."
+    )
+    for problem in summary.problems:
+        style = "red" if problem.severity.value == "error" else "yellow"
+        console.print(f"  [{style}]{problem.severity.value}[/]: {escape(problem.describe())}",
+                      highlight=False)
+    if strict and summary.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("authority")
+@db_option
+@click.pass_context
+def show(ctx: click.Context, authority: str, db: str | None) -> None:
+    """Show an authority's inspections and grades, oldest first.
+
+    \b
+    Example:
+        ilacs show "Isle of Wight"
+        ilacs show 80419
+    """
+    from ilacs.record import authority_timeline
+
+    conn = _open(ctx, db)
+    found, inspections = authority_timeline(conn, authority)
+    title = f"{found.name} (URN {found.urn}, LA {found.la_code}, {found.region_name})"
+    keys = [key for key in JUDGEMENT_COLUMNS if any(row.grade_of(key) for row in inspections)]
+    table = Table(title=title)
+    for column in ("Published", "On site", "Framework"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Lead inspector")
+    for key in keys:
+        table.add_column(JUDGEMENT_COLUMNS[key])
+    table.add_column("To improve", justify="right")
+    for row in inspections:
+        on_site = f"{row.inspection_start or '?'} – {row.inspection_end or '?'}"
+        framework = row.framework or ""
+        if row.inspection_type:
+            framework += f" ({row.inspection_type.value})"
+        grades = [_short_grade(row.grade_of(key)) for key in keys]
+        table.add_row(str(row.publication_date or ""), on_site, framework,
+                      row.lead_inspector or "", *grades, str(row.improvement_item_count))
+    console.print(table)
+    if keys:
+        console.print("Grades: O outstanding, G good, RI requires improvement, A adequate, "
+                      "I inadequate. " + "; ".join(f"{JUDGEMENT_COLUMNS[k]} = "
+                                                   f"{k.replace('_', ' ')}" for k in keys),
+                      highlight=False)
+    if not inspections:
+        console.print("No inspections are recorded for this authority yet.")
+
+
+@cli.command("export")
+@click.option("-f", "--format", "format_", required=True,
+              type=click.Choice(["csv", "xlsx", "json", "parquet"]), help="File format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+@click.option("--latest", is_flag=True, help="One row per authority: its latest inspection.")
+@db_option
+@click.pass_context
+def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
+                   db: str | None) -> None:
+    """Export the record as CSV, XLSX, JSON or Parquet.
+
+    \b
+    Example:
+        ilacs export --format xlsx -o outcomes.xlsx
+        ilacs export --format csv --latest -o latest.csv
+    """
+    from ilacs.export import export_record
+
+    conn = _open(ctx, db)
+    written = export_record(conn, format_, output, latest=latest)
+    console.print(f"Wrote {written}")
+
+
+@cli.command("eval")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reports", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder the labels' paths are relative to (default: the "
+              "'reports' folder beside the labels file).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
+    """Measure extraction against a labels file: per-field accuracy and every disagreement.
+    Needs no database: every labelled file is extracted afresh.
+
+    \b
+    Example:
+        ilacs eval ../shared/corpus/labels.jsonl
+        ilacs eval ../shared/corpus/labels.jsonl --json > accuracy.json
+    """
+    from ilacs.extract.evaluation import evaluate_reports, read_labels
+
+    corpus = reports or labels.parent / "reports"
+    result = evaluate_reports(read_labels(labels), corpus)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{result.documents} labelled documents")
+    for column in ("Field", "Correct", "Total", "Accuracy"):
+        table.add_column(column)
+    for name, score in result.fields.items():
+        share = score.correct / score.total if score.total else 1.0
+        table.add_row(name, str(score.correct), str(score.total), f"{share:.1%}")
+    console.print(table)
+    for item in result.disagreements:
+        console.print(f"[bold]{escape(item['path'])}[/] {item['field']}: expected "
+                      f"{escape(repr(item['expected']))}, got {escape(repr(item['actual']))}",
+                      highlight=False)
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def build(ctx: click.Context, db: str | None) -> None:
+    """Load the bundled national record (shipped with ilacs) into the database.
+
+    \b
+    Example:
+        ilacs build --db ilacs.db
+    """
+    from ilacs.record import load_bundled_record
+
+    conn = _open(ctx, db)
+    loaded = load_bundled_record(conn)
+    console.print(f"Bundled record: {loaded.loaded} documents loaded, {loaded.skipped} already "
+                  "ingested locally and kept.")
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def summary(ctx: click.Context, db: str | None) -> None:
+    """Say what the record holds.
+
+    \b
+    Example:
+        ilacs summary
+    """
+    from ilacs.store import summary as store_summary
+
+    conn = _open(ctx, db)
+    facts = store_summary(conn)
+    console.print(f"Documents: {facts.documents_by_kind} ({facts.documents_by_origin})")
+    console.print(f"Inspections: {facts.inspections}, judgements: {facts.judgements}, "
+                  f"improvement points: {facts.findings}")
+    console.print(f"Authorities with an inspection: {facts.authorities_covered} of "
+                  f"{facts.authorities}; problems: {facts.problems_by_severity}")
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def problems(ctx: click.Context, db: str | None) -> None:
+    """List every problem recorded: files that could not be read, fields not found.
+
+    \b
+    Example:
+        ilacs problems
+    """
+    from ilacs.store import problems as stored_problems
+
+    conn = _open(ctx, db)
+    rows = stored_problems(conn)
+    for row in rows:
+        where = row.path if row.page is None else f"{row.path}, page {row.page}"
+        console.print(escape(f"{row.severity.value}: {where}: {row.message}"), highlight=False)
+    console.print(f"{len(rows)} problems.")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-n", "--limit", type=int, default=20, help="How many pages to show.")
+@db_option
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
+    """Full-text search across the text of every ingested document.
+
+    \b
+    Example:
+        ilacs search "unregistered placements"
+    """
+    from ilacs.store import search_pages
+
+    conn = _open(ctx, db)
+    hits = search_pages(conn, query, limit)
+    for hit in hits:
+        snippet = escape(html.unescape(hit.snippet)).replace("<mark>", "[bold]").replace(
+            "</mark>", "[/bold]")
+        console.print(f"[cyan]{escape(hit.path)}[/], page {hit.page}: {snippet}",
+                      highlight=False)
+    if not hits:
+        console.print("No pages match. Page text is searchable once reports are ingested "
+                      "(ilacs ingest FOLDER); the bundled record holds facts only.")
+
+
+def main() -> None:
+    try:
+        cli(obj={})
+    except IlacsError as error:
+        errors.print(f"[red]Error:[/] {error}", highlight=False)
+        sys.exit(2)

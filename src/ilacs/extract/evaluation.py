@@ -1,0 +1,120 @@
+"""Per-field accuracy of extraction against a labels file (the format of
+shared/corpus/labels.jsonl), with every disagreement listed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ilacs.documents import read_document
+from ilacs.errors import DocumentError
+from ilacs.extract.models import InspectionReport
+from ilacs.extract.report import extract_report
+
+REPORT_FIELDS = (
+    "urn", "la_name", "framework", "inspection_type", "inspection_start", "inspection_end",
+    "publication_date", "lead_inspector", "judgements", "improvement_items",
+    "improvement_item_count",
+)
+
+
+@dataclass
+class FieldScore:
+    correct: int = 0
+    total: int = 0
+
+
+@dataclass
+class Evaluation:
+    documents: int = 0
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+
+    def score(self, name: str, path: str, expected: Any, actual: Any) -> None:
+        entry = self.fields.setdefault(name, FieldScore())
+        entry.total += 1
+        if expected == actual:
+            entry.correct += 1
+        else:
+            self.disagreements.append(
+                {"path": path, "field": name, "expected": expected, "actual": actual}
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "fields": {name: {"correct": s.correct, "total": s.total}
+                       for name, s in self.fields.items()},
+            "disagreements": self.disagreements,
+        }
+
+
+def report_to_label(report: InspectionReport) -> dict[str, Any]:
+    """An extracted report in the labels' shape."""
+    def iso(value: Any) -> Any:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "urn": report.urn,
+        "la_name": report.la_name,
+        "framework": report.framework,
+        "inspection_type": report.inspection_type.value if report.inspection_type else None,
+        "inspection_start": iso(report.inspection_start),
+        "inspection_end": iso(report.inspection_end),
+        "publication_date": iso(report.publication_date),
+        "lead_inspector": report.lead_inspector,
+        "judgements": {j.key: j.grade.value for j in report.judgements},
+        "improvement_items": [_item_label(i.text, i.outcome, i.tag) for i in
+                              report.improvement_items],
+        "improvement_item_count": len(report.improvement_items),
+    }
+
+
+def _item_label(text: str, outcome: int | None, tag: str | None) -> dict[str, Any]:
+    label: dict[str, Any] = {"text": text, "outcome": outcome}
+    if tag is not None:
+        label["tag"] = tag
+    return label
+
+
+def read_labels(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluate_reports(
+    labels: Iterable[Mapping[str, Any]],
+    corpus: Path,
+    fields: tuple[str, ...] = REPORT_FIELDS,
+) -> Evaluation:
+    evaluation = Evaluation()
+    for label in labels:
+        path = str(label["path"])
+        evaluation.documents += 1
+        actual = _extract_as_label(corpus / path, path)
+        expected = dict(label)
+        expected["improvement_item_count"] = len(label.get("improvement_items") or [])
+        for name in fields:
+            if name not in label and name != "improvement_item_count":
+                continue
+            if not label.get("valid_pdf", True):
+                evaluation.score(name, path, "not extracted", "not extracted"
+                                 if actual is None else "extracted")
+                continue
+            got = actual.get(name) if actual is not None else "extraction failed"
+            evaluation.score(name, path, expected.get(name), got)
+    return evaluation
+
+
+def _extract_as_label(file: Path, path: str) -> dict[str, Any] | None:
+    try:
+        document = read_document(file, display_path=path)
+    except DocumentError:
+        return None
+    extraction = extract_report(document)
+    if extraction.report is None:
+        return None
+    return report_to_label(extraction.report)

@@ -1,0 +1,176 @@
+"""'What needs to improve' lists: one clean line per point, sub-points joined into their
+parent, sub-headings and 'nothing to report' statements dropped, national framework tags
+taken out of the text into an outcome number and the tag as printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ilacs.extract.models import ImprovementItem
+from ilacs.extract.text import (
+    Line,
+    join_wrapped,
+    starts_with_bullet,
+    starts_with_sub_bullet,
+    strip_bullet,
+)
+
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z‘'“]")
+_NOTHING_TO_LIST = re.compile(
+    r"^(?:there (?:are|were) no|the inspection did not (?:find|identify)|no areas? for|"
+    r"inspectors did not (?:find|identify))",
+    re.IGNORECASE,
+)
+_TAG = re.compile(
+    r"\s*\((?P<tag>(?:[^()]*national\s+framework[^()]*|"
+    r"\s*(?:outcome|enabler|principle)\s*:?\s*(?:\d|one|two|three|four)\b[^()]*))\)"
+    r"\s*(?P<stop>\.?)\s*$",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(r"\boutcome\s*(\d|one|two|three|four)\b", re.IGNORECASE)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
+_SUB_JOINERS = (",", ";", ":")
+
+
+@dataclass
+class _Item:
+    parts: list[str]
+    page: int
+    section: str
+    bulleted: bool = False
+    subs: list[list[str]] = field(default_factory=list)
+
+    def text(self) -> str:
+        text = join_wrapped(self.parts)
+        for sub in self.subs:
+            piece = join_wrapped(sub)
+            if not piece:
+                continue
+            if text.endswith(_SUB_JOINERS) or re.search(r"\b(?:and|or)$", text):
+                text = f"{text} {piece}"
+            else:
+                text = f"{text}; {piece}"
+        return text
+
+    def add(self, text: str) -> None:
+        (self.subs[-1] if self.subs else self.parts).append(text)
+
+
+def find_list_start(lines: Sequence[Line], headings: Sequence[re.Pattern[str]]) -> int | None:
+    """Index of the first line after the list's heading (skipping the contents page)."""
+    contents_pages = {line.page for line in lines if line.text.strip().casefold() == "contents"}
+    for index, line in enumerate(lines):
+        if line.page in contents_pages:
+            continue
+        text = re.sub(r"\?\d+$", "?", line.text.strip())
+        if any(heading.search(text) for heading in headings):
+            return index + 1
+    return None
+
+
+def extract_items(
+    lines: Sequence[Line],
+    start: int,
+    end_headings: Sequence[re.Pattern[str]],
+    numbered: bool,
+    section: str = "what_needs_to_improve",
+) -> list[ImprovementItem]:
+    items: list[_Item] = []
+    current: _Item | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        text = line.text
+        if any(pattern.search(text) for pattern in end_headings) and not _continues(current, text):
+            break
+        if starts_with_sub_bullet(text) and current is not None:
+            current.subs.append([strip_bullet(text)])
+        elif numbered and _NUMBERED.match(text):
+            current = _Item([_NUMBERED.sub("", text)], line.page, section)
+            items.append(current)
+        elif starts_with_bullet(text):
+            if numbered and current is not None and _is_group_heading(current):
+                items.remove(current)  # "1. Quality of practice" heads a group of bullets
+                current = None
+            if numbered and current is not None and not current.bulleted:
+                current.subs.append([strip_bullet(text)])
+            else:
+                current = _Item([strip_bullet(text)], line.page, section, bulleted=True)
+                items.append(current)
+        elif not numbered and _PARAGRAPH.match(text) and items:
+            break
+        elif current is None:
+            continue  # a lead-in sentence or sub-heading before the first point
+        elif _is_sub_heading(lines, index, current, numbered):
+            current = None
+        else:
+            current.add(text)
+    return [item for item in (_finish(item) for item in items) if item is not None]
+
+
+def _is_group_heading(item: _Item) -> bool:
+    text = join_wrapped(item.parts)
+    return not item.subs and not item.bulleted and len(text) < 90 and not re.search(r"[.;:]$", text)
+
+
+def _continues(current: _Item | None, text: str) -> bool:
+    """A wrapped line of a point can start like an end heading ('care leavers ...')."""
+    if current is None:
+        return False
+    last = (current.subs[-1] if current.subs else current.parts)[-1]
+    if re.search(r"[.?!:]$", last):
+        return False
+    return text[:1].islower() or bool(_DANGLING_WORD.search(last))
+
+
+_MAX_HEADING = 90
+_DANGLING_WORD = re.compile(
+    r"\b(?:a|an|the|of|to|for|in|on|and|or|under|with|by|from|that|their|its|at|as)\s*$|,\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_sub_heading(lines: Sequence[Line], index: int, current: _Item, numbered: bool) -> bool:
+    """A short capitalised line after a finished point, followed (perhaps after another such
+    line) by the next point: 'Areas for improvement' / 'Quality of practice'."""
+    last = (current.subs[-1] if current.subs else current.parts)[-1]
+    if not re.search(r"[.;:!?)]$", last):
+        return False
+    for following in lines[index : index + 3]:
+        text = following.text
+        if _starts_item(text, numbered):
+            return following is not lines[index]
+        if len(text) > _MAX_HEADING or re.search(r"[.;,]$", text) or not text[:1].isupper():
+            return False
+    return False
+
+
+def _starts_item(text: str, numbered: bool) -> bool:
+    return starts_with_bullet(text) or bool(numbered and _NUMBERED.match(text))
+
+
+def _finish(item: _Item) -> ImprovementItem | None:
+    text = item.text()
+    if not text or _NOTHING_TO_LIST.match(text):
+        return None
+    text, outcome, tag = split_tag(text)
+    return ImprovementItem(text, outcome, tag, item.page, item.section)
+
+
+def split_tag(text: str) -> tuple[str, int | None, str | None]:
+    """'The quality of plans. (outcome 1, national framework)' -> text, 1, tag as printed."""
+    match = _TAG.search(text)
+    if not match:
+        return text, None, None
+    tag = " ".join(match.group("tag").split())
+    outcome_match = _OUTCOME.search(tag)
+    outcome = None
+    if outcome_match:
+        word = outcome_match.group(1).casefold()
+        outcome = int(word) if word.isdigit() else _WORD_NUMBERS[word]
+    body = text[: match.start()].rstrip()
+    if match.group("stop") and not body.endswith("."):
+        body += "."
+    return body, outcome, tag

@@ -1,0 +1,166 @@
+"""The ingest recipe: find files -> read (documents) -> extract -> store, one transaction per
+document, reading and extracting on several cores while one writer stores the results."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ilacs.documents import Document, read_document
+from ilacs.errors import DocumentError, Problem, Severity
+from ilacs.extract import PARSER_VERSION
+from ilacs.extract.classify import Kind, extract_document
+from ilacs.extract.models import Extraction
+from ilacs.store import (
+    DocumentKind,
+    Origin,
+    record_problem,
+    save_document,
+    save_unreadable,
+    stored_kind,
+    stored_version,
+)
+
+SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    display: str  # how the record and every problem name it: relative to the folder given
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    new: int = 0
+    reextracted: int = 0
+    unchanged: int = 0
+    unreadable: int = 0
+    inspections: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    source: SourceFile
+    sha256: str
+    size: int
+    document: Document | None
+    kind: Kind | None
+    extraction: Extraction | None
+    problem: Problem | None
+
+
+def find_files(inputs: Iterable[str | Path]) -> list[SourceFile]:
+    """Folders (searched recursively), files and glob patterns, in a stable order."""
+    found: dict[Path, SourceFile] = {}
+    for given in inputs:
+        text = str(given)
+        matches = [Path(p) for p in sorted(glob.glob(text))] if glob.has_magic(text) else [
+            Path(text)]
+        for match in matches:
+            if match.is_dir():
+                for path in sorted(match.rglob("*")):
+                    if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.setdefault(path.resolve(), SourceFile(
+                            path, path.relative_to(match).as_posix()))
+            elif match.is_file():
+                found.setdefault(match.resolve(), SourceFile(match, _display_for_file(match)))
+            else:
+                raise FileNotFoundError(f"{text}: no such file or folder")
+    return list(found.values())
+
+
+def _display_for_file(path: Path) -> str:
+    """A single file keeps its provider folder ('<urn>_<name>/file.pdf') when it has one."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    sources: list[SourceFile],
+    workers: int = 1,
+    on_progress: Callable[[SourceFile], None] | None = None,
+) -> IngestSummary:
+    """Store every source not already stored with the current parser version."""
+    summary = IngestSummary(files=len(sources))
+    pending: list[tuple[SourceFile, str, int]] = []
+    for source in sources:
+        data = source.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        stored = stored_version(conn, digest)
+        current = stored is not None and stored.origin is Origin.INGESTED and \
+            stored.parser_version == PARSER_VERSION
+        if current and stored_kind(conn, digest) is DocumentKind.UNREADABLE:
+            # The same bad bytes at another path (four identical error pages, say): each path
+            # gets its own problem, so no file is silently dropped.
+            pending.append((source, digest, len(data)))
+            continue
+        if current:
+            summary.unchanged += 1
+            if on_progress:
+                on_progress(source)
+            continue
+        pending.append((source, digest, len(data)))
+    for outcome in _read_and_extract(pending, workers):
+        _store(conn, outcome, summary)
+        if on_progress:
+            on_progress(outcome.source)
+    return summary
+
+
+def _read_and_extract(pending: list[tuple[SourceFile, str, int]],
+                      workers: int) -> Iterator[_Outcome]:
+    if workers <= 1 or len(pending) < 2:
+        yield from map(_work, pending)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_work, pending, chunksize=4)
+
+
+def _work(job: tuple[SourceFile, str, int]) -> _Outcome:
+    source, digest, size = job
+    try:
+        document = read_document(source.path, display_path=source.display)
+    except DocumentError as error:
+        return _Outcome(source, digest, size, None, None, None, error.problem)
+    kind, extraction = extract_document(document)
+    return _Outcome(source, digest, size, document, kind, extraction, None)
+
+
+def _store(conn: sqlite3.Connection, outcome: _Outcome, summary: IngestSummary) -> None:
+    previous = stored_version(conn, outcome.sha256)
+    if outcome.problem is not None or outcome.document is None or outcome.extraction is None:
+        problem = outcome.problem
+        if problem is not None:
+            if previous is not None and previous.parser_version == PARSER_VERSION:
+                record_problem(conn, problem, outcome.sha256, PARSER_VERSION)
+            else:
+                save_unreadable(conn, outcome.source.display, outcome.sha256, outcome.size,
+                                problem, PARSER_VERSION)
+            summary.problems.append(problem)
+        summary.unreadable += 1
+        return
+    kind = DocumentKind(outcome.kind.value if outcome.kind else DocumentKind.OTHER.value)
+    save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind)
+    summary.problems.extend(outcome.extraction.problems)
+    summary.inspections += outcome.extraction.report is not None
+    if previous is None or previous.origin is Origin.BUNDLED:
+        summary.new += 1
+    else:
+        summary.reextracted += 1
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

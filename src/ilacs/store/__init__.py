@@ -1,0 +1,81 @@
+"""The store: one SQLite database holding documents, page text, facts and problems.
+
+Plain sqlite3 and SQL, all of it in this package: `database` opens and migrates,
+`records` writes what ingest found, `queries` reads typed rows, `bundle` imports and exports
+the shipped facts-only record, `authorities` mirrors the reference register.
+"""
+
+from ilacs.store.authorities import AuthorityLike, sync_authorities
+from ilacs.store.bundle import BundleLoad, load_bundle, record_to_bundle
+from ilacs.store.database import open_store, resolve_db_path
+from ilacs.store.migrations import MIGRATIONS, Migration, applied_migrations, apply_migrations
+from ilacs.store.queries import (
+    all_inspections,
+    authorities,
+    findings,
+    inspections_for,
+    latest_per_la,
+    problems,
+    search_pages,
+    summary,
+)
+from ilacs.store.records import (
+    record_problem,
+    save_document,
+    save_unreadable,
+    stored_kind,
+    stored_version,
+)
+from ilacs.store.rows import (
+    AuthorityRow,
+    DocumentKind,
+    FindingRow,
+    InspectionRow,
+    JudgementRow,
+    LatestRow,
+    Origin,
+    ProblemRow,
+    SearchHit,
+    StoredVersion,
+    StoreSummary,
+)
+from ilacs.store.transactions import transaction
+
+__all__ = [
+    "MIGRATIONS",
+    "AuthorityLike",
+    "AuthorityRow",
+    "BundleLoad",
+    "DocumentKind",
+    "FindingRow",
+    "InspectionRow",
+    "JudgementRow",
+    "LatestRow",
+    "Migration",
+    "Origin",
+    "ProblemRow",
+    "SearchHit",
+    "StoreSummary",
+    "StoredVersion",
+    "all_inspections",
+    "applied_migrations",
+    "apply_migrations",
+    "authorities",
+    "findings",
+    "inspections_for",
+    "latest_per_la",
+    "load_bundle",
+    "open_store",
+    "problems",
+    "record_problem",
+    "record_to_bundle",
+    "resolve_db_path",
+    "save_document",
+    "save_unreadable",
+    "search_pages",
+    "stored_kind",
+    "stored_version",
+    "summary",
+    "sync_authorities",
+    "transaction",
+]

@@ -1,0 +1,202 @@
+"""The bundled record: the facts ilacs ships, so a new install has the record without the PDFs.
+
+It holds facts only: which documents exist (hash, path, size, kind), each inspection's
+dates, type, lead inspector, grades with the page they are printed on, and how many points
+inspectors asked to improve. It never holds page text, improvement-point sentences or the
+judgement wording as printed: those stay in Ofsted's reports and are read locally by ingest.
+
+`record_to_bundle` is deterministic (sorted, no timestamps or row ids), so the shipped file
+only changes when the facts do. `load_bundle` never overwrites a document read here: a
+locally ingested document always wins over the bundled facts about the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ilacs.errors import ProblemKind, Severity, StoreError
+from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
+from ilacs.store.records import clear_facts, now_text, stored_version
+from ilacs.store.rows import DocumentKind, Origin
+from ilacs.store.transactions import transaction
+
+BUNDLE_FORMAT = "ilacs-record"
+BUNDLE_VERSION = 1
+_DOCUMENT_FIELDS = (
+    "sha256", "path", "source_url", "media_type", "size", "page_count", "kind", "parser_version",
+)
+_INSPECTION_FIELDS = (
+    "urn", "la_name_printed", "framework", "inspection_type", "inspection_type_basis",
+    "inspection_start", "inspection_end", "publication_date", "publication_date_source",
+    "lead_inspector", "improvement_item_count",
+)
+_PROBLEM_FIELDS = (
+    "path", "kind", "severity", "message", "page", "field", "snippet", "parser_version",
+)
+
+
+@dataclass(frozen=True)
+class BundleLoad:
+    loaded: int  # documents written from the bundle
+    skipped: int  # documents already stored from a local ingest, left as they were
+
+
+def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The record's facts as a JSON-ready dict, identical for identical facts."""
+    documents = [
+        {name: row[name] for name in _DOCUMENT_FIELDS}
+        for row in conn.execute("SELECT * FROM documents ORDER BY path, sha256")
+    ]
+    grades: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in conn.execute("SELECT * FROM judgements ORDER BY inspection_id, key"):
+        grades[row["inspection_id"]].append(
+            {"key": row["key"], "grade": row["grade"], "page": row["page"]}
+        )
+    inspections = [
+        {
+            "document_sha256": row["document_sha256"],
+            **{name: row[name] for name in _INSPECTION_FIELDS},
+            "field_pages": json.loads(row["field_pages"] or "{}"),
+            "judgements": grades.get(row["id"], []),
+        }
+        for row in conn.execute(
+            "SELECT i.* FROM inspections i JOIN documents d ON d.sha256 = i.document_sha256"
+            " ORDER BY d.path, d.sha256"
+        )
+    ]
+    problems = [
+        {"document_sha256": row["document_sha256"], **{name: row[name] for name in _PROBLEM_FIELDS}}
+        for row in conn.execute(
+            "SELECT p.* FROM problems p JOIN documents d ON d.sha256 = p.document_sha256"
+            " WHERE d.kind = 'unreadable' ORDER BY p.path, p.document_sha256, p.kind, p.message"
+        )
+    ]
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "documents": documents,
+        "inspections": inspections,
+        "problems": problems,
+    }
+
+
+def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLoad:
+    """Store the bundle's facts as 'bundled' documents, in one transaction.
+
+    Documents already ingested here are skipped; documents already bundled are replaced by
+    this bundle's facts. A malformed bundle raises StoreError and stores nothing.
+    """
+    if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") != BUNDLE_VERSION:
+        raise StoreError(
+            f"this is not an ilacs record of version {BUNDLE_VERSION} (found format "
+            f"{bundle.get('format')!r}, version {bundle.get('version')!r}); "
+            "use the record shipped with this version of ilacs"
+        )
+    inspections = {item["document_sha256"]: item for item in bundle.get("inspections", [])}
+    problems: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for problem in bundle.get("problems", []):
+        problems[problem["document_sha256"]].append(problem)
+    loaded = skipped = 0
+    try:
+        with transaction(conn):
+            for document in bundle.get("documents", []):
+                stored = stored_version(conn, document["sha256"])
+                if stored is not None and stored.origin is Origin.INGESTED:
+                    skipped += 1
+                    continue
+                _insert_document(conn, document)
+                inspection = inspections.get(document["sha256"])
+                if inspection is not None:
+                    _insert_inspection(conn, inspection)
+                for problem in problems.get(document["sha256"], []):
+                    _insert_problem(conn, problem)
+                loaded += 1
+    except (KeyError, TypeError, ValueError) as error:
+        raise StoreError(
+            f"the bundled record is malformed ({type(error).__name__}: {error}); "
+            "nothing was loaded. Regenerate it with record_to_bundle."
+        ) from error
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"could not load the bundled record ({error}); nothing was loaded"
+        ) from error
+    return BundleLoad(loaded, skipped)
+
+
+def _insert_document(conn: sqlite3.Connection, document: Mapping[str, Any]) -> None:
+    values: dict[str, Any] = {name: document.get(name) for name in _DOCUMENT_FIELDS}
+    values["kind"] = DocumentKind(values["kind"]).value
+    conn.execute(
+        """
+        INSERT INTO documents (sha256, path, source_url, media_type, size, page_count, kind,
+            origin, parser_version, ingested_at)
+        VALUES (:sha256, :path, :source_url, :media_type, :size, :page_count, :kind,
+            'bundled', :parser_version, :now)
+        ON CONFLICT (sha256) DO UPDATE SET
+            path = excluded.path, source_url = excluded.source_url,
+            media_type = excluded.media_type, size = excluded.size,
+            page_count = excluded.page_count, kind = excluded.kind, origin = 'bundled',
+            parser_version = excluded.parser_version, extracted_at = NULL
+        """,
+        {**values, "now": now_text()},
+    )
+    clear_facts(conn, document["sha256"])
+
+
+def _insert_inspection(conn: sqlite3.Connection, inspection: Mapping[str, Any]) -> None:
+    values: dict[str, Any] = {name: inspection.get(name) for name in _INSPECTION_FIELDS}
+    for name in ("inspection_start", "inspection_end", "publication_date"):
+        values[name] = _iso_date(values[name])
+    for name, kind in (
+        ("inspection_type", InspectionType),
+        ("inspection_type_basis", TypeBasis),
+        ("publication_date_source", DateSource),
+    ):
+        values[name] = None if values[name] is None else kind(values[name]).value
+    cursor = conn.execute(
+        f"""
+        INSERT INTO inspections (document_sha256, field_pages, {", ".join(_INSPECTION_FIELDS)})
+        VALUES (:document_sha256, :field_pages, {", ".join(":" + n for n in _INSPECTION_FIELDS)})
+        """,
+        {
+            **values,
+            "document_sha256": inspection["document_sha256"],
+            "field_pages": json.dumps(dict(inspection.get("field_pages") or {}), sort_keys=True),
+            "improvement_item_count": int(values["improvement_item_count"] or 0),
+        },
+    )
+    conn.executemany(
+        "INSERT INTO judgements (inspection_id, key, grade, page) VALUES (?, ?, ?, ?)",
+        [
+            (cursor.lastrowid, j["key"], Grade(j["grade"]).value, j.get("page"))
+            for j in inspection.get("judgements", [])
+        ],
+    )
+
+
+def _insert_problem(conn: sqlite3.Connection, problem: Mapping[str, Any]) -> None:
+    values: dict[str, Any] = {name: problem.get(name) for name in _PROBLEM_FIELDS}
+    values["kind"] = ProblemKind(values["kind"]).value
+    values["severity"] = Severity(values["severity"]).value
+    conn.execute(
+        f"""
+        INSERT INTO problems (document_sha256, recorded_at, {", ".join(_PROBLEM_FIELDS)})
+        VALUES (:document_sha256, :now, {", ".join(":" + n for n in _PROBLEM_FIELDS)})
+        """,
+        {**values, "document_sha256": problem["document_sha256"], "now": now_text()},
+    )
+
+
+def _iso_date(value: object) -> str | None:
+    """Check a bundled date is a real ISO date before storing it as one."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"a date must be ISO text, found {value!r}")
+    return date.fromisoformat(value).isoformat()

@@ -1,0 +1,63 @@
+"""Opening the ilacs database: one SQLite file, found the same way by every entry point.
+
+Every caller (CLI, web app, tests) goes through `open_store`, so each connection has the same
+settings: WAL so the web app can read while an `update` writes, foreign keys on so deleting a
+document removes its facts, rows addressable by column name, and the schema migrated. Writes
+go through `ilacs.store.transactions.transaction`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ilacs.errors import StoreError
+from ilacs.store.migrations import apply_migrations
+
+DB_ENV_VAR = "ILACS_DB"
+DEFAULT_DB_NAME = "ilacs.db"
+MEMORY = ":memory:"
+
+
+def resolve_db_path(option: str | None) -> Path:
+    """The database the user meant: an explicit option, else $ILACS_DB, else ./ilacs.db."""
+    if option:
+        return Path(option)
+    from_env = os.environ.get(DB_ENV_VAR)
+    if from_env:
+        return Path(from_env)
+    return Path.cwd() / DEFAULT_DB_NAME
+
+
+def open_store(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    The connection is in autocommit mode: `transaction` groups writes explicitly, so no
+    statement is ever left in an implicit transaction that a later error could half-commit.
+    """
+    in_memory = str(path) == MEMORY
+    where = MEMORY if in_memory else str(Path(path))
+    conn: sqlite3.Connection | None = None
+    try:
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(where, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        apply_migrations(conn)
+    except (sqlite3.Error, OSError) as error:
+        if conn is not None:
+            conn.close()
+        raise StoreError(
+            f"cannot open the ilacs database ({error}). Check that this is a SQLite file "
+            f"written by ilacs, or choose another file with --db or ${DB_ENV_VAR}.",
+            path=where,
+        ) from error
+    except StoreError:
+        if conn is not None:
+            conn.close()
+        raise
+    return conn

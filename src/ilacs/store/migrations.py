@@ -1,0 +1,229 @@
+"""The schema, as one ordered list of recorded migrations.
+
+A database is upgraded by applying, in order, each migration it has not recorded in
+`_migrations`; each one runs in its own transaction together with its record, so a failed
+migration leaves the database at the previous step and running again is always safe. Change
+the schema only by appending a migration: never edit one that has shipped.
+
+Why the schema looks as it does:
+- `documents` is keyed by the sha256 of the bytes, so the same file ingested twice is one row
+  and `parser_version` says when its facts are stale. `origin` separates documents read here
+  ('ingested', with page text) from facts shipped in the bundled record ('bundled', no text).
+- `pages` carries an INTEGER PRIMARY KEY besides its natural key (document, page number):
+  the full-text index refers to pages by rowid, and SQLite may renumber implicit rowids on
+  VACUUM, which would silently point search hits at the wrong page.
+- `pages_fts` is an external-content FTS5 index over `pages.text`, kept in step by triggers,
+  so every way a page is deleted (directly or by cascade from its document) updates search.
+- Dates are ISO text (YYYY-MM-DD): they sort correctly as text and read back as `date`.
+- Problems have no foreign key to documents: a problem may concern a file that was never
+  stored (it could not be read), and the log must survive whatever happens to documents.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ilacs.errors import StoreError
+from ilacs.store.transactions import transaction
+
+
+@dataclass(frozen=True)
+class Migration:
+    id: int
+    description: str
+    sql: str
+
+
+INITIAL_SCHEMA = """
+CREATE TABLE documents (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    source_url TEXT,
+    media_type TEXT,
+    size INTEGER NOT NULL,
+    page_count INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('inspection_report', 'letter', 'news', 'other', 'unreadable')),
+    origin TEXT NOT NULL CHECK (origin IN ('ingested', 'bundled')),
+    parser_version TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    extracted_at TEXT
+);
+CREATE INDEX documents_path ON documents (path);
+
+CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (document_sha256, number)
+);
+
+CREATE VIRTUAL TABLE pages_fts USING fts5 (
+    text,
+    content = 'pages',
+    content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER pages_fts_insert AFTER INSERT ON pages BEGIN
+    INSERT INTO pages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER pages_fts_delete AFTER DELETE ON pages BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER pages_fts_update AFTER UPDATE ON pages BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO pages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TABLE authorities (
+    urn INTEGER PRIMARY KEY,
+    la_code TEXT NOT NULL,
+    ons_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    region_code TEXT,
+    region_name TEXT,
+    la_type TEXT,
+    population INTEGER,
+    active INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+CREATE INDEX authorities_la_code ON authorities (la_code);
+
+CREATE TABLE inspections (
+    id INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL UNIQUE
+        REFERENCES documents (sha256) ON DELETE CASCADE,
+    urn INTEGER,
+    la_name_printed TEXT,
+    framework TEXT,
+    inspection_type TEXT,
+    inspection_type_basis TEXT,
+    inspection_start TEXT,
+    inspection_end TEXT,
+    publication_date TEXT,
+    publication_date_source TEXT,
+    lead_inspector TEXT,
+    field_pages TEXT NOT NULL DEFAULT '{}',
+    improvement_item_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX inspections_urn ON inspections (urn, inspection_start);
+CREATE INDEX inspections_start ON inspections (inspection_start);
+CREATE INDEX inspections_published ON inspections (publication_date);
+
+CREATE TABLE judgements (
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    page INTEGER,
+    printed TEXT,
+    PRIMARY KEY (inspection_id, key)
+);
+CREATE INDEX judgements_key_grade ON judgements (key, grade);
+
+CREATE TABLE findings (
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    outcome INTEGER,
+    tag TEXT,
+    page INTEGER,
+    PRIMARY KEY (inspection_id, position)
+);
+
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    document_sha256 TEXT,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    page INTEGER,
+    field TEXT,
+    snippet TEXT,
+    parser_version TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX problems_document ON problems (document_sha256);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "documents, pages with full-text search, authorities, inspections, judgements, "
+        "findings and problems",
+        INITIAL_SCHEMA,
+    ),
+)
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS _migrations (
+    id INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[int]:
+    """Ids of the migrations this database has recorded, in order."""
+    conn.execute(_LEDGER)
+    return [row[0] for row in conn.execute("SELECT id FROM _migrations ORDER BY id")]
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[int]:
+    """Apply each migration not yet recorded; return the ids applied (empty if up to date)."""
+    done = set(applied_migrations(conn))
+    known = {migration.id for migration in migrations}
+    if done - known:
+        raise StoreError(
+            f"the database has schema migrations {sorted(done - known)} that this version of "
+            "ilacs does not know: it was written by a newer ilacs. Upgrade ilacs to use it."
+        )
+    applied: list[int] = []
+    for migration in sorted(migrations, key=lambda m: m.id):
+        if migration.id in done:
+            continue
+        try:
+            with transaction(conn):
+                for statement in sql_statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO _migrations (id, description, applied_at) VALUES (?, ?, ?)",
+                    (migration.id, migration.description, _now()),
+                )
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"schema migration {migration.id} ({migration.description}) failed: {error}. "
+                f"The database is unchanged since migration {max(done | set(applied), default=0)}."
+            ) from error
+        applied.append(migration.id)
+    return applied
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sql_statements(sql: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole.
+
+    `executescript` would commit any open transaction first, so migrations run their
+    statements one by one inside `transaction` instead.
+    """
+    statements: list[str] = []
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:80]!r}")
+    return statements

@@ -1,0 +1,224 @@
+"""Writing what ingest found: one document and everything extracted from it, atomically.
+
+The store is content-addressed: a document is its sha256. Saving a document replaces
+everything previously stored under that hash (pages and their search index, the inspection,
+its judgements and findings, the document's problems) inside one transaction, so a newer
+parser version never leaves stale facts beside fresh ones, and a failure half way through
+leaves the previous state exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from enum import Enum
+
+from ilacs.documents import Document
+from ilacs.errors import Problem, StoreError
+from ilacs.extract.models import Extraction, InspectionReport
+from ilacs.store.rows import DocumentKind, Origin, StoredVersion
+from ilacs.store.transactions import transaction
+
+
+def stored_version(conn: sqlite3.Connection, sha256: str) -> StoredVersion | None:
+    """How the document with these bytes is stored, or None if it is not.
+
+    Ingest skips a document stored as 'ingested' with the current parser version, and
+    re-reads one that is older or only 'bundled' (bundled rows have no page text).
+    """
+    row = conn.execute(
+        "SELECT origin, parser_version FROM documents WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return None if row is None else StoredVersion(Origin(row[0]), row[1])
+
+
+def stored_kind(conn: sqlite3.Connection, sha256: str) -> DocumentKind | None:
+    """What kind of document these bytes were stored as, or None if they are not stored."""
+    row = conn.execute("SELECT kind FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return None if row is None else DocumentKind(row[0])
+
+
+def save_document(
+    conn: sqlite3.Connection,
+    document: Document,
+    extraction: Extraction,
+    parser_version: str,
+    kind: DocumentKind,
+    source_url: str | None = None,
+) -> None:
+    """Store `document`, its pages and what was extracted, replacing any earlier version."""
+    now = now_text()
+    try:
+        with transaction(conn):
+            conn.execute(
+                """
+                INSERT INTO documents (sha256, path, source_url, media_type, size, page_count,
+                    kind, origin, parser_version, ingested_at, extracted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'ingested', ?, ?, ?)
+                ON CONFLICT (sha256) DO UPDATE SET
+                    path = excluded.path,
+                    source_url = coalesce(excluded.source_url, documents.source_url),
+                    media_type = excluded.media_type, size = excluded.size,
+                    page_count = excluded.page_count, kind = excluded.kind,
+                    origin = excluded.origin, parser_version = excluded.parser_version,
+                    extracted_at = excluded.extracted_at
+                """,
+                (
+                    document.sha256, document.path, source_url, document.media_type.value,
+                    document.size, len(document.pages), kind.value, parser_version, now, now,
+                ),
+            )
+            clear_facts(conn, document.sha256)
+            conn.executemany(
+                "INSERT INTO pages (document_sha256, number, text) VALUES (?, ?, ?)",
+                [(document.sha256, page.number, page.text) for page in document.pages],
+            )
+            if extraction.report is not None:
+                _insert_inspection(conn, document.sha256, extraction.report)
+            for problem in extraction.problems:
+                _insert_problem(conn, problem, document.sha256, parser_version, now)
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"could not store this document ({error}); what was stored for it before is kept",
+            path=document.path,
+        ) from error
+
+
+def save_unreadable(
+    conn: sqlite3.Connection,
+    path: str,
+    sha256: str,
+    size: int,
+    problem: Problem,
+    parser_version: str,
+) -> None:
+    """Record a file that could not be read, and why, so it is reported and not retried blindly.
+
+    The problem replaces any earlier problem recorded for the same bytes: re-ingesting the
+    same unreadable file leaves one row, not one per run.
+    """
+    now = now_text()
+    try:
+        with transaction(conn):
+            conn.execute(
+                """
+                INSERT INTO documents (sha256, path, media_type, size, page_count, kind, origin,
+                    parser_version, ingested_at, extracted_at)
+                VALUES (?, ?, NULL, ?, 0, 'unreadable', 'ingested', ?, ?, ?)
+                ON CONFLICT (sha256) DO UPDATE SET
+                    path = excluded.path, media_type = NULL, size = excluded.size,
+                    page_count = 0, kind = 'unreadable', origin = 'ingested',
+                    parser_version = excluded.parser_version,
+                    extracted_at = excluded.extracted_at
+                """,
+                (sha256, path, size, parser_version, now, now),
+            )
+            clear_facts(conn, sha256)
+            _insert_problem(conn, problem, sha256, parser_version, now)
+    except sqlite3.Error as error:
+        raise StoreError(f"could not record this unreadable file ({error})", path=path) from error
+
+
+def record_problem(
+    conn: sqlite3.Connection,
+    problem: Problem,
+    sha256: str | None = None,
+    parser_version: str | None = None,
+) -> bool:
+    """Record a problem not tied to a saved extraction; return False if already recorded.
+
+    An identical problem (same document, path, kind, message, page and field) is kept once,
+    so a scheduled run that meets the same trouble every day does not grow the log.
+    """
+    try:
+        with transaction(conn):
+            exists = conn.execute(
+                """
+                SELECT 1 FROM problems
+                WHERE document_sha256 IS ? AND path = ? AND kind = ? AND message = ?
+                    AND page IS ? AND field IS ?
+                """,
+                (sha256, problem.path, problem.kind.value, problem.message, problem.page,
+                 problem.field),
+            ).fetchone()
+            if exists:
+                return False
+            _insert_problem(conn, problem, sha256, parser_version, now_text())
+    except sqlite3.Error as error:
+        raise StoreError(f"could not record a problem ({error})", path=problem.path) from error
+    return True
+
+
+def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
+    """Remove everything derived from a document, keeping its `documents` row."""
+    conn.execute("DELETE FROM pages WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM inspections WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM problems WHERE document_sha256 = ?", (sha256,))
+
+
+def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: InspectionReport) -> None:
+    cursor = conn.execute(
+        """
+        INSERT INTO inspections (document_sha256, urn, la_name_printed, framework,
+            inspection_type, inspection_type_basis, inspection_start, inspection_end,
+            publication_date, publication_date_source, lead_inspector, field_pages,
+            improvement_item_count)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            sha256, report.urn, report.la_name, report.framework,
+            enum_text(report.inspection_type), enum_text(report.inspection_type_basis),
+            date_text(report.inspection_start), date_text(report.inspection_end),
+            date_text(report.publication_date), enum_text(report.publication_date_source),
+            report.lead_inspector, json.dumps(dict(report.field_pages), sort_keys=True),
+            len(report.improvement_items),
+        ),
+    )
+    inspection_id = cursor.lastrowid
+    conn.executemany(
+        "INSERT INTO judgements (inspection_id, key, grade, page, printed) VALUES (?, ?, ?, ?, ?)",
+        [(inspection_id, j.key, j.grade.value, j.page, j.printed) for j in report.judgements],
+    )
+    conn.executemany(
+        """
+        INSERT INTO findings (inspection_id, position, section, text, outcome, tag, page)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            (inspection_id, position, item.section, item.text, item.outcome, item.tag, item.page)
+            for position, item in enumerate(report.improvement_items, start=1)
+        ],
+    )
+
+
+def _insert_problem(
+    conn: sqlite3.Connection,
+    problem: Problem,
+    sha256: str | None,
+    parser_version: str | None,
+    recorded_at: str,
+) -> None:
+    conn.execute(
+        """
+        INSERT INTO problems (document_sha256, path, kind, severity, message, page, field,
+            snippet, parser_version, recorded_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            sha256, problem.path, problem.kind.value, problem.severity.value, problem.message,
+            problem.page, problem.field, problem.snippet, parser_version, recorded_at,
+        ),
+    )
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def date_text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def enum_text(value: Enum | None) -> str | None:
+    return None if value is None else str(value.value)

@@ -1,0 +1,84 @@
+"""ilacs.export.tables: the wide and latest tables every format writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ilacs.export import JUDGEMENT_KEYS, latest_table, wide_table
+from ilacs.export.tables import findings_table, judgements_table
+from ilacs.store import sync_authorities
+from test_store_factories import REGISTER, fresh_store, make_document, make_report, save_report
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> sqlite3.Connection:
+    """Two Isle of Wight inspections (2018 good, 2023 requires improvement), and Islington
+    inspected under SIF in 2016; the Isles of Scilly never inspected."""
+    conn = fresh_store(tmp_path)
+    sync_authorities(conn, REGISTER)
+    save_report(conn, make_report("good", start=date(2018, 3, 5), published=date(2018, 4, 30)),
+                make_document("2018", path="reports/80419/2018.pdf"))
+    save_report(conn, make_report("requires_improvement"),
+                make_document("2023", path="reports/80419/2023.pdf"))
+    save_report(
+        conn,
+        make_report("inadequate", urn=80471, la_name="Islington", framework="sif",
+                    start=date(2016, 1, 11), published=date(2016, 3, 1), items=(),
+                    keys=("help_and_protection", "children_looked_after_and_permanence",
+                          "adoption_performance", "overall_effectiveness", "lscb")),
+        make_document("2016", path="reports/80471/2016.pdf"),
+    )
+    return conn
+
+
+def test_the_wide_table_has_one_row_per_inspection(record: sqlite3.Connection) -> None:
+    table = wide_table(record)
+    rows = table.records()
+
+    assert table.column_names[:11] == [
+        "urn", "la_code", "ons_code", "la_name", "region", "publication_date",
+        "inspection_start", "inspection_end", "framework", "inspection_type", "lead_inspector",
+    ]
+    assert table.column_names[11:-3] == list(JUDGEMENT_KEYS)
+    assert table.column_names[-3:] == ["improvement_item_count", "document_path", "report_link"]
+    assert [(r["urn"], r["inspection_start"]) for r in rows] == [
+        (80419, date(2018, 3, 5)), (80419, date(2023, 3, 6)), (80471, date(2016, 1, 11)),
+    ]
+    wight = rows[1]
+    assert (wight["la_code"], wight["ons_code"], wight["la_name"], wight["region"]) == (
+        "921", "E06000046", "Isle of Wight", "South East"
+    )
+    assert wight["children_in_care"] == "requires_improvement"
+    assert wight["children_looked_after_and_permanence"] is None
+    assert wight["report_link"] == "https://reports.ofsted.gov.uk/provider/44/80419"
+    assert wight["improvement_item_count"] == 2
+    assert wight["document_path"] == "reports/80419/2023.pdf"
+    islington = rows[2]
+    assert (islington["lscb"], islington["children_in_care"]) == ("inadequate", None)
+
+
+def test_the_latest_table_has_every_current_authority(record: sqlite3.Connection) -> None:
+    rows = latest_table(record).records()
+
+    assert [r["la_name"] for r in rows] == ["Isle of Wight", "Isles of Scilly", "Islington"]
+    assert rows[0]["overall_effectiveness"] == "requires_improvement"
+    assert rows[0]["inspection_start"] == date(2023, 3, 6)
+    scilly = rows[1]
+    assert scilly["la_code"] == "420" and scilly["inspection_start"] is None
+    assert all(scilly[key] is None for key in JUDGEMENT_KEYS)
+    assert scilly["report_link"] == "https://reports.ofsted.gov.uk/provider/44/80420"
+
+
+def test_judgements_and_findings_tables_are_long(record: sqlite3.Connection) -> None:
+    judgements = judgements_table(record).records()
+    assert len(judgements) == 15
+    assert judgements[0]["la_name"] == "Isle of Wight" and judgements[0]["page"] == 1
+    findings = findings_table(record).records()
+    assert [(f["urn"], f["position"]) for f in findings] == [
+        (80419, 1), (80419, 2), (80419, 1), (80419, 2)
+    ]
+    assert findings[1]["outcome"] == 1

@@ -1,0 +1,86 @@
+"""ilacs.store.migrations: applying is idempotent, upgrades keep data, failures roll back."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ilacs.errors import StoreError
+from ilacs.store import MIGRATIONS, Migration, applied_migrations, apply_migrations
+from ilacs.store.migrations import sql_statements
+from test_store_factories import fresh_store, save_report
+
+ADD_NOTES = Migration(
+    len(MIGRATIONS) + 1,
+    "test: a notes column on inspections, filled from the lead inspector",
+    """
+    ALTER TABLE inspections ADD COLUMN notes TEXT;
+    UPDATE inspections SET notes = 'led by ' || lead_inspector;
+    """,
+)
+
+
+def _bare(tmp_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(tmp_path / "bare.db", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def test_a_second_run_applies_nothing(tmp_path: Path) -> None:
+    conn = _bare(tmp_path)
+    assert apply_migrations(conn) == [m.id for m in MIGRATIONS]
+    recorded = conn.execute("SELECT id, description, applied_at FROM _migrations").fetchall()
+    schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    assert apply_migrations(conn) == []
+    assert conn.execute("SELECT id, description, applied_at FROM _migrations").fetchall() == (
+        recorded
+    )
+    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert [row[1] for row in recorded] == [m.description for m in MIGRATIONS]
+
+
+def test_a_database_at_migration_n_upgrades_keeping_its_data(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path)
+    save_report(conn)
+    assert applied_migrations(conn) == [m.id for m in MIGRATIONS]
+
+    assert apply_migrations(conn, (*MIGRATIONS, ADD_NOTES)) == [ADD_NOTES.id]
+
+    assert applied_migrations(conn) == [*(m.id for m in MIGRATIONS), ADD_NOTES.id]
+    rows = [tuple(row) for row in conn.execute("SELECT urn, notes FROM inspections")]
+    assert rows == [(80419, "led by Jane Example")]
+    assert conn.execute("SELECT count(*) FROM judgements").fetchone()[0] == 5
+    found = conn.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH 'timeliness'")
+    assert len(found.fetchall()) == 1
+
+
+def test_a_failing_migration_leaves_the_previous_schema_and_is_not_recorded(
+    tmp_path: Path,
+) -> None:
+    conn = fresh_store(tmp_path)
+    broken = Migration(ADD_NOTES.id, "test: fails half way", """
+        ALTER TABLE inspections ADD COLUMN notes TEXT;
+        INSERT INTO no_such_table VALUES (1);
+    """)
+    expected = "migration 2 .*no_such_table.*unchanged since migration 1"
+    with pytest.raises(StoreError, match=expected):
+        apply_migrations(conn, (*MIGRATIONS, broken))
+    assert applied_migrations(conn) == [m.id for m in MIGRATIONS]
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(inspections)")]
+    assert "notes" not in columns
+
+
+def test_a_database_from_a_newer_ilacs_is_refused(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path)
+    apply_migrations(conn, (*MIGRATIONS, ADD_NOTES))
+    with pytest.raises(StoreError, match="newer ilacs"):
+        apply_migrations(conn)
+
+
+def test_sql_statements_keep_trigger_bodies_whole() -> None:
+    statements = sql_statements(MIGRATIONS[0].sql)
+    triggers = [s for s in statements if s.startswith("CREATE TRIGGER")]
+    assert len(triggers) == 3
+    assert all(s.endswith("END;") for s in triggers)
