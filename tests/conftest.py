@@ -3,15 +3,17 @@ each corpus PDF is read and extracted once per test session."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ilacs.documents import Document, read_document
-from ilacs.errors import DocumentError, Problem
-from ilacs.extract import Extraction, extract_report
+from ilacs.documents import Document
+from ilacs.errors import Problem
+from ilacs.extract import Extraction
+from ilacs.pipeline import Outcome, find_files, read_and_extract
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
@@ -32,21 +34,24 @@ def load_report_labels() -> list[dict[str, Any]]:
 
 
 class CorpusRun:
-    """Every report file of the shared corpus, read and extracted once."""
+    """Every report file of the shared corpus, read and extracted once, exactly as ingest
+    reads them (the outcomes can be stored with `store_outcome`)."""
 
     def __init__(self) -> None:
+        self.sources = find_files([REPORTS])
+        self.outcomes: list[Outcome] = []
         self.documents: dict[str, Document] = {}
         self.extractions: dict[str, Extraction] = {}
         self.unreadable: dict[str, Problem] = {}
-        for path in sorted(REPORTS.rglob("*.pdf")):
-            relative = path.relative_to(REPORTS).as_posix()
-            try:
-                document = read_document(path, display_path=relative)
-            except DocumentError as error:
-                self.unreadable[relative] = error.problem
-                continue
-            self.documents[relative] = document
-            self.extractions[relative] = extract_report(document)
+        for source in self.sources:
+            data = source.path.read_bytes()
+            outcome = read_and_extract(source, hashlib.sha256(data).hexdigest(), len(data))
+            self.outcomes.append(outcome)
+            if outcome.problem is not None:
+                self.unreadable[source.display] = outcome.problem
+            elif outcome.document is not None and outcome.extraction is not None:
+                self.documents[source.display] = outcome.document
+                self.extractions[source.display] = outcome.extraction
 
 
 @pytest.fixture(scope="session")

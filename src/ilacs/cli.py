@@ -17,35 +17,10 @@ from rich.table import Table
 
 from ilacs import __version__
 from ilacs.errors import IlacsError
-from ilacs.extract.models import Grade
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
 errors = Console(stderr=True)
-
-
-JUDGEMENT_COLUMNS = {
-    "overall_effectiveness": "OE",
-    "impact_of_leaders": "Lead",
-    "leadership_management_governance": "LMG",
-    "help_and_protection": "H&P",
-    "children_in_care_and_care_leavers": "CiC+CL",
-    "children_looked_after_and_permanence": "CLA",
-    "children_in_care": "CiC",
-    "adoption_performance": "Adopt",
-    "care_leavers": "CL",
-    "lscb": "LSCB",
-    "capacity_to_improve": "Cap",
-    "outcomes_for_looked_after_children": "Outc",
-    "quality_of_provision": "Prov",
-    "leadership_and_management": "L&M",
-}
-GRADE_SHORT = {"outstanding": "O", "good": "G", "requires_improvement": "RI", "adequate": "A",
-               "inadequate": "I"}
-
-
-def _short_grade(grade: Grade | None) -> str:
-    return "" if grade is None else GRADE_SHORT[grade.value]
 
 
 def db_option(command: F) -> F:
@@ -143,28 +118,20 @@ def show(ctx: click.Context, authority: str, db: str | None) -> None:
     conn = _open(ctx, db)
     found, inspections = authority_timeline(conn, authority)
     title = f"{found.name} (URN {found.urn}, LA {found.la_code}, {found.region_name})"
-    keys = [key for key in JUDGEMENT_COLUMNS if any(row.grade_of(key) for row in inspections)]
-    table = Table(title=title)
-    for column in ("Published", "On site", "Framework"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("Lead inspector")
-    for key in keys:
-        table.add_column(JUDGEMENT_COLUMNS[key])
-    table.add_column("To improve", justify="right")
+    console.print(f"[bold]{escape(title)}[/]")
     for row in inspections:
-        on_site = f"{row.inspection_start or '?'} – {row.inspection_end or '?'}"
-        framework = row.framework or ""
+        kind = row.framework or "unknown framework"
         if row.inspection_type:
-            framework += f" ({row.inspection_type.value})"
-        grades = [_short_grade(row.grade_of(key)) for key in keys]
-        table.add_row(str(row.publication_date or ""), on_site, framework,
-                      row.lead_inspector or "", *grades, str(row.improvement_item_count))
-    console.print(table)
-    if keys:
-        console.print("Grades: O outstanding, G good, RI requires improvement, A adequate, "
-                      "I inadequate. " + "; ".join(f"{JUDGEMENT_COLUMNS[k]} = "
-                                                   f"{k.replace('_', ' ')}" for k in keys),
-                      highlight=False)
+            kind += f", {row.inspection_type.value}"
+        console.print(
+            f"\n[bold]{row.publication_date or 'undated'}[/] published · on site "
+            f"{row.inspection_start or '?'} to {row.inspection_end or '?'} · {kind} · lead "
+            f"inspector {escape(row.lead_inspector or 'not named')}", highlight=False)
+        for judgement in row.judgements:
+            console.print(f"  {judgement.key.replace('_', ' '):40} "
+                          f"{judgement.grade.value.replace('_', ' ')}", highlight=False)
+        console.print(f"  {row.improvement_item_count} points to improve · "
+                      f"{escape(row.document_path)}", highlight=False)
     if not inspections:
         console.print("No inspections are recorded for this authority yet.")
 

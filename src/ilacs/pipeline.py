@@ -52,7 +52,7 @@ class IngestSummary:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     source: SourceFile
     sha256: str
     size: int
@@ -114,14 +114,14 @@ def ingest(
             continue
         pending.append((source, digest, len(data)))
     for outcome in _read_and_extract(pending, workers):
-        _store(conn, outcome, summary)
+        store_outcome(conn, outcome, summary)
         if on_progress:
             on_progress(outcome.source)
     return summary
 
 
 def _read_and_extract(pending: list[tuple[SourceFile, str, int]],
-                      workers: int) -> Iterator[_Outcome]:
+                      workers: int) -> Iterator[Outcome]:
     if workers <= 1 or len(pending) < 2:
         yield from map(_work, pending)
         return
@@ -129,17 +129,22 @@ def _read_and_extract(pending: list[tuple[SourceFile, str, int]],
         yield from pool.map(_work, pending, chunksize=4)
 
 
-def _work(job: tuple[SourceFile, str, int]) -> _Outcome:
-    source, digest, size = job
+def _work(job: tuple[SourceFile, str, int]) -> Outcome:
+    return read_and_extract(*job)
+
+
+def read_and_extract(source: SourceFile, digest: str, size: int) -> Outcome:
+    """Read one file and extract it (runs in a worker process)."""
     try:
         document = read_document(source.path, display_path=source.display)
     except DocumentError as error:
-        return _Outcome(source, digest, size, None, None, None, error.problem)
+        return Outcome(source, digest, size, None, None, None, error.problem)
     kind, extraction = extract_document(document)
-    return _Outcome(source, digest, size, document, kind, extraction, None)
+    return Outcome(source, digest, size, document, kind, extraction, None)
 
 
-def _store(conn: sqlite3.Connection, outcome: _Outcome, summary: IngestSummary) -> None:
+def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSummary) -> None:
+    """Store one read-and-extracted file in its own transaction."""
     previous = stored_version(conn, outcome.sha256)
     if outcome.problem is not None or outcome.document is None or outcome.extraction is None:
         problem = outcome.problem

@@ -1,0 +1,99 @@
+"""Ingest end to end against a real SQLite file: the whole corpus once per session, then
+idempotence, re-extraction, bad files beside good ones, and the bundled record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import ilacs.pipeline as pipeline
+from conftest import REPORTS, CorpusRun
+from ilacs.pipeline import IngestSummary, find_files, ingest, store_outcome
+from ilacs.record import BUNDLE_FILE, ensure_authorities
+from ilacs.store import open_store, record_to_bundle, summary
+
+ISLE_OF_WIGHT = "80419_isle of wight"
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus: CorpusRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A record built from every corpus file (read once, in the `corpus` fixture)."""
+    path = tmp_path_factory.mktemp("record") / "ilacs.db"
+    conn = open_store(path)
+    ensure_authorities(conn)
+    run = IngestSummary(files=len(corpus.outcomes))
+    for outcome in corpus.outcomes:
+        store_outcome(conn, outcome, run)
+    conn.close()
+    assert run.new == 493 and run.unreadable == 4
+    return path
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("documents", "pages", "inspections", "judgements", "findings",
+                          "problems")}
+
+
+def test_bundled_record_matches_a_rebuild_from_the_corpus(corpus_db: Path) -> None:
+    conn = open_store(corpus_db)
+    rebuilt = record_to_bundle(conn)
+    shipped_path = Path(__file__).resolve().parents[1] / "src" / "ilacs" / "store" / BUNDLE_FILE
+    shipped = json.loads(shipped_path.read_text("utf-8"))
+    assert rebuilt == shipped, "run scripts/build_bundle.py and commit the result"
+    text = shipped_path.read_text("utf-8")
+    assert "What needs to improve" not in text and "social work" not in text
+
+
+def test_every_file_is_stored_or_reported(corpus_db: Path) -> None:
+    conn = open_store(corpus_db)
+    facts = summary(conn)
+    assert facts.inspections == 493
+    assert facts.authorities_covered == 153
+    problem_paths = {row[0] for row in conn.execute(
+        "SELECT path FROM problems WHERE severity = 'error'")}
+    assert len(problem_paths) == 4  # the four HTML pages saved as .pdf, each named
+
+
+def test_second_ingest_adds_nothing(corpus_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(corpus_db, copy)
+    conn = open_store(copy)
+    before = counts(conn)
+    result = ingest(conn, find_files([REPORTS]), workers=1)
+    assert (result.new, result.reextracted, result.unchanged) == (0, 0, 493)
+    assert counts(conn) == before
+
+
+def test_new_parser_version_reextracts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = REPORTS / ISLE_OF_WIGHT
+    conn = open_store(tmp_path / "ilacs.db")
+    ensure_authorities(conn)
+    first = ingest(conn, find_files([folder]), workers=1)
+    assert first.new == 3
+    monkeypatch.setattr(pipeline, "PARSER_VERSION", "test-next-version")
+    again = ingest(conn, find_files([folder]), workers=1)
+    assert (again.new, again.reextracted) == (0, 3)
+    versions = {row[0] for row in conn.execute("SELECT parser_version FROM documents")}
+    assert versions == {"test-next-version"}
+    assert conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == 3
+
+
+def test_bad_files_beside_good_ones_do_not_stop_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    good = next((REPORTS / ISLE_OF_WIGHT).glob("*2023.pdf"))
+    shutil.copy(good, folder / good.name)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "error.pdf").write_text("<!DOCTYPE html><html>Service unavailable</html>")
+    conn = open_store(tmp_path / "ilacs.db")
+    ensure_authorities(conn)
+    result = ingest(conn, find_files([folder]), workers=2)
+    assert result.new == 1 and result.unreadable == 2 and result.inspections == 1
+    assert {p.path for p in result.errors} == {"empty.pdf", "error.pdf"}
+    row = conn.execute("SELECT urn, framework FROM inspections").fetchone()
+    assert tuple(row) == (80419, "ilacs_2023")
