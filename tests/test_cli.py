@@ -19,7 +19,7 @@ def run(*args: str) -> str:
     return result.output
 
 
-def test_build_show_and_export_from_the_bundled_record(tmp_path: Path) -> None:
+def test_build_show_and_export_from_the_bundled_record(tmp_path: Path) -> None:  # no corpus needed
     db = str(tmp_path / "ilacs.db")
     assert "documents loaded" in run("build", "--db", db)
     shown = run("show", "Isle of Wight", "--db", db)
@@ -51,7 +51,7 @@ def test_ingest_strict_fails_on_problems_and_names_the_file(tmp_path: Path) -> N
     assert conn.execute("SELECT count(*) FROM problems").fetchone()[0] == 1
 
 
-def test_eval_json_on_a_few_labels(tmp_path: Path) -> None:
+def test_eval_json_on_a_few_labels(tmp_path: Path, shared_dir: Path) -> None:
     lines = LABELS.read_text(encoding="utf-8").splitlines()
     chosen = [line for line in lines if "2532283_dorset" in line or "80426_barnsley" in line][:3]
     labels = tmp_path / "labels.jsonl"

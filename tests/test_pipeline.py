@@ -69,7 +69,9 @@ def test_second_ingest_adds_nothing(corpus_db: Path, tmp_path: Path) -> None:
     assert counts(conn) == before
 
 
-def test_new_parser_version_reextracts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_parser_version_reextracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_dir: Path
+) -> None:
     folder = REPORTS / ISLE_OF_WIGHT
     conn = open_store(tmp_path / "ilacs.db")
     ensure_authorities(conn)
@@ -83,7 +85,7 @@ def test_new_parser_version_reextracts(tmp_path: Path, monkeypatch: pytest.Monke
     assert conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == 3
 
 
-def test_bad_files_beside_good_ones_do_not_stop_the_run(tmp_path: Path) -> None:
+def test_bad_files_beside_good_ones_do_not_stop_the_run(tmp_path: Path, shared_dir: Path) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()
     good = next((REPORTS / ISLE_OF_WIGHT).glob("*2023.pdf"))
