@@ -1,0 +1,225 @@
+"""Letters: focused visits, monitoring visits and joint targeted area inspections (JTAI)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from ilacs.documents import Document
+from ilacs.errors import Problem, ProblemKind
+from ilacs.extract.authority import resolve_authority
+from ilacs.extract.dates import date_from_file_name, parse_date, parse_date_blocks
+from ilacs.extract.improvements import extract_items
+from ilacs.extract.inspectors import clean_name
+from ilacs.extract.models import ImprovementItem
+from ilacs.extract.text import JoinedText, Line, document_lines, join_wrapped
+
+FOCUSED_VISIT = "focused_visit"
+MONITORING_VISIT = "monitoring_visit"
+JTAI = "jtai"
+
+_TITLE = re.compile(
+    r"^(?P<kind>Focused visit to|Monitoring visit (?:to|of)|Joint targeted area inspection)\b",
+    re.IGNORECASE,
+)
+_STANDALONE_DATE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4,5}$")
+_SIGN_OFF = re.compile(r"^Your?s? sincerely", re.IGNORECASE)
+_INSPECTORS = re.compile(
+    r"(?:inspectors?(?:\s+for\s+this\s+(?:visit|inspection))?\s+(?:were|was)|"
+    r"(?:visit|inspection)\s+was\s+(?:carried\s+out|undertaken|led)\s+by|"
+    r"inspectors?\s+(?:are|is))\s+(?P<names>.+?)\.(?=\s+[A-Z]|\s*$)",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = re.compile(
+    r"\b(?:(?:Senior\s+)?(?:Her|His)\s+Majesty.s\s+Inspectors?|Senior\s+HMI|HMI(?:\s+Schools)?|"
+    r"Ofsted\s+Inspectors?|lead\s+inspector|team\s+inspectors?|\(designate\)|designate|"
+    r"all\s+of\s+whom\s+are|(?:two|three|four)\s+of|both|observer|observing)\b",
+    re.IGNORECASE,
+)
+_FOCUS = re.compile(
+    r"(?:Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)|This\s+visit\s+looked\s+at|"
+    r"The\s+focus\s+of\s+this\s+visit\s+was(?:\s+on)?)\s+(?P<focus>.+?)\.(?=\s+[A-Z‘']|\s*$)",
+)
+_FOCUS_CUT = re.compile(
+    r",\s+with\s+a\s+(?:particular\s+|specific\s+|primary\s+)?focus|\s+in\s+accordance\s+with|"
+    r",\s+in\s+particular|,\s+specifically|,\s+focusing|,\s+assessing|,\s+which\s+included|"
+    r",\s+together\s+with|,\s+whether|:|,\s+the\s+service\s+that|,\s+where\b"
+)
+_ARRANGEMENTS = re.compile(r"^the\s+local\s+authority.s\s+arrangements\s+(?:for\s+)?", re.I)
+_IMPROVE_HEADING = re.compile(r"^(?:What needs to improve|Areas? for improvement)\b", re.I)
+_PRIORITY_HEADING = re.compile(r"^Areas? for priority action\b", re.I)
+_LIST_END = re.compile(
+    r"^(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
+    r"Case study|Practice study|Areas? for priority action|What needs to improve|"
+    r"Ofsted$|Yours sincerely|The local authority needs to|Context)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+
+
+@dataclass(frozen=True)
+class VisitLetter:
+    kind: str
+    la_name: str | None
+    urn: int | None
+    publication_date: date | None
+    letter_date: date | None
+    visit_start: date | None
+    visit_end: date | None
+    inspectors: tuple[str, ...]
+    lead_inspector: str | None
+    focus: str | None
+    improvement_items: tuple[ImprovementItem, ...]
+    priority_actions: tuple[ImprovementItem, ...]
+    monitoring_visit_number: int | None = None
+    field_pages: dict[str, int] = field(default_factory=dict)
+
+
+def letter_kind(lines: Sequence[Line]) -> str | None:
+    for line in lines[:40]:
+        match = _TITLE.match(line.text)
+        if match:
+            word = match.group("kind").casefold()
+            if word.startswith("focused"):
+                return FOCUSED_VISIT
+            if word.startswith("monitoring"):
+                return MONITORING_VISIT
+            return JTAI
+    return None
+
+
+def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem]]:
+    lines = document_lines(document)
+    kind = letter_kind(lines)
+    if kind is None:
+        return None, []
+    problems: list[Problem] = []
+    pages: dict[str, int] = {}
+    title_index = next(i for i, line in enumerate(lines) if _TITLE.match(line.text))
+    title = _title_text(lines, title_index)
+    opening = JoinedText.of(lines[title_index + 1 : title_index + 25])
+    letter_date = _letter_date([line for line in lines[:40] if line.page == lines[0].page])
+    la_name = _la_name(kind, title, opening.text)
+    resolution = resolve_authority(la_name, document.path, lines[title_index].page)
+    if resolution.problem is not None:
+        problems.append(resolution.problem)
+    start, end = _visit_dates(opening.text, letter_date)
+    inspectors = _inspectors(opening.text)
+    lead = _lead_inspector(lines)
+    items = _list_after(lines, _IMPROVE_HEADING)
+    priority = _list_after(lines, _PRIORITY_HEADING, section="priority_action")
+    pages["title"] = lines[title_index].page
+    letter = VisitLetter(
+        kind=kind,
+        la_name=la_name,
+        urn=resolution.urn,
+        publication_date=date_from_file_name(PurePath(document.path).name),
+        letter_date=letter_date,
+        visit_start=start,
+        visit_end=end,
+        inspectors=inspectors,
+        lead_inspector=lead,
+        focus=_focus(opening.text) if kind == FOCUSED_VISIT else None,
+        improvement_items=tuple(items),
+        priority_actions=tuple(priority),
+        monitoring_visit_number=_monitoring_number(opening.text) if kind == MONITORING_VISIT
+        else None,
+        field_pages=pages,
+    )
+    if start is None:
+        problems.append(Problem(ProblemKind.MISSING_FIELD, "no visit dates found in the "
+                                "letter's opening", document.path, page=1, field="visit_start"))
+    return letter, problems
+
+
+def _title_text(lines: Sequence[Line], index: int) -> str:
+    parts = [lines[index].text]
+    for line in lines[index + 1 : index + 3]:
+        if line.text.startswith(("This letter", "This inspection", "Ofsted")):
+            break
+        parts.append(line.text)
+    return join_wrapped(parts)
+
+
+def _letter_date(head: Sequence[Line]) -> date | None:
+    for line in head:
+        text = line.text.strip()
+        if _STANDALONE_DATE.match(text):
+            fixed = re.sub(r"(\d{4})\d$", r"\1", text)  # "6 November 20205" is a typo for 2025
+            return parse_date(fixed)
+    return None
+
+
+def _la_name(kind: str, title: str, opening: str) -> str | None:
+    if kind == JTAI:
+        area = re.split(r"\s+in\s+", title)[-1] if " in " in title else re.sub(
+            r"^Joint targeted area inspection of\s+", "", title, flags=re.I)
+        return re.sub(r"^the\s+", "", area.strip(" ."), flags=re.I) or None
+    match = re.match(r"^(?:Focused|Monitoring) visit (?:to|of)\s+(?:the\s+)?(?P<name>.+?)"
+                     r"(?:\s+local\s+authority)?(?:.s)?\s+children.s\s+services\b", title, re.I)
+    if match:
+        return match.group("name").strip()
+    match = re.match(r"^(?:Focused|Monitoring) visit (?:to|of)\s+(?:the\s+)?(?P<name>.+)$",
+                     title, re.I)
+    return match.group("name").strip(" .") if match else None
+
+
+def _visit_dates(opening: str, letter_date: date | None) -> tuple[date | None, date | None]:
+    sentence = re.search(r"(?:\bon\b|\bbetween\b|\bfrom\b|took place)\s+(?:the\s+)?\d[^.]*",
+                         opening, re.IGNORECASE)
+    if not sentence:
+        return None, None
+    text = re.split(r"\b(?:The|His|Her|Inspectors?)\b", sentence.group(0))[0]
+    blocks = parse_date_blocks(text, default_year=letter_date.year if letter_date else None)
+    if not blocks:
+        return None, None
+    return blocks[0].start, blocks[-1].end
+
+
+def _inspectors(opening: str) -> tuple[str, ...]:
+    match = _INSPECTORS.search(opening)
+    if not match:
+        return ()
+    text = _ROLE_WORDS.sub("", match.group("names"))
+    pieces = re.split(r",|\band\b|;", text)
+    names = [clean_name(piece) for piece in pieces]
+    return tuple(name for name in names if name and name[0].isupper())
+
+
+def _lead_inspector(lines: Sequence[Line]) -> str | None:
+    for index, line in enumerate(lines):
+        if _SIGN_OFF.match(line.text) and index + 2 < len(lines):
+            name_line, role_line = lines[index + 1].text, lines[index + 2].text
+            if not re.search(r"Majesty.s\s+Inspector|\bHMI\b", name_line + " " + role_line):
+                return None  # a JTAI is signed by the inspectorates' directors, not a lead
+            name = clean_name(re.sub(r"\(Lead Inspector\)", "", name_line, flags=re.I))
+            return name or None
+    return None
+
+
+def _focus(opening: str) -> str | None:
+    match = _FOCUS.search(opening)
+    if not match:
+        return None
+    focus = _ARRANGEMENTS.sub("", match.group("focus").strip())
+    cut = _FOCUS_CUT.search(focus)
+    if cut:
+        focus = focus[: cut.start()]
+    return focus.strip() or None
+
+
+def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
+                section: str = "what_needs_to_improve") -> list[ImprovementItem]:
+    for index, line in enumerate(lines):
+        if heading.match(line.text):
+            return extract_items(lines, index + 1, (_LIST_END,), numbered=False, section=section)
+    return []
+
+
+def _monitoring_number(opening: str) -> int | None:
+    match = re.search(r"\b(" + "|".join(_ORDINALS) + r")\s+monitoring\s+visit", opening, re.I)
+    return _ORDINALS[match.group(1).casefold()] if match else None
