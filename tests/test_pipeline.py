@@ -99,3 +99,20 @@ def test_bad_files_beside_good_ones_do_not_stop_the_run(tmp_path: Path, shared_d
     assert {p.path for p in result.errors} == {"empty.pdf", "error.pdf"}
     row = conn.execute("SELECT urn, framework FROM inspections").fetchone()
     assert tuple(row) == (80419, "ilacs_2023")
+
+
+def test_letters_are_stored_as_visits(tmp_path: Path, shared_dir: Path) -> None:
+    folder = shared_dir / "corpus" / "letters" / "focused_visit" / "2532283_dorset"
+    conn = open_store(tmp_path / "ilacs.db")
+    ensure_authorities(conn)
+    result = ingest(conn, find_files([folder]), workers=1)
+    assert result.new == len(list(folder.glob("*.pdf"))) >= 2 and result.inspections == 0
+    kinds = {row[0] for row in conn.execute("SELECT kind FROM documents")}
+    assert kinds == {"letter"}
+    visit = conn.execute(
+        "SELECT urn, kind, visit_start, visit_end, focus, improvement_item_count FROM visits "
+        "WHERE visit_start = '2023-05-17'").fetchone()
+    assert tuple(visit) == (2532283, "focused_visit", "2023-05-17", "2023-05-18",
+                            "16- and 17-year-old care leavers", 1)
+    finding = conn.execute("SELECT text, page FROM visit_findings").fetchall()
+    assert ("The quality and timeliness of supervision.", 1) in [tuple(row) for row in finding]

@@ -9,6 +9,7 @@ import pytest
 
 from ilacs.errors import StoreError
 from ilacs.store import open_store, resolve_db_path
+from ilacs.store.migrations import MIGRATIONS
 from ilacs.store.transactions import transaction
 
 
@@ -37,7 +38,7 @@ def test_open_store_reopens_an_existing_database(tmp_path: Path) -> None:
     path = tmp_path / "ilacs.db"
     open_store(path).close()
     conn = open_store(path)
-    assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_open_store_refuses_a_folder_naming_it(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
@@ -14,7 +13,7 @@ from ilacs.extract.authority import resolve_authority
 from ilacs.extract.dates import date_from_file_name, parse_date, parse_date_blocks
 from ilacs.extract.improvements import extract_items
 from ilacs.extract.inspectors import clean_name
-from ilacs.extract.models import ImprovementItem
+from ilacs.extract.models import ImprovementItem, VisitLetter
 from ilacs.extract.text import JoinedText, Line, document_lines, join_wrapped
 
 FOCUSED_VISIT = "focused_visit"
@@ -23,8 +22,8 @@ JTAI = "jtai"
 
 _TITLE = re.compile(
     r"^(?P<kind>Focused visit to|Monitoring visit (?:to|of)|Joint targeted area inspection)\b",
-    re.IGNORECASE,
 )
+_SALUTATION = re.compile(r"^Dear\b")
 _STANDALONE_DATE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4,5}$")
 _SIGN_OFF = re.compile(r"^Your?s? sincerely", re.IGNORECASE)
 _INSPECTORS = re.compile(
@@ -61,27 +60,12 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 
 
-@dataclass(frozen=True)
-class VisitLetter:
-    kind: str
-    la_name: str | None
-    urn: int | None
-    publication_date: date | None
-    letter_date: date | None
-    visit_start: date | None
-    visit_end: date | None
-    inspectors: tuple[str, ...]
-    lead_inspector: str | None
-    focus: str | None
-    improvement_items: tuple[ImprovementItem, ...]
-    priority_actions: tuple[ImprovementItem, ...]
-    monitoring_visit_number: int | None = None
-    field_pages: dict[str, int] = field(default_factory=dict)
-
-
 def letter_kind(lines: Sequence[Line]) -> str | None:
+    """The kind of letter: its heading follows the salutation ('Dear ...') on page 1."""
+    greeted = False
     for line in lines[:40]:
-        match = _TITLE.match(line.text)
+        greeted = greeted or bool(_SALUTATION.match(line.text))
+        match = _TITLE.match(line.text) if greeted else None
         if match:
             word = match.group("kind").casefold()
             if word.startswith("focused"):

@@ -75,8 +75,29 @@ class InspectionReport:
 
 
 @dataclass(frozen=True)
+class VisitLetter:
+    """A focused-visit, monitoring-visit or JTAI letter."""
+
+    kind: str
+    la_name: str | None
+    urn: int | None
+    publication_date: date | None
+    letter_date: date | None
+    visit_start: date | None
+    visit_end: date | None
+    inspectors: tuple[str, ...]
+    lead_inspector: str | None
+    focus: str | None
+    improvement_items: tuple[ImprovementItem, ...]
+    priority_actions: tuple[ImprovementItem, ...]
+    monitoring_visit_number: int | None = None
+    field_pages: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Extraction:
     """What extraction made of one document: the facts (None if nothing usable) and problems."""
 
     report: InspectionReport | None
     problems: tuple[Problem, ...] = ()
+    letter: VisitLetter | None = None

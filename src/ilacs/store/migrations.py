@@ -151,12 +151,50 @@ CREATE TABLE problems (
 CREATE INDEX problems_document ON problems (document_sha256);
 """
 
+VISITS_SCHEMA = """
+CREATE TABLE visits (
+    id INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL UNIQUE REFERENCES documents (sha256) ON DELETE CASCADE,
+    urn INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('focused_visit', 'monitoring_visit', 'jtai')),
+    la_name_printed TEXT,
+    letter_date TEXT,
+    publication_date TEXT,
+    visit_start TEXT,
+    visit_end TEXT,
+    lead_inspector TEXT,
+    inspectors TEXT NOT NULL DEFAULT '[]',
+    focus TEXT,
+    monitoring_visit_number INTEGER,
+    field_pages TEXT NOT NULL DEFAULT '{}',
+    improvement_item_count INTEGER NOT NULL DEFAULT 0,
+    priority_action_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX visits_urn ON visits (urn, visit_start);
+
+CREATE TABLE visit_findings (
+    visit_id INTEGER NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    outcome INTEGER,
+    tag TEXT,
+    page INTEGER,
+    PRIMARY KEY (visit_id, position)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "documents, pages with full-text search, authorities, inspections, judgements, "
         "findings and problems",
         INITIAL_SCHEMA,
+    ),
+    Migration(
+        2,
+        "visits (focused visits, monitoring visits, JTAIs) and what they asked to improve",
+        VISITS_SCHEMA,
     ),
 )
 

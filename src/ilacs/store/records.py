@@ -19,6 +19,7 @@ from ilacs.errors import Problem, StoreError
 from ilacs.extract.models import Extraction, InspectionReport
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
 from ilacs.store.transactions import transaction
+from ilacs.store.visits import insert_visit
 
 
 def stored_version(conn: sqlite3.Connection, sha256: str) -> StoredVersion | None:
@@ -76,6 +77,8 @@ def save_document(
             )
             if extraction.report is not None:
                 _insert_inspection(conn, document.sha256, extraction.report)
+            if extraction.letter is not None:
+                insert_visit(conn, document.sha256, extraction.letter)
             for problem in extraction.problems:
                 _insert_problem(conn, problem, document.sha256, parser_version, now)
     except sqlite3.Error as error:
@@ -154,6 +157,7 @@ def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
     """Remove everything derived from a document, keeping its `documents` row."""
     conn.execute("DELETE FROM pages WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM inspections WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM visits WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM problems WHERE document_sha256 = ?", (sha256,))
 
 
