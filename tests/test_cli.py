@@ -70,3 +70,16 @@ def test_unknown_authority_is_a_clear_error(tmp_path: Path) -> None:
                                 obj={})
     assert result.exit_code != 0
     assert "Atlantis" in str(result.exception) or "Atlantis" in result.output
+
+
+def test_eval_reads_letter_labels(tmp_path: Path, shared_dir: Path) -> None:
+    letters = shared_dir / "corpus" / "letters"
+    lines = (letters / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    chosen = [line for line in lines if "2532283_dorset" in line]
+    labels = tmp_path / "letters.jsonl"
+    labels.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    result = json.loads(run("eval", str(labels), "--reports", str(letters), "--json"))
+    assert result["documents"] == len(chosen) >= 2
+    for field in ("urn", "kind", "publication_date", "letter_date", "visit_start", "visit_end",
+                  "lead_inspector"):
+        assert result["fields"][field] == {"correct": len(chosen), "total": len(chosen)}, field

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import SHARED
 from ilacs.documents import read_document
-from ilacs.extract.letters import VisitLetter, extract_letter
-from ilacs.extract.models import ImprovementItem
+from ilacs.extract.evaluation import letter_to_label
+from ilacs.extract.letters import extract_letter
 
 LETTERS = SHARED / "corpus" / "letters"
 IDENTITY_FIELDS = ("urn", "kind", "publication_date", "visit_start", "visit_end")
@@ -23,25 +23,6 @@ def _labels() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def _items(items: tuple[ImprovementItem, ...]) -> list[dict[str, Any]]:
-    return [{"text": i.text, "outcome": i.outcome} | ({"tag": i.tag} if i.tag else {})
-            for i in items]
-
-
-def as_label(letter: VisitLetter) -> dict[str, Any]:
-    def iso(value: Any) -> Any:
-        return value.isoformat() if value else None
-
-    return {
-        "urn": letter.urn, "kind": letter.kind,
-        "publication_date": iso(letter.publication_date), "letter_date": iso(letter.letter_date),
-        "visit_start": iso(letter.visit_start), "visit_end": iso(letter.visit_end),
-        "inspectors": list(letter.inspectors), "lead_inspector": letter.lead_inspector,
-        "focus": letter.focus, "improvement_items": _items(letter.improvement_items),
-        "priority_actions": _items(letter.priority_actions),
-    }
-
-
 @pytest.fixture(scope="session")
 def letters() -> dict[str, dict[str, Any]]:
     if not LETTERS.is_dir():
@@ -51,7 +32,7 @@ def letters() -> dict[str, dict[str, Any]]:
         document = read_document(LETTERS / label["path"], display_path=label["path"])
         letter, _problems = extract_letter(document)
         assert letter is not None, label["path"]
-        extracted[label["path"]] = as_label(letter)
+        extracted[label["path"]] = letter_to_label(letter)
     return extracted
 
 

@@ -167,18 +167,27 @@ def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
               "'reports' folder beside the labels file).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
-    """Measure extraction against a labels file: per-field accuracy and every disagreement.
-    Needs no database: every labelled file is extracted afresh.
+    """Measure extraction against a labels file (reports or letters): per-field accuracy and
+    every disagreement. Needs no database: every labelled file is extracted afresh.
 
     \b
     Example:
         ilacs eval ../shared/corpus/labels.jsonl
         ilacs eval ../shared/corpus/labels.jsonl --json > accuracy.json
+        ilacs eval ../shared/corpus/letters/labels.jsonl --reports ../shared/corpus/letters
     """
-    from ilacs.extract.evaluation import evaluate_reports, read_labels
+    from ilacs.extract.evaluation import (
+        evaluate_letters,
+        evaluate_reports,
+        is_letter_labels,
+        read_labels,
+    )
 
-    corpus = reports or labels.parent / "reports"
-    result = evaluate_reports(read_labels(labels), corpus)
+    rows = read_labels(labels)
+    if is_letter_labels(rows):
+        result = evaluate_letters(rows, reports or labels.parent)
+    else:
+        result = evaluate_reports(rows, reports or labels.parent / "reports")
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return

@@ -11,7 +11,8 @@ from typing import Any
 
 from ilacs.documents import read_document
 from ilacs.errors import DocumentError
-from ilacs.extract.models import InspectionReport
+from ilacs.extract.letters import extract_letter
+from ilacs.extract.models import ImprovementItem, InspectionReport, VisitLetter
 from ilacs.extract.report import extract_report
 
 REPORT_FIELDS = (
@@ -50,6 +51,58 @@ class Evaluation:
                        for name, s in self.fields.items()},
             "disagreements": self.disagreements,
         }
+
+
+LETTER_FIELDS = (
+    "urn", "kind", "publication_date", "letter_date", "visit_start", "visit_end", "inspectors",
+    "lead_inspector", "focus", "improvement_items", "priority_actions",
+)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def _items_label(items: tuple[ImprovementItem, ...]) -> list[dict[str, Any]]:
+    return [_item_label(i.text, i.outcome, i.tag) for i in items]
+
+
+def letter_to_label(letter: VisitLetter) -> dict[str, Any]:
+    """An extracted letter in the letter labels' shape."""
+    return {
+        "urn": letter.urn, "kind": letter.kind, "la_name": letter.la_name,
+        "publication_date": _iso(letter.publication_date),
+        "letter_date": _iso(letter.letter_date), "visit_start": _iso(letter.visit_start),
+        "visit_end": _iso(letter.visit_end), "inspectors": list(letter.inspectors),
+        "lead_inspector": letter.lead_inspector, "focus": letter.focus,
+        "improvement_items": _items_label(letter.improvement_items),
+        "priority_actions": _items_label(letter.priority_actions),
+    }
+
+
+def is_letter_labels(labels: list[dict[str, Any]]) -> bool:
+    return bool(labels) and "visit_start" in labels[0]
+
+
+def evaluate_letters(labels: Iterable[Mapping[str, Any]], corpus: Path) -> Evaluation:
+    """Letters: 'focus' is scored for focused visits only (JTAI themes are not yet read)."""
+    evaluation = Evaluation()
+    for label in labels:
+        path = str(label["path"])
+        evaluation.documents += 1
+        actual: dict[str, Any] | None = None
+        try:
+            letter, _problems = extract_letter(read_document(corpus / path, display_path=path))
+        except DocumentError:
+            letter = None
+        if letter is not None:
+            actual = letter_to_label(letter)
+        for name in LETTER_FIELDS:
+            if name == "focus" and label.get("kind") != "focused_visit":
+                continue
+            got = actual.get(name) if actual is not None else "extraction failed"
+            evaluation.score(name, path, label.get(name), got)
+    return evaluation
 
 
 def report_to_label(report: InspectionReport) -> dict[str, Any]:
