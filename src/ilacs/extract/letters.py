@@ -48,8 +48,9 @@ _FOCUS_CUT = re.compile(
     r",\s+together\s+with|,\s+whether|:|,\s+the\s+service\s+that|,\s+where\b"
 )
 _ARRANGEMENTS = re.compile(r"^the\s+local\s+authority.s\s+arrangements\s+(?:for\s+)?", re.I)
-_IMPROVE_HEADING = re.compile(r"^(?:What needs to improve|Areas? for improvement)\b", re.I)
-_PRIORITY_HEADING = re.compile(r"^Areas? for priority action\b", re.I)
+# Headings are capitalised; the same words also open wrapped lines of prose.
+_IMPROVE_HEADING = re.compile(r"^(?:What needs to improve|Areas? for [Ii]mprovement)\b")
+_PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ction\b")
 _LIST_END = re.compile(
     r"^(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
     r"Case study|Practice study|Areas? for priority action|What needs to improve|"

@@ -13,7 +13,7 @@ from ilacs.documents import Document
 # pdfium marks a hyphen at a line break with U+FFFE and joins the two lines itself.
 SOFT_HYPHEN_MARK = "\ufffe"
 BULLETS = "◼\uf06e\uf0a7\uf0b7•▪■\uf0fc●"
-SUB_BULLETS = "−\uf02d─\uf0be―\u0336"
+SUB_BULLETS = "−\uf02d─\uf0be―\u0336⎯"
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}\s*(?:of\s+\d{1,3})?\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 
@@ -31,7 +31,7 @@ def document_lines(document: Document, drop_running: bool = True) -> list[Line]:
     pages = [[text for text in page if text] for page in pages]
     running = _running_lines(pages) if drop_running else set()
     if drop_running:
-        pages = [_without_footnotes(page) for page in pages]
+        pages = [_without_footnotes(_without_address(page)) for page in pages]
     lines: list[Line] = []
     for number, page in enumerate(pages, start=1):
         for index, text in enumerate(page):
@@ -41,6 +41,18 @@ def document_lines(document: Document, drop_running: bool = True) -> list[Line]:
                 continue
             lines.append(Line(number, text))
     return lines
+
+
+# Ofsted's address block, printed in the margin of page 1 of letters and on back pages.
+_ADDRESS_LINE = re.compile(
+    r"^(?:Ofsted|Piccadilly Gate|Store St(?:reet)?\.?|Manchester|M1 2WD|T:? 0300 ?123 ?\d{4}|"
+    r"Textphone:? 0161 618 8524|E?:? ?enquiries@ofsted\.gov\.uk|W?:? ?www\.(?:gov\.uk/ofsted|"
+    r"ofsted\.gov\.uk))$"
+)
+
+
+def _without_address(page: list[str]) -> list[str]:
+    return [text for text in page if not _ADDRESS_LINE.match(text)]
 
 
 _FOOTNOTE_START = re.compile(r"^\d{1,2}\s?[A-Z][a-z]")
