@@ -27,9 +27,10 @@ _SALUTATION = re.compile(r"^Dear\b")
 _STANDALONE_DATE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4,5}$")
 _SIGN_OFF = re.compile(r"^Your?s? sincerely", re.IGNORECASE)
 _INSPECTORS = re.compile(
-    r"(?:inspectors?(?:\s+for\s+this\s+(?:visit|inspection))?\s+(?:were|was)|"
-    r"(?:visit|inspection)\s+was\s+(?:carried\s+out|undertaken|led)\s+by|"
-    r"inspectors?\s+(?:are|is))\s+(?P<names>.+?)\.(?=\s+[A-Z]|\s*$)",
+    r"(?:inspectors?(?:\s*\(HMIs?\))?(?:\s+for\s+this\s+(?:visit|inspection))?\s+(?:were|was)|"
+    r"(?:carried\s+out|conducted|undertaken|led)\s+by|inspectors?\s+(?:are|is))\s+"
+    r"(?P<names>.+?)(?:\.(?=\s+[A-Z]|\s*$)|\s+(?=Inspectors\s+(?:looked|considered|evaluated|"
+    r"reviewed)))",
     re.IGNORECASE,
 )
 _ROLE_WORDS = re.compile(
@@ -38,16 +39,26 @@ _ROLE_WORDS = re.compile(
     r"all\s+of\s+whom\s+are|(?:two|three|four)\s+of|both|observer|observing)\b",
     re.IGNORECASE,
 )
-_FOCUS = re.compile(
-    r"(?:Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)|This\s+visit\s+looked\s+at|"
-    r"The\s+focus\s+of\s+this\s+visit\s+was(?:\s+on)?)\s+(?P<focus>.+?)\.(?=\s+[A-Z‘']|\s*$)",
+_FOCUS_SENTENCES = tuple(
+    re.compile(prefix + r"\s+(?P<focus>.+?)\.’?(?=\s+[A-Z‘']|\s*$)")
+    for prefix in (
+        r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)\s+(?=the\s+local\s+"
+        r"authority.s\s+arrangements)",
+        r"This\s+visit\s+looked\s+at",
+        r"The\s+focus\s+of\s+this\s+visit\s+was(?:\s+on)?",
+        r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)",
+    )
 )
 _FOCUS_CUT = re.compile(
-    r",\s+with\s+a\s+(?:particular\s+|specific\s+|primary\s+)?focus|\s+in\s+accordance\s+with|"
+    r",?\s+with\s+a\s+(?:particular\s+|specific\s+|primary\s+)?focus|\s+in\s+accordance\s+with|"
     r",\s+in\s+particular|,\s+specifically|,\s+focusing|,\s+assessing|,\s+which\s+included|"
-    r",\s+together\s+with|,\s+whether|:|,\s+the\s+service\s+that|,\s+where\b"
+    r",\s+together\s+with|,\s+whether|:|(?<=door’),\s|(?<=door),\s|,\s+where\b"
 )
-_ARRANGEMENTS = re.compile(r"^the\s+local\s+authority.s\s+arrangements\s+(?:for\s+)?", re.I)
+_FOCUS_LEAD = re.compile(
+    r"^(?:the\s+local\s+authority.s\s+arrangements\s+(?:for\s+)?|the\s+local\s+authority.s\s+|"
+    r"(?:the\s+)?arrangements\s+(?:for\s+)?|at\s+|to\s+|and\s+)",
+    re.IGNORECASE,
+)
 # Headings are capitalised; the same words also open wrapped lines of prose.
 _IMPROVE_HEADING = re.compile(r"^(?:What needs to improve|Areas? for [Ii]mprovement)\b")
 _PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ction\b")
@@ -169,10 +180,15 @@ def _inspectors(opening: str) -> tuple[str, ...]:
     match = _INSPECTORS.search(opening)
     if not match:
         return ()
+    if re.match(r"inspectors\s+from\b", match.group("names"), re.IGNORECASE):
+        return ()  # a JTAI names the inspectorates, not the inspectors
     text = _ROLE_WORDS.sub("", match.group("names"))
-    pieces = re.split(r",|\band\b|;", text)
+    text = re.sub(r"\b(?:for\s+)?Social\s+Care\b", "", text)
+    text = re.sub(r"\(\s*(?:HMIs?)?\s*\)", "", text)
+    pieces = re.split(r",|\band\b|\bwith\b|;", text)
     names = [clean_name(piece) for piece in pieces]
-    return tuple(name for name in names if name and name[0].isupper())
+    return tuple(name for name in names if name and name[0].isupper()
+                 and not re.search(r"Inspectorate|Ofsted|Commission|\(", name))
 
 
 def _lead_inspector(lines: Sequence[Line]) -> str | None:
@@ -187,14 +203,17 @@ def _lead_inspector(lines: Sequence[Line]) -> str | None:
 
 
 def _focus(opening: str) -> str | None:
-    match = _FOCUS.search(opening)
+    match = next((m for pattern in _FOCUS_SENTENCES if (m := pattern.search(opening))), None)
     if not match:
         return None
-    focus = _ARRANGEMENTS.sub("", match.group("focus").strip())
+    focus = _FOCUS_LEAD.sub("", match.group("focus").strip())
     cut = _FOCUS_CUT.search(focus)
     if cut:
         focus = focus[: cut.start()]
-    return focus.strip() or None
+    focus = focus.strip().rstrip(",;")
+    if focus.count("‘") > focus.count("’"):
+        focus += "’"  # "the ‘front door.’": the full stop was printed inside the quote
+    return focus or None
 
 
 def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
