@@ -60,12 +60,15 @@ _FOCUS_LEAD = re.compile(
     re.IGNORECASE,
 )
 # Headings are capitalised; the same words also open wrapped lines of prose.
-_IMPROVE_HEADING = re.compile(r"^(?:What needs to improve|Areas? for [Ii]mprovement)\b")
-_PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ction\b")
+_IMPROVE_HEADING = re.compile(
+    r"^(?:What needs to improve(?: in this area of (?:social work )?practice)?|"
+    r"Areas? for [Ii]mprovement)\s*[?:]?\s*\d?$"
+)
+_PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ctions?\s*[?:]?\s*\d?$")
 _LIST_END = re.compile(
     r"^(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
     r"Case study|Practice study|Areas? for priority action|What needs to improve|"
-    r"Ofsted$|Yours sincerely|The local authority needs to|Context)\b",
+    r"Ofsted$|Yours sincerely|Context)\b",
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
