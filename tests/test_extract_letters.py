@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from conftest import SHARED
 from ilacs.documents import read_document
-from ilacs.extract.evaluation import letter_to_label
+from ilacs.extract.evaluation import letter_to_label, read_labels
 from ilacs.extract.letters import extract_letter
 
 LETTERS = SHARED / "corpus" / "letters"
@@ -18,9 +17,7 @@ IDENTITY_FIELDS = ("urn", "kind", "publication_date", "visit_start", "visit_end"
 
 def _labels() -> list[dict[str, Any]]:
     path = LETTERS / "labels.jsonl"
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return read_labels(path) if path.is_file() else []
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,13 @@ def _iso(value: Any) -> Any:
 
 
 def _items_label(items: tuple[ImprovementItem, ...]) -> list[dict[str, Any]]:
-    return [_item_label(i.text, i.outcome, i.tag) for i in items]
+    labels = []
+    for item in items:
+        label: dict[str, Any] = {"text": item.text, "outcome": item.outcome}
+        if item.tag is not None:
+            label["tag"] = item.tag
+        labels.append(label)
+    return labels
 
 
 def letter_to_label(letter: VisitLetter) -> dict[str, Any]:
@@ -107,30 +113,20 @@ def evaluate_letters(labels: Iterable[Mapping[str, Any]], corpus: Path) -> Evalu
 
 def report_to_label(report: InspectionReport) -> dict[str, Any]:
     """An extracted report in the labels' shape."""
-    def iso(value: Any) -> Any:
-        return value.isoformat() if value is not None else None
-
     return {
         "urn": report.urn,
         "la_name": report.la_name,
         "framework": report.framework,
         "inspection_type": report.inspection_type.value if report.inspection_type else None,
-        "inspection_start": iso(report.inspection_start),
-        "inspection_end": iso(report.inspection_end),
-        "publication_date": iso(report.publication_date),
+        "inspection_start": _iso(report.inspection_start),
+        "inspection_end": _iso(report.inspection_end),
+        "publication_date": _iso(report.publication_date),
         "lead_inspector": report.lead_inspector,
         "judgements": {j.key: j.grade.value for j in report.judgements},
-        "improvement_items": [_item_label(i.text, i.outcome, i.tag) for i in
-                              report.improvement_items],
+        "improvement_items": _items_label(report.improvement_items),
         "improvement_item_count": len(report.improvement_items),
     }
 
-
-def _item_label(text: str, outcome: int | None, tag: str | None) -> dict[str, Any]:
-    label: dict[str, Any] = {"text": text, "outcome": outcome}
-    if tag is not None:
-        label["tag"] = tag
-    return label
 
 
 def read_labels(path: Path) -> list[dict[str, Any]]:

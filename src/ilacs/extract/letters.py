@@ -76,33 +76,39 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 
 
 def letter_kind(lines: Sequence[Line]) -> str | None:
-    """The kind of letter: its heading follows the salutation ('Dear ...') on page 1."""
+    found = _find_title(lines)
+    return found[0] if found else None
+
+
+def _find_title(lines: Sequence[Line]) -> tuple[str, int] | None:
+    """The kind of letter and where its heading is: the heading follows the salutation
+    ('Dear ...') on page 1."""
     greeted = False
-    for line in lines[:40]:
+    for index, line in enumerate(lines[:40]):
         greeted = greeted or bool(_SALUTATION.match(line.text))
         match = _TITLE.match(line.text) if greeted else None
         if match:
             word = match.group("kind").casefold()
             if word.startswith("focused"):
-                return FOCUSED_VISIT
+                return FOCUSED_VISIT, index
             if word.startswith("monitoring"):
-                return MONITORING_VISIT
-            return JTAI
+                return MONITORING_VISIT, index
+            return JTAI, index
     return None
 
 
 def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem]]:
     lines = document_lines(document)
-    kind = letter_kind(lines)
-    if kind is None:
+    found = _find_title(lines)
+    if found is None:
         return None, []
+    kind, title_index = found
     problems: list[Problem] = []
     pages: dict[str, int] = {}
-    title_index = next(i for i, line in enumerate(lines) if _TITLE.match(line.text))
     title = _title_text(lines, title_index)
     opening = JoinedText.of(lines[title_index + 1 : title_index + 25])
     letter_date = _letter_date([line for line in lines[:40] if line.page == lines[0].page])
-    la_name = _la_name(kind, title, opening.text)
+    la_name = _la_name(kind, title)
     resolution = resolve_authority(la_name, document.path, lines[title_index].page)
     if resolution.problem is not None:
         problems.append(resolution.problem)
@@ -153,7 +159,7 @@ def _letter_date(head: Sequence[Line]) -> date | None:
     return None
 
 
-def _la_name(kind: str, title: str, opening: str) -> str | None:
+def _la_name(kind: str, title: str) -> str | None:
     if kind == JTAI:
         area = re.split(r"\s+in\s+", title)[-1] if " in " in title else re.sub(
             r"^Joint targeted area inspection of\s+", "", title, flags=re.I)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import Enum
 
 from ilacs.documents import Document
 from ilacs.errors import Problem, StoreError
-from ilacs.extract.models import Extraction, InspectionReport
+from ilacs.extract.models import Extraction, ImprovementItem, InspectionReport, VisitLetter
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
 from ilacs.store.transactions import transaction
-from ilacs.store.visits import insert_visit
 
 
 def stored_version(conn: sqlite3.Connection, sha256: str) -> StoredVersion | None:
@@ -78,7 +78,7 @@ def save_document(
             if extraction.report is not None:
                 _insert_inspection(conn, document.sha256, extraction.report)
             if extraction.letter is not None:
-                insert_visit(conn, document.sha256, extraction.letter)
+                _insert_visit(conn, document.sha256, extraction.letter)
             for problem in extraction.problems:
                 _insert_problem(conn, problem, document.sha256, parser_version, now)
     except sqlite3.Error as error:
@@ -184,14 +184,48 @@ def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: Inspection
         "INSERT INTO judgements (inspection_id, key, grade, page, printed) VALUES (?, ?, ?, ?, ?)",
         [(inspection_id, j.key, j.grade.value, j.page, j.printed) for j in report.judgements],
     )
-    conn.executemany(
+    _insert_points(conn, _INSPECTION_POINTS, inspection_id, report.improvement_items)
+
+
+def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) -> None:
+    cursor = conn.execute(
         """
-        INSERT INTO findings (inspection_id, position, section, text, outcome, tag, page)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO visits (document_sha256, urn, kind, la_name_printed, letter_date,
+            publication_date, visit_start, visit_end, lead_inspector, inspectors, focus,
+            monitoring_visit_number, field_pages, improvement_item_count, priority_action_count)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
+        (
+            sha256, letter.urn, letter.kind, letter.la_name, date_text(letter.letter_date),
+            date_text(letter.publication_date), date_text(letter.visit_start),
+            date_text(letter.visit_end), letter.lead_inspector,
+            json.dumps(list(letter.inspectors), ensure_ascii=False), letter.focus,
+            letter.monitoring_visit_number, json.dumps(dict(letter.field_pages), sort_keys=True),
+            len(letter.improvement_items), len(letter.priority_actions),
+        ),
+    )
+    points = (*letter.priority_actions, *letter.improvement_items)
+    _insert_points(conn, _VISIT_POINTS, cursor.lastrowid, points)
+
+
+# What inspectors asked to improve: one table per parent, the same columns in each.
+_INSPECTION_POINTS = ("findings", "inspection_id")
+_VISIT_POINTS = ("visit_findings", "visit_id")
+
+
+def _insert_points(
+    conn: sqlite3.Connection,
+    table: tuple[str, str],
+    parent_id: int | None,
+    items: Iterable[ImprovementItem],
+) -> None:
+    name, parent_column = table  # fixed names from the two constants above, never user input
+    conn.executemany(
+        f"INSERT INTO {name} ({parent_column}, position, section, text, outcome, tag, page) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (inspection_id, position, item.section, item.text, item.outcome, item.tag, item.page)
-            for position, item in enumerate(report.improvement_items, start=1)
+            (parent_id, position, item.section, item.text, item.outcome, item.tag, item.page)
+            for position, item in enumerate(items, start=1)
         ],
     )
 
