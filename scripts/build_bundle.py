@@ -1,9 +1,11 @@
 """Rebuild the bundled record (facts only, no report sentences) from the shared corpus.
 
-    python scripts/build_bundle.py [REPORTS_DIR] [--check]
+    python scripts/build_bundle.py [FOLDER ...] [--check]
 
-Ingests every report into a temporary database and writes what `record_to_bundle` returns to
-src/ilacs/store/data/bundled_record.json. --check exits 1 if the shipped file differs.
+Ingests every report and letter (by default ../shared/corpus/reports and .../letters) into a
+temporary database with the interventions register's seed, and writes what
+`record_to_bundle` returns to src/ilacs/store/data/bundled_record.json. --check exits 1 if
+the shipped file differs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from ilacs.pipeline import default_workers, find_files, ingest
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store, record_to_bundle
+from ilacs.store.interventions import import_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "ilacs" / "store" / "data" / "bundled_record.json"
@@ -26,11 +29,12 @@ def bundle_text(bundle: dict[str, object]) -> str:
     return json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def build(reports: Path) -> dict[str, object]:
+def build(folders: list[Path]) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         conn = open_store(Path(folder) / "bundle.db")
         ensure_authorities(conn)
-        ingest(conn, find_files([reports]), workers=default_workers())
+        import_seed(conn)
+        ingest(conn, find_files(folders), workers=default_workers())
         bundle = record_to_bundle(conn)
         conn.close()
     return bundle
@@ -38,11 +42,12 @@ def build(reports: Path) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("reports", nargs="?", type=Path,
-                        default=ROOT.parent / "shared" / "corpus" / "reports")
+    corpus = ROOT.parent / "shared" / "corpus"
+    parser.add_argument("folders", nargs="*", type=Path,
+                        default=[corpus / "reports", corpus / "letters"])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    text = bundle_text(build(args.reports))
+    text = bundle_text(build(args.folders))
     if args.check:
         same = SHIPPED.is_file() and SHIPPED.read_text("utf-8") == text
         sys.stdout.write("bundled record is up to date\n" if same else "bundled record differs\n")

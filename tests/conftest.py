@@ -17,6 +17,7 @@ from ilacs.pipeline import Outcome, find_files, read_and_extract
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
+LETTERS = SHARED / "corpus" / "letters"
 LABELS = SHARED / "corpus" / "labels.jsonl"
 
 
@@ -34,11 +35,11 @@ def load_report_labels() -> list[dict[str, Any]]:
 
 
 class CorpusRun:
-    """Every report file of the shared corpus, read and extracted once, exactly as ingest
-    reads them (the outcomes can be stored with `store_outcome`)."""
+    """Every file of a shared corpus folder (the reports, by default), read and extracted
+    once, exactly as ingest reads them (the outcomes can be stored with `store_outcome`)."""
 
-    def __init__(self) -> None:
-        self.sources = find_files([REPORTS])
+    def __init__(self, folder: Path = REPORTS) -> None:
+        self.sources = find_files([folder])
         self.outcomes: list[Outcome] = []
         self.documents: dict[str, Document] = {}
         self.extractions: dict[str, Extraction] = {}
@@ -58,6 +59,14 @@ class CorpusRun:
 def corpus() -> CorpusRun:
     require_shared()
     return CorpusRun()
+
+
+@pytest.fixture(scope="session")
+def letters_corpus() -> CorpusRun:
+    require_shared()
+    if not LETTERS.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: no letters corpus at {LETTERS}")
+    return CorpusRun(LETTERS)
 
 
 @pytest.fixture(scope="session")

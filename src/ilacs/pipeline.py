@@ -26,6 +26,7 @@ from ilacs.store import (
     stored_kind,
     stored_version,
 )
+from ilacs.store.claims import link_claims
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
 
@@ -44,6 +45,9 @@ class IngestSummary:
     unchanged: int = 0
     unreadable: int = 0
     inspections: int = 0
+    visits: int = 0
+    articles: int = 0
+    contradictions: int = 0  # news claims the record contradicts, after this run
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -117,6 +121,9 @@ def ingest(
         store_outcome(conn, outcome, summary)
         if on_progress:
             on_progress(outcome.source)
+    # Claims are linked to the record as it now stands: a report ingested after the article
+    # that reported it still confirms (or contradicts) it.
+    summary.contradictions = link_claims(conn)
     return summary
 
 
@@ -161,6 +168,8 @@ def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSum
     save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind)
     summary.problems.extend(outcome.extraction.problems)
     summary.inspections += outcome.extraction.report is not None
+    summary.visits += outcome.extraction.letter is not None
+    summary.articles += outcome.extraction.article is not None
     if previous is None or previous.origin is Origin.BUNDLED:
         summary.new += 1
     else:

@@ -12,6 +12,7 @@ from typing import Any
 from ilacs.errors import IlacsError
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
+from ilacs.store.claims import link_claims
 
 BUNDLE_PACKAGE = "ilacs.store"
 BUNDLE_FILE = "data/bundled_record.json"
@@ -35,7 +36,9 @@ def bundled_record() -> dict[str, Any]:
 
 def load_bundled_record(conn: sqlite3.Connection) -> BundleLoad:
     ensure_authorities(conn)
-    return load_bundle(conn, bundled_record())
+    loaded = load_bundle(conn, bundled_record())
+    link_claims(conn)
+    return loaded
 
 
 def find_authority(query: str) -> Authority:

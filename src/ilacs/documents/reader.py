@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ilacs.documents.markup import html_to_text, looks_like_html
@@ -47,11 +48,17 @@ def bytes_to_document(data: bytes, path: str, suffix: str) -> Document:
     if suffix in HTML_SUFFIXES or looks_like_html(head):
         return Document(path, digest, len(data), MediaType.HTML, (Page(1, html_to_text(text)),))
     if suffix in TEXT_SUFFIXES or suffix == "":
-        return Document(path, digest, len(data), MediaType.TEXT, (Page(1, text),))
+        return Document(path, digest, len(data), MediaType.TEXT, (Page(1, _plain_bullets(text)),))
     raise DocumentError(
         Problem(ProblemKind.UNKNOWN_DOCUMENT, f"files ending in '{suffix}' are not supported; "
                 "ilacs reads PDF, HTML and plain text", path, severity=Severity.ERROR)
     )
+
+
+def _plain_bullets(text: str) -> str:
+    """Plain-text lists ('- item', '* item') use the bullet a PDF would print, so letters
+    pasted as text read like the PDF."""
+    return re.sub(r"(?m)^[ \t]*[-*][ \t]+(?=\S)", "• ", text)
 
 
 def _decode(data: bytes) -> str:

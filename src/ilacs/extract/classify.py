@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ilacs.documents import Document
+from ilacs.documents import Document, MediaType
 from ilacs.errors import Problem, ProblemKind
+from ilacs.extract.articles import extract_article, looks_like_article
 from ilacs.extract.letters import extract_letter, letter_kind
 from ilacs.extract.models import Extraction
 from ilacs.extract.report import extract_report, looks_like_report
@@ -15,22 +16,29 @@ from ilacs.extract.text import document_lines
 class Kind(StrEnum):
     INSPECTION_REPORT = "inspection_report"
     LETTER = "letter"
+    NEWS = "news"
     OTHER = "other"
 
 
-def extract_document(document: Document) -> tuple[Kind, Extraction]:
-    """Extract whatever the document is; a document of no known kind is kept as 'other' with a
-    problem saying so, never forced into a kind."""
+def extract_document(document: Document,
+                     source_url: str | None = None) -> tuple[Kind, Extraction]:
+    """Extract whatever the document is: a letter, a report, or a news article or press
+    release about an LA's children's services. A document of no known kind is kept as 'other'
+    with a problem saying so, never forced into a kind."""
     lines = document_lines(document)
     if letter_kind(lines) is not None:
         letter, problems = extract_letter(document)
         return Kind.LETTER, Extraction(None, tuple(problems), letter)
     if looks_like_report(lines):
         return Kind.INSPECTION_REPORT, extract_report(document)
+    if document.media_type is not MediaType.PDF and looks_like_article(document):
+        return Kind.NEWS, Extraction(None, (), article=extract_article(document, source_url))
     problem = Problem(
         ProblemKind.UNKNOWN_DOCUMENT,
-        "not recognised as an Ofsted inspection report or visit letter (no report title or "
-        "letter heading found); stored as 'other' with its text, which stays searchable",
+        "not recognised as an Ofsted inspection report, visit letter or news article about an "
+        "LA's children's services (no report title, letter heading, or council named with "
+        "Ofsted or children's services); stored as 'other' with its text, which stays "
+        "searchable",
         document.path,
         page=1,
     )

@@ -91,7 +91,7 @@ def is_letter_labels(labels: list[dict[str, Any]]) -> bool:
 
 
 def evaluate_letters(labels: Iterable[Mapping[str, Any]], corpus: Path) -> Evaluation:
-    """Letters: 'focus' is scored for focused visits only (JTAI themes are not yet read)."""
+    """Letters: 'focus' is what a focused visit looked at, or a JTAI's theme."""
     evaluation = Evaluation()
     for label in labels:
         path = str(label["path"])
@@ -104,8 +104,6 @@ def evaluate_letters(labels: Iterable[Mapping[str, Any]], corpus: Path) -> Evalu
         if letter is not None:
             actual = letter_to_label(letter)
         for name in LETTER_FIELDS:
-            if name == "focus" and label.get("kind") != "focused_visit":
-                continue
             got = actual.get(name) if actual is not None else "extraction failed"
             evaluation.score(name, path, label.get(name), got)
     return evaluation

@@ -15,6 +15,7 @@ from ilacs.extract.improvements import extract_items
 from ilacs.extract.inspectors import clean_name
 from ilacs.extract.models import ImprovementItem, VisitLetter
 from ilacs.extract.text import JoinedText, Line, document_lines, join_wrapped
+from ilacs.extract.visit_themes import visit_theme
 
 FOCUSED_VISIT = "focused_visit"
 MONITORING_VISIT = "monitoring_visit"
@@ -24,15 +25,21 @@ _TITLE = re.compile(
     r"^(?P<kind>Focused visit to|Monitoring visit (?:to|of)|Joint targeted area inspection)\b",
 )
 _SALUTATION = re.compile(r"^Dear\b")
+# A letter reproduced without its heading (a council's or newspaper's copy) still opens with
+# this sentence.
+_SUMMARY_OPENING = re.compile(
+    r"^This letter summarises the findings of (?:the|a|our)\s+(?P<kind>focused|monitoring)\s+"
+    r"visit\s+(?:to|of)\s+(?:the\s+)?(?P<name>.+?)(?:.s)?\s+children.s\s+services\b")
 _STANDALONE_DATE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4,5}$")
 _SIGN_OFF = re.compile(r"^Your?s? sincerely", re.IGNORECASE)
 _INSPECTORS = re.compile(
-    r"(?:inspectors?(?:\s*\(HMIs?\))?(?:\s+for\s+this\s+(?:visit|inspection))?\s+(?:were|was)|"
+    r"(?:inspectors?(?:\s*\(HMIs?\))?(?:\s+for\s+(?:this|the)\s+(?:visit|inspection))?\s+(?:were|was)|"
     r"(?:carried\s+out|conducted|undertaken|led)\s+by|inspectors?\s+(?:are|is))\s+"
     r"(?P<names>.+?)(?:\.(?=\s+[A-Z]|\s*$)|\s+(?=Inspectors\s+(?:looked|considered|evaluated|"
     r"reviewed)))",
     re.IGNORECASE,
 )
+_HMI_ROLE = re.compile(r"Majesty\W{0,4}s\s+Inspector|\bHMI\b")
 _ROLE_WORDS = re.compile(
     r"\b(?:(?:Senior\s+)?(?:Her|His)\s+Majesty.s\s+Inspectors?|Senior\s+HMI|HMI(?:\s+Schools)?|"
     r"Ofsted\s+Inspectors?|lead\s+inspector|team\s+inspectors?|\(designate\)|designate|"
@@ -45,7 +52,7 @@ _FOCUS_SENTENCES = tuple(
         r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)\s+(?=the\s+local\s+"
         r"authority.s\s+arrangements)",
         r"This\s+visit\s+looked\s+at",
-        r"The\s+focus\s+of\s+this\s+visit\s+was(?:\s+on)?",
+        r"The\s+focus\s+of\s+(?:this|the)\s+(?:monitoring\s+)?visit\s+was(?:\s+on)?",
         r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)",
     )
 )
@@ -59,6 +66,13 @@ _FOCUS_LEAD = re.compile(
     r"(?:the\s+)?arrangements\s+(?:for\s+)?|at\s+|to\s+|and\s+)",
     re.IGNORECASE,
 )
+_JTAI_SUMMARY = re.compile(
+    r"summarises the findings of the joint targeted area inspection \(JTAI\) of\s+"
+    r"(?P<theme>.+?)\.(?=\s|$)", re.IGNORECASE)
+# The place named inside the theme ('... initial need and risk in Bedford borough Council for
+# children and families who need help') is not part of the theme.
+_JTAI_PLACE = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][^,]*?(?=\s+(?:for|to|who|where)\s+[a-z]|$)")
+_JTAI_DEEP_DIVE = re.compile(r"‘deep[ -]dive’ focus on\s+(?P<theme>.+?)\.(?=\s|$)")
 # Headings are capitalised; the same words also open wrapped lines of prose.
 _IMPROVE_HEADING = re.compile(
     r"^(?:What needs to improve(?: in this area of (?:social work )?practice)?|"
@@ -87,6 +101,9 @@ def _find_title(lines: Sequence[Line]) -> tuple[str, int] | None:
     for index, line in enumerate(lines[:40]):
         greeted = greeted or bool(_SALUTATION.match(line.text))
         match = _TITLE.match(line.text) if greeted else None
+        if not greeted and _SUMMARY_OPENING.match(line.text):
+            kind = _SUMMARY_OPENING.match(line.text)["kind"]  # type: ignore[index]
+            return (FOCUSED_VISIT if kind == "focused" else MONITORING_VISIT), index
         if match:
             word = match.group("kind").casefold()
             if word.startswith("focused"):
@@ -106,14 +123,19 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
     problems: list[Problem] = []
     pages: dict[str, int] = {}
     title = _title_text(lines, title_index)
-    opening = JoinedText.of(lines[title_index + 1 : title_index + 25])
-    letter_date = _letter_date([line for line in lines[:40] if line.page == lines[0].page])
+    opening_from = title_index if _SUMMARY_OPENING.match(lines[title_index].text) else \
+        title_index + 1
+    opening = JoinedText.of(lines[opening_from : opening_from + 25])
+    publication_date = date_from_file_name(PurePath(document.path).name)
+    letter_date = _letter_date([line for line in lines if line.page == lines[0].page],
+                               publication_date)
     la_name = _la_name(kind, title)
     resolution = resolve_authority(la_name, document.path, lines[title_index].page)
     if resolution.problem is not None:
         problems.append(resolution.problem)
     start, end = _visit_dates(opening.text, letter_date)
     inspectors = _inspectors(opening.text)
+    focus = _focus(opening.text) if kind != JTAI else _jtai_theme(title, opening.text)
     lead = _lead_inspector(lines)
     items = _list_after(lines, _IMPROVE_HEADING)
     priority = _list_after(lines, _PRIORITY_HEADING, section="priority_action")
@@ -122,18 +144,20 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
         kind=kind,
         la_name=la_name,
         urn=resolution.urn,
-        publication_date=date_from_file_name(PurePath(document.path).name),
+        publication_date=publication_date,
         letter_date=letter_date,
         visit_start=start,
         visit_end=end,
         inspectors=inspectors,
         lead_inspector=lead,
-        focus=_focus(opening.text) if kind == FOCUSED_VISIT else None,
+        focus=focus,
         improvement_items=tuple(items),
         priority_actions=tuple(priority),
         monitoring_visit_number=_monitoring_number(opening.text) if kind == MONITORING_VISIT
         else None,
         field_pages=pages,
+        focus_theme=visit_theme(focus, jtai=kind == JTAI),
+        headline=_headline(lines),
     )
     if start is None:
         problems.append(Problem(ProblemKind.MISSING_FIELD, "no visit dates found in the "
@@ -142,6 +166,10 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
 
 
 def _title_text(lines: Sequence[Line], index: int) -> str:
+    opening = _SUMMARY_OPENING.match(join_wrapped([line.text for line in lines[index:index + 2]]))
+    if opening:
+        kind = "Focused" if opening["kind"] == "focused" else "Monitoring"
+        return f"{kind} visit to {opening['name']} children’s services"
     parts = [lines[index].text]
     for line in lines[index + 1 : index + 3]:
         if line.text.startswith(("This letter", "This inspection", "Ofsted")):
@@ -150,13 +178,27 @@ def _title_text(lines: Sequence[Line], index: int) -> str:
     return join_wrapped(parts)
 
 
-def _letter_date(head: Sequence[Line]) -> date | None:
-    for line in head:
+def _letter_date(first_page: Sequence[Line], hint: date | None) -> date | None:
+    """The standalone date line on page 1 (usually above the address, sometimes lower)."""
+    for line in first_page:
         text = line.text.strip()
         if _STANDALONE_DATE.match(text):
-            fixed = re.sub(r"(\d{4})\d$", r"\1", text)  # "6 November 20205" is a typo for 2025
-            return parse_date(fixed)
+            day_month, year = text.rsplit(" ", 1)
+            return parse_date(f"{day_month} {_plausible_year(year, hint)}")
     return None
+
+
+def _plausible_year(printed: str, hint: date | None) -> str:
+    """A five-digit year is a typo ("20205"): the four-digit year left by dropping one digit
+    that is nearest the publication date's year (2025, not 2020 or 2005)."""
+    if len(printed) == 4:
+        return printed
+    candidates = {int(printed[:i] + printed[i + 1:]) for i in range(len(printed))}
+    plausible = sorted(year for year in candidates if 2000 <= year <= 2100)
+    if not plausible:
+        return printed
+    target = hint.year if hint else plausible[-1]
+    return str(min(plausible, key=lambda year: (abs(year - target), -year)))
 
 
 def _la_name(kind: str, title: str) -> str | None:
@@ -201,14 +243,23 @@ def _inspectors(opening: str) -> tuple[str, ...]:
 
 
 def _lead_inspector(lines: Sequence[Line]) -> str | None:
-    for index, line in enumerate(lines):
-        if _SIGN_OFF.match(line.text) and index + 2 < len(lines):
-            name_line, role_line = lines[index + 1].text, lines[index + 2].text
-            if not re.search(r"Majesty.s\s+Inspector|\bHMI\b", name_line + " " + role_line):
-                return None  # a JTAI is signed by the inspectorates' directors, not a lead
-            name = clean_name(re.sub(r"\(Lead Inspector\)", "", name_line, flags=re.I))
-            return name or None
-    return None
+    """The inspector who signs: the name under 'Yours sincerely', or, where the sign-off was
+    left out, the name above the last 'Her/His Majesty's Inspector' line."""
+    signed = next((index for index, line in enumerate(lines) if _SIGN_OFF.match(line.text)),
+                  None)
+    if signed is not None and signed + 2 < len(lines):
+        name_line, role_line = lines[signed + 1].text, lines[signed + 2].text
+    else:
+        tail = range(len(lines) - 1, max(len(lines) - 8, 0), -1)
+        role_index = next((index for index in tail if _HMI_ROLE.search(lines[index].text)),
+                          None)
+        if role_index is None:
+            return None
+        name_line, role_line = lines[role_index - 1].text, lines[role_index].text
+    if not _HMI_ROLE.search(name_line + " " + role_line):
+        return None  # a JTAI is signed by the inspectorates' directors, not a lead
+    name = clean_name(re.sub(r"\(Lead Inspector\)", "", name_line, flags=re.I))
+    return name or None
 
 
 def _focus(opening: str) -> str | None:
@@ -225,12 +276,39 @@ def _focus(opening: str) -> str | None:
     return focus or None
 
 
+def _jtai_theme(title: str, opening: str) -> str | None:
+    """The theme, in the words the letter uses: the newer opening sentence ('... (JTAI) of
+    the multi-agency response to X in <area>'), else the title's theme, else, under the
+    generic 'abuse and neglect' title, the 'deep dive' that set the inspection apart."""
+    summary = _JTAI_SUMMARY.search(opening)
+    if summary:
+        return _JTAI_PLACE.sub("", summary.group("theme")).strip() or None
+    heading = re.split(r"\s+(?=(?:Between|From|On|This)\s)", title)[0]
+    titled = re.match(r"^Joint targeted area inspection of\s+(?P<theme>.+?)"
+                      r"(?:\s+in\s+(?:the\s+)?[A-Z][^\s]*(?:\s+\S+)*)?$", heading)
+    if titled and titled.group("theme").startswith("the multi-agency") and not re.search(
+            r"abuse and neglect$", titled.group("theme")):
+        return titled.group("theme")
+    deep_dive = _JTAI_DEEP_DIVE.search(opening)
+    return deep_dive.group("theme") if deep_dive else None
+
+
 def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
                 section: str = "what_needs_to_improve") -> list[ImprovementItem]:
     for index, line in enumerate(lines):
         if heading.match(line.text):
             return extract_items(lines, index + 1, (_LIST_END,), numbered=False, section=section)
     return []
+
+
+def _headline(lines: Sequence[Line]) -> str | None:
+    """The first sentence under 'Headline findings' (or, in older letters, 'Overview')."""
+    for index, line in enumerate(lines):
+        if re.match(r"^(?:Headline findings|Overview)\s*$", line.text):
+            text = JoinedText.of(lines[index + 1 : index + 8]).text
+            sentence = re.match(r"^(.+?[.!?])(?=\s+[A-Z‘“]|\s*$)", text)
+            return sentence.group(1) if sentence else None
+    return None
 
 
 def _monitoring_number(opening: str) -> int | None:

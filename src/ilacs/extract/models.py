@@ -92,6 +92,57 @@ class VisitLetter:
     priority_actions: tuple[ImprovementItem, ...]
     monitoring_visit_number: int | None = None
     field_pages: Mapping[str, int] = field(default_factory=dict)
+    focus_theme: str | None = None  # key in ilacs.extract.visit_themes
+    headline: str | None = None  # the first sentence under "Headline findings"
+
+
+class ClaimKind(StrEnum):
+    GRADE = "grade"  # "rated inadequate in December 2021"
+    RATING_CHANGE = "rating_change"  # "from 'good' overall to 'outstanding'"
+    INTERVENTION = "intervention"  # "a statutory direction ... had now been lifted"
+
+
+ALL_JUDGEMENTS = "all"  # "good in every category", "inadequate across all domains"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing an article asserts about an LA, with the sentence that asserts it."""
+
+    kind: ClaimKind
+    urn: int | None
+    evidence: str
+    judgement: str | None = None  # a judgement key, or ALL_JUDGEMENTS
+    grade: Grade | None = None
+    previous_grade: Grade | None = None
+    intervention_type: str | None = None
+    action: str | None = None
+    partner_urn: int | None = None
+    person: str | None = None  # the commissioner or adviser named
+    when_printed: str | None = None  # "in December 2021", "last month", "today"
+    when: date | None = None  # the first day of the period `when_printed` names
+    when_precision: str | None = None  # day, month or year
+
+
+@dataclass(frozen=True)
+class Quote:
+    speaker: str
+    role: str | None
+    text: str  # a short snippet: the opening words of what was said
+
+
+@dataclass(frozen=True)
+class NewsArticle:
+    title: str | None
+    source_url: str | None
+    publication_date: date | None
+    la_names: tuple[str, ...]
+    urns: tuple[int, ...]  # the LAs it is about, main one first
+    mentioned_urns: tuple[int, ...]  # LAs named only in passing
+    visit_dates: tuple[date, ...]
+    inspectors: tuple[str, ...]
+    claims: tuple[Claim, ...]
+    quotes: tuple[Quote, ...]
 
 
 @dataclass(frozen=True)
@@ -101,3 +152,4 @@ class Extraction:
     report: InspectionReport | None
     problems: tuple[Problem, ...] = ()
     letter: VisitLetter | None = None
+    article: NewsArticle | None = None

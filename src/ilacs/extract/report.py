@@ -34,11 +34,18 @@ SHORT_INSPECTION_MAX_DAYS = 7
 
 
 def looks_like_report(lines: Sequence[Line]) -> bool:
-    head = " ".join(line.text for line in lines[:15]).casefold()
+    """A report's title opens a line near the top ('Inspection of ... children's services',
+    wrapped over up to three lines); the same words inside an article's sentence do not make
+    it a report."""
+    head = [line.text.casefold() for line in lines[:15]]
     return any(
-        pattern.search(head) for framework in load_frameworks() for pattern in
-        framework.title_patterns
+        _TITLE_START.match(head[index]) and pattern.search(" ".join(head[index : index + 3]))
+        for index in range(len(head))
+        for framework in load_frameworks() for pattern in framework.title_patterns
     )
+
+
+_TITLE_START = re.compile(r"^(?:re-?)?(?:inspection|review)\b")
 
 
 def extract_report(document: Document) -> Extraction:

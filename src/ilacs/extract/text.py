@@ -55,7 +55,10 @@ def _without_address(page: list[str]) -> list[str]:
     return [text for text in page if not _ADDRESS_LINE.match(text)]
 
 
-_FOOTNOTE_START = re.compile(r"^\d{1,2}\s?[A-Z][a-z]")
+_FOOTNOTE_START = re.compile(
+    r"^\d{1,2}\s?(?!(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+\d{4})[A-Z][a-z]"
+)  # a date line ('31 October 2024', the letter's date printed low on page 1) is no footnote
 FOOTNOTE_ZONE = 8
 
 

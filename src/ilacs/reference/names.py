@@ -59,6 +59,11 @@ def _fold(word: str) -> str:
     return _FOLD.get(folded, folded)
 
 
+def word_position(text: str, offset: int) -> int:
+    """How many words of `text` come before character `offset`."""
+    return len(_raw_tokens(text[:offset]))
+
+
 def tokens(text: str) -> list[str]:
     """The case-folded words of `text`: `tokens("St. Helens")` -> `["st", "helens"]`."""
     return [_fold(word) for word in _raw_tokens(text)]
@@ -194,9 +199,18 @@ class PhraseFinder(Generic[T]):
 
     def find(self, text: str) -> list[T]:
         """Every value whose phrase occurs in `text`, in order of first occurrence, once each."""
+        found: list[T] = []
+        for _position, value in self.occurrences(text):
+            if value not in found:
+                found.append(value)
+        return found
+
+    def occurrences(self, text: str) -> list[tuple[int, T]]:
+        """Every occurrence of a phrase in `text` as (word position, value); a word position
+        is what `word_position` gives for a character offset in the same text."""
         raw = _raw_tokens(text)
         folded = [_fold(word) for word in raw]
-        found: list[T] = []
+        found: list[tuple[int, T]] = []
         i = 0
         while i < len(folded):
             matched = self._match_at(raw, folded, i)
@@ -204,8 +218,8 @@ class PhraseFinder(Generic[T]):
                 i += 1
                 continue
             length, value = matched
-            if value is not None and value not in found:
-                found.append(value)
+            if value is not None:
+                found.append((i, value))
             i += length
         return found
 

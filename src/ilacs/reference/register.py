@@ -303,6 +303,12 @@ class Register:
                     found.append(authority)
         return found
 
+    def mentions(self, text: str) -> list[tuple[int, Authority]]:
+        """Every mention of an authority in `text`, as (word position, authority), in order;
+        see `ilacs.reference.names.word_position` for positions of other words."""
+        return [(position, self._by_urn[urn]) for position, urns in
+                self._text_finder().occurrences(text) for urn in urns]
+
     def _text_finder(self) -> PhraseFinder[tuple[int, ...]]:
         if self._finder is None:
             phrases: dict[str, tuple[int, ...] | None] = dict.fromkeys(_TEXT_BLOCKERS)

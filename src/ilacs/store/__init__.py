@@ -8,6 +8,16 @@ the shipped facts-only record, `authorities` mirrors the reference register.
 from ilacs.store.authorities import AuthorityLike, sync_authorities
 from ilacs.store.bundle import BundleLoad, load_bundle, record_to_bundle
 from ilacs.store.database import open_store, resolve_db_path
+from ilacs.store.downloads import (
+    DownloadedFact,
+    DownloadRecord,
+    all_downloads,
+    downloaded_paths,
+    facts_from_downloads,
+    find_download,
+    link_download_sources,
+    record_download,
+)
 from ilacs.store.migrations import MIGRATIONS, Migration, applied_migrations, apply_migrations
 from ilacs.store.queries import (
     all_inspections,
@@ -78,4 +88,12 @@ __all__ = [
     "summary",
     "sync_authorities",
     "transaction",
+    "DownloadRecord",
+    "DownloadedFact",
+    "all_downloads",
+    "downloaded_paths",
+    "facts_from_downloads",
+    "find_download",
+    "link_download_sources",
+    "record_download",
 ]

@@ -2,8 +2,10 @@
 
 It holds facts only: which documents exist (hash, path, size, kind), each inspection's
 dates, type, lead inspector, grades with the page they are printed on, and how many points
-inspectors asked to improve. It never holds page text, improvement-point sentences or the
-judgement wording as printed: those stay in Ofsted's reports and are read locally by ingest.
+inspectors asked to improve; each visit letter's kind, dates, inspectors and visit theme; and
+the confirmed interventions register with its sources. It never holds page text,
+improvement-point sentences, a letter's focus or headline as printed, or the judgement
+wording: those stay in Ofsted's documents and are read locally by ingest.
 
 `record_to_bundle` is deterministic (sorted, no timestamps or row ids), so the shipped file
 only changes when the facts do. `load_bundle` never overwrites a document read here: a
@@ -22,9 +24,10 @@ from typing import Any
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
-from ilacs.store.records import clear_facts, now_text, stored_version
+from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
 from ilacs.store.transactions import transaction
+from ilacs.store.values import now_text
 
 BUNDLE_FORMAT = "ilacs-record"
 BUNDLE_VERSION = 1
@@ -35,6 +38,15 @@ _INSPECTION_FIELDS = (
     "urn", "la_name_printed", "framework", "inspection_type", "inspection_type_basis",
     "inspection_start", "inspection_end", "publication_date", "publication_date_source",
     "lead_inspector", "improvement_item_count",
+)
+_VISIT_FIELDS = (
+    "urn", "kind", "la_name_printed", "letter_date", "publication_date", "visit_start",
+    "visit_end", "lead_inspector", "focus_theme", "monitoring_visit_number",
+    "improvement_item_count", "priority_action_count",
+)
+_INTERVENTION_FIELDS = (
+    "urn", "type", "partner_urn", "partner_name", "start_date", "end_date", "status", "note",
+    "origin",
 )
 _PROBLEM_FIELDS = (
     "path", "kind", "severity", "message", "page", "field", "snippet", "parser_version",
@@ -77,11 +89,33 @@ def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
             " WHERE d.kind = 'unreadable' ORDER BY p.path, p.document_sha256, p.kind, p.message"
         )
     ]
+    visits = [
+        {
+            "document_sha256": row["document_sha256"],
+            **{name: row[name] for name in _VISIT_FIELDS},
+            "inspectors": json.loads(row["inspectors"] or "[]"),
+            "field_pages": json.loads(row["field_pages"] or "{}"),
+        }
+        for row in conn.execute(
+            "SELECT v.* FROM visits v JOIN documents d ON d.sha256 = v.document_sha256"
+            " ORDER BY d.path, d.sha256"
+        )
+    ]
+    interventions = [
+        {**{name: row[name] for name in _INTERVENTION_FIELDS},
+         "sources": sorted(json.loads(row["sources"]))}
+        for row in conn.execute(
+            "SELECT i.*, (SELECT json_group_array(source) FROM intervention_sources s WHERE "
+            "s.intervention_id = i.id) AS sources FROM interventions i WHERE confirmed = 1 "
+            "ORDER BY urn, type, coalesce(start_date, ''), coalesce(partner_name, '')")
+    ]
     return {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
         "documents": documents,
         "inspections": inspections,
+        "visits": visits,
+        "interventions": interventions,
         "problems": problems,
     }
 
@@ -99,6 +133,7 @@ def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLo
             "use the record shipped with this version of ilacs"
         )
     inspections = {item["document_sha256"]: item for item in bundle.get("inspections", [])}
+    visits = {item["document_sha256"]: item for item in bundle.get("visits", [])}
     problems: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for problem in bundle.get("problems", []):
         problems[problem["document_sha256"]].append(problem)
@@ -114,9 +149,13 @@ def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLo
                 inspection = inspections.get(document["sha256"])
                 if inspection is not None:
                     _insert_inspection(conn, inspection)
+                visit = visits.get(document["sha256"])
+                if visit is not None:
+                    _insert_visit(conn, visit)
                 for problem in problems.get(document["sha256"], []):
                     _insert_problem(conn, problem)
                 loaded += 1
+            _load_interventions(conn, bundle.get("interventions", []))
     except (KeyError, TypeError, ValueError) as error:
         raise StoreError(
             f"the bundled record is malformed ({type(error).__name__}: {error}); "
@@ -178,6 +217,51 @@ def _insert_inspection(conn: sqlite3.Connection, inspection: Mapping[str, Any]) 
             for j in inspection.get("judgements", [])
         ],
     )
+
+
+def _insert_visit(conn: sqlite3.Connection, visit: Mapping[str, Any]) -> None:
+    values: dict[str, Any] = {name: visit.get(name) for name in _VISIT_FIELDS}
+    for name in ("letter_date", "publication_date", "visit_start", "visit_end"):
+        values[name] = _iso_date(values[name])
+    conn.execute(
+        f"""
+        INSERT INTO visits (document_sha256, inspectors, field_pages, {", ".join(_VISIT_FIELDS)})
+        VALUES (:document_sha256, :inspectors, :field_pages,
+            {", ".join(":" + n for n in _VISIT_FIELDS)})
+        """,
+        {
+            **values,
+            "document_sha256": visit["document_sha256"],
+            "inspectors": json.dumps(list(visit.get("inspectors") or []), ensure_ascii=False),
+            "field_pages": json.dumps(dict(visit.get("field_pages") or {}), sort_keys=True),
+            "improvement_item_count": int(values["improvement_item_count"] or 0),
+            "priority_action_count": int(values["priority_action_count"] or 0),
+        },
+    )
+
+
+def _load_interventions(conn: sqlite3.Connection, items: Any) -> None:
+    """The register's confirmed entries; an entry already here (same LA, type, partner and
+    start) keeps its id, so claims linked to it stay linked."""
+    for item in items:
+        values = {name: item.get(name) for name in _INTERVENTION_FIELDS}
+        conn.execute(
+            """
+            INSERT INTO interventions (urn, type, partner_urn, partner_name, start_date,
+                end_date, status, note, origin, confirmed)
+            VALUES (:urn, :type, :partner_urn, :partner_name, :start_date, :end_date, :status,
+                :note, :origin, 1)
+            ON CONFLICT (urn, type, partner_name, start_date) DO UPDATE SET
+                partner_urn = excluded.partner_urn, end_date = excluded.end_date,
+                status = excluded.status, note = excluded.note, confirmed = 1
+            """, values)
+        found = conn.execute(
+            "SELECT id FROM interventions WHERE urn = ? AND type = ? AND partner_name IS ? AND "
+            "start_date IS ?", (values["urn"], values["type"], values["partner_name"],
+                                values["start_date"])).fetchone()
+        conn.executemany(
+            "INSERT OR IGNORE INTO intervention_sources (intervention_id, source) VALUES (?, ?)",
+            [(found[0], str(source)) for source in item.get("sources", [])])
 
 
 def _insert_problem(conn: sqlite3.Connection, problem: Mapping[str, Any]) -> None:

@@ -184,6 +184,104 @@ CREATE TABLE visit_findings (
 );
 """
 
+# The ledger of `ilacs update`: one row per file URL fetched, so no file is downloaded twice.
+# No foreign key to documents: a file is in the ledger from the moment it is stored on disk,
+# before (and whether or not) it can be read; the two meet on sha256.
+DOWNLOADS_SCHEMA = """
+CREATE TABLE downloads (
+    url TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL,
+    provider_urn INTEGER,
+    kind TEXT,
+    title TEXT,
+    published TEXT
+);
+CREATE INDEX downloads_sha256 ON downloads (sha256);
+CREATE INDEX downloads_provider ON downloads (provider_urn);
+"""
+
+STORY_SCHEMA = """
+ALTER TABLE visits ADD COLUMN focus_theme TEXT;
+ALTER TABLE visits ADD COLUMN headline TEXT;
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL UNIQUE REFERENCES documents (sha256) ON DELETE CASCADE,
+    title TEXT,
+    source_url TEXT,
+    publication_date TEXT,
+    urns TEXT NOT NULL DEFAULT '[]',
+    mentioned_urns TEXT NOT NULL DEFAULT '[]',
+    visit_dates TEXT NOT NULL DEFAULT '[]',
+    inspectors TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('grade', 'rating_change', 'intervention')),
+    urn INTEGER,
+    judgement TEXT,
+    grade TEXT,
+    previous_grade TEXT,
+    intervention_type TEXT,
+    action TEXT,
+    partner_urn INTEGER,
+    person TEXT,
+    when_printed TEXT,
+    when_date TEXT,
+    when_precision TEXT,
+    evidence TEXT NOT NULL,
+    page INTEGER NOT NULL DEFAULT 1,
+    -- what the record says of it (see ilacs.store.claims.link_claims)
+    status TEXT NOT NULL DEFAULT 'unlinked'
+        CHECK (status IN ('consistent', 'contradicts', 'unlinked', 'suggested')),
+    inspection_id INTEGER REFERENCES inspections (id) ON DELETE SET NULL,
+    intervention_id INTEGER REFERENCES interventions (id) ON DELETE SET NULL,
+    link_note TEXT,
+    UNIQUE (article_id, position)
+);
+CREATE INDEX claims_urn ON claims (urn);
+
+CREATE TABLE quotes (
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    role TEXT,
+    text TEXT NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+
+CREATE TABLE interventions (
+    id INTEGER PRIMARY KEY,
+    urn INTEGER NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('improvement_notice', 'statutory_direction',
+        'commissioner', 'childrens_trust', 'improvement_partner', 'improvement_adviser',
+        'partnership')),
+    partner_urn INTEGER,
+    partner_name TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    status TEXT NOT NULL CHECK (status IN ('active', 'ended', 'unknown')),
+    confirmed INTEGER NOT NULL DEFAULT 1,
+    note TEXT,
+    origin TEXT NOT NULL,
+    UNIQUE (urn, type, partner_name, start_date)
+);
+
+CREATE TABLE intervention_sources (
+    intervention_id INTEGER NOT NULL REFERENCES interventions (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    PRIMARY KEY (intervention_id, source)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -195,6 +293,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "visits (focused visits, monitoring visits, JTAIs) and what they asked to improve",
         VISITS_SCHEMA,
+    ),
+    Migration(
+        3,
+        "visit themes and headlines; news articles with their claims and quotes; the "
+        "interventions register",
+        STORY_SCHEMA,
+    ),
+    Migration(
+        4,
+        "downloads: the ledger of files fetched from Ofsted's website by `ilacs update`",
+        DOWNLOADS_SCHEMA,
     ),
 )
 

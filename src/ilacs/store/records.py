@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from enum import Enum
 
 from ilacs.documents import Document
 from ilacs.errors import Problem, StoreError
 from ilacs.extract.models import Extraction, ImprovementItem, InspectionReport, VisitLetter
+from ilacs.store.articles import insert_article
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
 from ilacs.store.transactions import transaction
+from ilacs.store.values import date_text, enum_text, now_text
 
 
 def stored_version(conn: sqlite3.Connection, sha256: str) -> StoredVersion | None:
@@ -79,6 +79,8 @@ def save_document(
                 _insert_inspection(conn, document.sha256, extraction.report)
             if extraction.letter is not None:
                 _insert_visit(conn, document.sha256, extraction.letter)
+            if extraction.article is not None:
+                insert_article(conn, document.sha256, extraction.article)
             for problem in extraction.problems:
                 _insert_problem(conn, problem, document.sha256, parser_version, now)
     except sqlite3.Error as error:
@@ -158,6 +160,7 @@ def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
     conn.execute("DELETE FROM pages WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM inspections WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM visits WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM articles WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM problems WHERE document_sha256 = ?", (sha256,))
 
 
@@ -192,8 +195,9 @@ def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) ->
         """
         INSERT INTO visits (document_sha256, urn, kind, la_name_printed, letter_date,
             publication_date, visit_start, visit_end, lead_inspector, inspectors, focus,
-            monitoring_visit_number, field_pages, improvement_item_count, priority_action_count)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            monitoring_visit_number, field_pages, improvement_item_count, priority_action_count,
+            focus_theme, headline)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             sha256, letter.urn, letter.kind, letter.la_name, date_text(letter.letter_date),
@@ -201,7 +205,8 @@ def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) ->
             date_text(letter.visit_end), letter.lead_inspector,
             json.dumps(list(letter.inspectors), ensure_ascii=False), letter.focus,
             letter.monitoring_visit_number, json.dumps(dict(letter.field_pages), sort_keys=True),
-            len(letter.improvement_items), len(letter.priority_actions),
+            len(letter.improvement_items), len(letter.priority_actions), letter.focus_theme,
+            letter.headline,
         ),
     )
     points = (*letter.priority_actions, *letter.improvement_items)
@@ -248,15 +253,3 @@ def _insert_problem(
             problem.page, problem.field, problem.snippet, parser_version, recorded_at,
         ),
     )
-
-
-def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def date_text(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def enum_text(value: Enum | None) -> str | None:
-    return None if value is None else str(value.value)

@@ -1,0 +1,221 @@
+"""Linking news claims to the record: the inspection a grade claim reports, the intervention
+an intervention claim is about. A claim the record contradicts is flagged, never accepted;
+an intervention the register does not hold becomes a suggestion a person confirms.
+
+Which inspection a grade claim means:
+1. the claim's own date ('inadequate in December 2021'): the inspection on site or being
+   reported then (start of visit to publication), else the one published nearest that date;
+2. a year only ('rated inadequate in 2018'): an inspection that started or was published
+   that year;
+3. no date: the latest inspection published by the article's date;
+4. an undated article: the latest inspection with the claimed grade, noted as a weak link.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ilacs.reference import load_register
+from ilacs.store.interventions import suggest
+from ilacs.store.transactions import transaction
+
+# A claim names a judgement in today's words; older frameworks called it something else.
+JUDGEMENT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "overall_effectiveness": ("overall_effectiveness",),
+    "impact_of_leaders": ("impact_of_leaders", "leadership_management_governance",
+                          "leadership_and_management"),
+    "help_and_protection": ("help_and_protection",),
+    "children_in_care": ("children_in_care", "children_in_care_and_care_leavers",
+                         "children_looked_after_and_permanence",
+                         "outcomes_for_looked_after_children"),
+    "care_leavers": ("care_leavers", "children_in_care_and_care_leavers"),
+    "adoption_performance": ("adoption_performance",),
+}
+INTERVENTION_FAMILIES = {"partnership": ("partnership", "improvement_partner",
+                                         "statutory_direction"),
+                         "improvement_partner": ("improvement_partner", "partnership")}
+_ENDING = {"lifted", "revoked", "ended"}
+
+
+@dataclass(frozen=True)
+class Link:
+    status: str
+    inspection_id: int | None = None
+    intervention_id: int | None = None
+    note: str | None = None
+
+
+def link_claims(conn: sqlite3.Connection) -> int:
+    """(Re)link every claim to the record as it is now; returns how many contradict it."""
+    claims = conn.execute(
+        "SELECT c.*, a.publication_date AS article_date, d.path AS article_path, "
+        "a.source_url FROM claims c JOIN articles a ON a.id = c.article_id "
+        "JOIN documents d ON d.sha256 = a.document_sha256 ORDER BY c.article_id, c.position"
+    ).fetchall()
+    contradictions = 0
+    with transaction(conn):
+        for claim in claims:
+            if claim["urn"] is None:
+                link = Link("unlinked", note="no LA named for this claim")
+            elif claim["kind"] == "intervention":
+                link = _link_intervention(conn, claim)
+            else:
+                link = _link_grade(conn, claim)
+            contradictions += link.status == "contradicts"
+            conn.execute(
+                "UPDATE claims SET status = ?, inspection_id = ?, intervention_id = ?, "
+                "link_note = ? WHERE id = ?",
+                (link.status, link.inspection_id, link.intervention_id, link.note, claim["id"]))
+    return contradictions
+
+
+def _link_grade(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
+    inspections = conn.execute(
+        "SELECT id, inspection_start, publication_date, framework FROM inspections "
+        "WHERE urn = ? ORDER BY publication_date", (claim["urn"],)).fetchall()
+    if not inspections:
+        return Link("unlinked", note="the record has no inspection of this LA")
+    chosen, how = _choose_inspection(conn, claim, inspections)
+    if chosen is None:
+        return Link("unlinked", note=how)
+    grades = {row["key"]: row["grade"] for row in conn.execute(
+        "SELECT key, grade FROM judgements WHERE inspection_id = ?", (chosen["id"],))}
+    keys = _claimed_keys(conn, claim, grades)
+    if not keys:
+        return Link("unlinked", chosen["id"], note=f"{how}; that report ({chosen['framework']}) "
+                    f"has no '{claim['judgement']}' judgement")
+    wrong = {key: grades[key] for key in keys if grades[key] != claim["grade"]}
+    if wrong:
+        said = ", ".join(f"{key} {grade}" for key, grade in sorted(wrong.items()))
+        return Link("contradicts", chosen["id"],
+                    note=f"{how}; the article says {claim['grade']}, the report says {said}")
+    return Link("consistent", chosen["id"], note=how)
+
+
+def _claimed_keys(conn: sqlite3.Connection, claim: sqlite3.Row,
+                  grades: dict[str, str]) -> list[str]:
+    if claim["judgement"] != "all":
+        family = JUDGEMENT_FAMILIES.get(claim["judgement"] or "overall_effectiveness", ())
+        return [key for key in family if key in grades][:1]
+    # "Good in every category and outstanding for leaders": the specific claim wins.
+    specific = {key for row in conn.execute(
+        "SELECT judgement FROM claims WHERE article_id = ? AND urn = ? AND kind = 'grade' "
+        "AND judgement NOT IN ('all', 'overall_effectiveness')",
+        (claim["article_id"], claim["urn"])) for key in JUDGEMENT_FAMILIES.get(row[0], ())}
+    return [key for key in grades if key not in specific and key != "lscb"]
+
+
+def _choose_inspection(conn: sqlite3.Connection, claim: sqlite3.Row,
+                       inspections: list[sqlite3.Row]) -> tuple[sqlite3.Row | None, str]:
+    when, precision = claim["when_date"], claim["when_precision"]
+    if when and precision in {"day", "month"}:
+        start = date.fromisoformat(when)
+        end = _month_end(start) if precision == "month" else start
+        for row in inspections:
+            if row["inspection_start"] and row["publication_date"] and \
+                    row["inspection_start"] <= end.isoformat() and \
+                    row["publication_date"] >= start.isoformat():
+                return row, f"matched on the date the article gives ({_printed(claim)})"
+        nearest = min(inspections, key=lambda row: abs(
+            (date.fromisoformat(row["publication_date"]) - start).days)
+            if row["publication_date"] else 10**6)
+        if nearest["publication_date"] and abs(
+                (date.fromisoformat(nearest["publication_date"]) - start).days) <= 120:
+            return nearest, f"published nearest the date the article gives ({_printed(claim)})"
+        return None, f"no inspection on or near {_printed(claim)}"
+    if when and precision == "year":
+        year = when[:4]
+        for row in inspections:
+            if (row["inspection_start"] or "").startswith(year):
+                return row, f"the inspection of {year}"
+        for row in inspections:
+            if (row["publication_date"] or "").startswith(year):
+                return row, f"the report published in {year}"
+        return None, f"no inspection in {year}"
+    if claim["article_date"]:
+        cutoff = (date.fromisoformat(claim["article_date"]) + timedelta(days=7)).isoformat()
+        published = [row for row in inspections if (row["publication_date"] or "") <= cutoff]
+        if published:
+            return published[-1], \
+                f"the latest report by the article's date ({claim['article_date']})"
+        return None, "no report published by the article's date"
+    # An undated article: the report that agrees with most of what the article says of this
+    # LA (its undated claims together), the latest among equals.
+    siblings = conn.execute(
+        "SELECT judgement, grade FROM claims WHERE article_id = ? AND urn = ? AND "
+        "kind = 'grade' AND when_date IS NULL", (claim["article_id"], claim["urn"])).fetchall()
+    best = max(reversed(inspections), key=lambda row: _agreement(conn, row["id"], siblings))
+    if _agreement(conn, best["id"], siblings) == 0:
+        return inspections[-1], "article undated: the latest report (weak link)"
+    return best, "article undated: the report that agrees with most of its claims (weak link)"
+
+
+def _agreement(conn: sqlite3.Connection, inspection_id: int,
+               claims: list[sqlite3.Row]) -> int:
+    grades = {row["key"]: row["grade"] for row in conn.execute(
+        "SELECT key, grade FROM judgements WHERE inspection_id = ?", (inspection_id,))}
+    agreed = 0
+    for claim in claims:
+        if claim["judgement"] == "all":
+            agreed += bool(grades) and all(grade == claim["grade"] for grade in grades.values())
+        else:
+            family = JUDGEMENT_FAMILIES.get(claim["judgement"] or "", ())
+            agreed += any(grades.get(key) == claim["grade"] for key in family)
+    return agreed
+
+
+def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
+    types = INTERVENTION_FAMILIES.get(claim["intervention_type"], (claim["intervention_type"],))
+    candidates = conn.execute(
+        f"SELECT * FROM interventions WHERE urn = ? AND type IN ({','.join('?' * len(types))})"
+        " ORDER BY confirmed DESC, start_date DESC", (claim["urn"], *types)).fetchall()
+    when = _partial(claim["when_date"], claim["when_precision"])
+    for row in candidates:
+        if claim["partner_urn"] is not None and row["partner_urn"] not in (None,
+                                                                           claim["partner_urn"]):
+            continue
+        if when and not _within(when, row["start_date"], row["end_date"],
+                                ending=claim["action"] in _ENDING):
+            continue
+        status = "consistent" if row["confirmed"] else "suggested"
+        return Link(status, intervention_id=row["id"],
+                    note=f"{row['type']} in the register ({row['origin']})")
+    ending = claim["action"] in _ENDING
+    partner_name = None
+    if claim["partner_urn"] is not None:
+        partner_name = load_register().by_urn(claim["partner_urn"]).name
+    suggestion = suggest(conn, {
+        "urn": claim["urn"], "type": claim["intervention_type"], "partner_name": partner_name,
+        "partner_urn": claim["partner_urn"], "start_date": None if ending else when,
+        "end_date": when if ending else None, "status": "ended" if ending else "unknown",
+        "note": f"suggested from a news claim ({claim['action']})",
+    }, source=claim["source_url"] or claim["article_path"])
+    return Link("suggested", intervention_id=suggestion,
+                note="not in the register: suggested; confirm with `ilacs interventions confirm`")
+
+
+def _printed(claim: sqlite3.Row) -> str:
+    return str(claim["when_printed"] or f"the article's date, {claim['when_date']}")
+
+
+def _partial(when: str | None, precision: str | None) -> str | None:
+    if not when:
+        return None
+    return {"year": when[:4], "month": when[:7]}.get(precision or "day", when)
+
+
+def _within(when: str, start: str | None, end: str | None, ending: bool) -> bool:
+    """Whether a partial date falls in an intervention's span (an ending claim may fall on
+    or a little after its recorded end)."""
+    if start and when < start[: len(when)]:
+        return False
+    if end and when[: len(end)] > end and not ending:
+        return False
+    return True
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
