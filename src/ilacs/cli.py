@@ -91,8 +91,12 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
     console.print(
         f"{summary.files} files: {summary.new} new, {summary.reextracted} re-extracted, "
         f"{summary.unchanged} unchanged, {summary.unreadable} unreadable; "
-        f"{summary.inspections} inspections extracted; {len(summary.problems)} problems."
+        f"{summary.inspections} inspections, {summary.visits} visit letters and "
+        f"{summary.articles} news articles extracted; {len(summary.problems)} problems."
     )
+    if summary.contradictions:
+        console.print(f"[bold red]{summary.contradictions} news claims contradict the record[/]"
+                      " (ilacs claims --contradictions).")
     for problem in summary.problems:
         style = "red" if problem.severity.value == "error" else "yellow"
         console.print(f"  [{style}]{problem.severity.value}[/]: {escape(problem.describe())}",
@@ -106,34 +110,19 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
 @db_option
 @click.pass_context
 def show(ctx: click.Context, authority: str, db: str | None) -> None:
-    """Show an authority's inspections and grades, oldest first.
+    """Show an authority's whole story in date order: inspections with grades, visits with
+    their focus and what to improve, interventions, and what news articles claim.
 
     \b
     Example:
         ilacs show "Isle of Wight"
         ilacs show 80419
     """
-    from ilacs.record import authority_timeline
+    from ilacs.cli_story import print_story
+    from ilacs.record import authority_story
 
     conn = _open(ctx, db)
-    found, inspections = authority_timeline(conn, authority)
-    title = f"{found.name} (URN {found.urn}, LA {found.la_code}, {found.region_name})"
-    console.print(f"[bold]{escape(title)}[/]")
-    for row in inspections:
-        kind = row.framework or "unknown framework"
-        if row.inspection_type:
-            kind += f", {row.inspection_type.value}"
-        console.print(
-            f"\n[bold]{row.publication_date or 'undated'}[/] published · on site "
-            f"{row.inspection_start or '?'} to {row.inspection_end or '?'} · {kind} · lead "
-            f"inspector {escape(row.lead_inspector or 'not named')}", highlight=False)
-        for judgement in row.judgements:
-            console.print(f"  {judgement.key.replace('_', ' '):40} "
-                          f"{judgement.grade.value.replace('_', ' ')}", highlight=False)
-        console.print(f"  {row.improvement_item_count} points to improve · "
-                      f"{escape(row.document_path)}", highlight=False)
-    if not inspections:
-        console.print("No inspections are recorded for this authority yet.")
+    print_story(console, authority_story(conn, authority))
 
 
 @cli.command("export")
@@ -287,6 +276,14 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
     if not hits:
         console.print("No pages match. Page text is searchable once reports are ingested "
                       "(ilacs ingest FOLDER); the bundled record holds facts only.")
+
+
+from ilacs.cli_story import claims, interventions  # noqa: E402  (they use the group above)
+from ilacs.cli_update import update  # noqa: E402
+
+cli.add_command(interventions)
+cli.add_command(claims)
+cli.add_command(update)
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
 """Operations on the record that the CLI and the web share: keeping the authorities table in
-step with the register, loading the bundled record, an authority's timeline."""
+step with the register, loading the bundled record, an authority's timeline and story."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -13,6 +14,8 @@ from ilacs.errors import IlacsError
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
 from ilacs.store.claims import link_claims
+from ilacs.store.interventions import Intervention, list_interventions
+from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
 
 BUNDLE_PACKAGE = "ilacs.store"
 BUNDLE_FILE = "data/bundled_record.json"
@@ -70,3 +73,23 @@ def authority_timeline(conn: sqlite3.Connection, query: str) -> tuple[Authority,
     authority = find_authority(query)
     rows = inspections_for(conn, authority.urn)
     return authority, sorted(rows, key=lambda row: (row.date is None, row.date))
+
+
+@dataclass(frozen=True)
+class Story:
+    """Everything recorded about one LA, in date order (undated events last)."""
+
+    authority: Authority
+    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention | ClaimRow]]
+
+
+def authority_story(conn: sqlite3.Connection, query: str) -> Story:
+    authority, inspections = authority_timeline(conn, query)
+    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention | ClaimRow]] = [
+        (row.date.isoformat() if row.date else None, row) for row in inspections]
+    events += [(visit.date, visit) for visit in visits_for(conn, authority.urn)]
+    events += [(item.start_date or item.end_date, item)
+               for item in list_interventions(conn, authority.urn)]
+    events += [(claim.date, claim) for claim in claims_for(conn, authority.urn)]
+    events.sort(key=lambda event: (event[0] is None, event[0] or ""))
+    return Story(authority, events)

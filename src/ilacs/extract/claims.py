@@ -84,6 +84,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("established", r"\bestablished\b|\bset\s+up\b|\bformed\b|\bcame\s+into\s+being\b"),
         ("issued", r"\bissu\w*|\bimpos\w*|\bserved\b|\bordered\b|\bannounced\b|\bintervene\w*"),
     ))
+_JUST_DONE = re.compile(r"\bhas\s+(?:now\s+)?(?:been\s+)?[a-z]+ed\b|\btoday\b")
 _ACTION_REACH = 90  # characters between the intervention's name and its verb
 _PERSON = re.compile(r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+){1,2}),[^.]{0,200}?"
                      r"(?:has\s+been|was|is)\s+appointed")
@@ -97,9 +98,13 @@ def find_claims(sentences: Sequence[Sentence], main_urn: int | None,
     for index, sentence in enumerate(sentences):
         found = [*_grade_claims(sentence.text, main_urn, published),
                  *_intervention_claims(sentence.text, main_urn, published)]
-        if index == 0 and published is not None:
-            # A headline reports the news of its day.
-            found = [claim if claim.when else replace(claim, when=published, when_precision="day")
+        if published is not None:
+            # A headline reports the news of its day, as does "has issued", "has been
+            # appointed" about an intervention.
+            found = [replace(claim, when=published, when_precision="day")
+                     if claim.when is None and (index == 0 or (
+                         claim.kind is ClaimKind.INTERVENTION and _JUST_DONE.search(
+                             sentence.text))) else claim
                      for claim in found]
         claims.extend(found)
     return _named_people(_merge(claims), " ".join(s.text for s in sentences))

@@ -39,7 +39,9 @@ _INSPECTORS = re.compile(
     r"reviewed)))",
     re.IGNORECASE,
 )
-_HMI_ROLE = re.compile(r"Majesty\W{0,4}s\s+Inspector|\bHMI\b")
+_HMI_ROLE = re.compile(r"Majesty\W{0,4}s\s+Inspector\b|\bHMI\b")
+# The role printed under a signature ('His Majesty's Inspector'), not an inspectorate's name.
+_HMI_ROLE_LINE = re.compile(r"^(?:(?:Her|His)\s+Majesty\W{0,4}s\s+Inspector\b|(?:Senior\s+)?HMI\b)")
 _ROLE_WORDS = re.compile(
     r"\b(?:(?:Senior\s+)?(?:Her|His)\s+Majesty.s\s+Inspectors?|Senior\s+HMI|HMI(?:\s+Schools)?|"
     r"Ofsted\s+Inspectors?|lead\s+inspector|team\s+inspectors?|\(designate\)|designate|"
@@ -144,7 +146,8 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
         kind=kind,
         la_name=la_name,
         urn=resolution.urn,
-        publication_date=publication_date,
+        # A letter pasted as text has no Ofsted file name: it was published on its date.
+        publication_date=publication_date or letter_date,
         letter_date=letter_date,
         visit_start=start,
         visit_end=end,
@@ -251,7 +254,7 @@ def _lead_inspector(lines: Sequence[Line]) -> str | None:
         name_line, role_line = lines[signed + 1].text, lines[signed + 2].text
     else:
         tail = range(len(lines) - 1, max(len(lines) - 8, 0), -1)
-        role_index = next((index for index in tail if _HMI_ROLE.search(lines[index].text)),
+        role_index = next((index for index in tail if _HMI_ROLE_LINE.match(lines[index].text)),
                           None)
         if role_index is None:
             return None

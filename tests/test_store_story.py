@@ -1,0 +1,156 @@
+"""Claims linked to the record, the interventions register, and an LA's whole story, in a
+real SQLite file built from the bundled record."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ilacs.cli import cli
+from ilacs.pipeline import find_files, ingest
+from ilacs.record import authority_story, bundled_record, load_bundled_record
+from ilacs.reference import load_register
+from ilacs.store import open_store
+from ilacs.store.interventions import (
+    InterventionFileError,
+    confirm_intervention,
+    import_interventions,
+    list_interventions,
+)
+from ilacs.store.story import ClaimRow, VisitRow, claims_for
+
+GRADE_WORDS = {"outstanding": "‘outstanding’", "good": "‘good’",
+               "requires_improvement": "‘requires improvement’", "inadequate": "‘inadequate’"}
+
+
+@pytest.fixture()
+def record(tmp_path: Path) -> sqlite3.Connection:
+    conn = open_store(tmp_path / "ilacs.db")
+    load_bundled_record(conn)
+    return conn
+
+
+def _latest_overall(conn: sqlite3.Connection, urn: int) -> tuple[str, str]:
+    row = conn.execute(
+        "SELECT i.publication_date, j.grade FROM inspections i JOIN judgements j ON "
+        "j.inspection_id = i.id AND j.key = 'overall_effectiveness' WHERE i.urn = ? "
+        "ORDER BY i.publication_date DESC LIMIT 1", (urn,)).fetchone()
+    return row[0], row[1]
+
+
+def test_a_claim_the_record_contradicts_is_flagged(record: sqlite3.Connection,
+                                                   tmp_path: Path) -> None:
+    register = load_register()
+    rutland, torbay = register.match("Rutland"), register.match("Torbay")
+    assert rutland is not None and torbay is not None
+    published, right = _latest_overall(record, rutland.urn)
+    wrong = next(grade for grade in GRADE_WORDS if grade != right)
+    _, torbay_grade = _latest_overall(record, torbay.urn)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "article.txt").write_text(
+        f"Children’s services news\nPublished: {_spoken(published)}\n"
+        f"Ofsted has rated Rutland County Council’s children’s services as "
+        f"{GRADE_WORDS[wrong]}.\nTorbay Council was rated {GRADE_WORDS[torbay_grade]} by "
+        "Ofsted.\n", "utf-8")
+    summary = ingest(record, find_files([folder]))
+    assert summary.articles == 1 and summary.contradictions == 1
+    claims = {claim.urn: claim for claim in claims_for(record)}
+    assert claims[rutland.urn].status == "contradicts"
+    assert f"report says overall_effectiveness {right}" in (claims[rutland.urn].link_note or "")
+    assert claims[torbay.urn].status == "consistent"
+    contradicting = CliRunner().invoke(cli, ["--db", str(tmp_path / "ilacs.db"), "claims",
+                                             "--contradictions"])
+    assert contradicting.exit_code == 0 and "Rutland" in contradicting.output
+    assert "Torbay" not in contradicting.output
+
+
+def _spoken(iso: str) -> str:
+    year, month, day = iso.split("-")
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    return f"{int(day)} {months[int(month) - 1]} {year}"
+
+
+def test_seed_interventions_are_bundled_with_sources(record: sqlite3.Connection) -> None:
+    items = list_interventions(record)
+    wight = load_register().match("Isle of Wight")
+    assert wight is not None
+    partnership = [item for item in items if item.urn == wight.urn and
+                   item.type == "improvement_partner"]
+    assert [(p.partner_name, p.start_date, p.end_date, p.status) for p in partnership] == [
+        ("Hampshire", "2013", "2024-01", "ended")]
+    assert all(item.sources and item.confirmed for item in items)
+    assert {"Croydon", "Northamptonshire"} <= {item.la_name for item in items}
+
+
+def test_bundle_holds_letter_facts_but_no_sentences() -> None:
+    bundle = bundled_record()
+    assert len(bundle["visits"]) == 281
+    kinds = {visit["kind"] for visit in bundle["visits"]}
+    assert kinds == {"focused_visit", "jtai"}
+    assert all("focus" not in visit and "headline" not in visit for visit in bundle["visits"])
+    assert sum(visit["focus_theme"] is not None for visit in bundle["visits"]) >= 250
+
+
+def test_import_file_and_bad_rows(record: sqlite3.Connection, tmp_path: Path) -> None:
+    good = tmp_path / "curated.yaml"
+    good.write_text("- la: Reading\n  type: commissioner\n  start: 2016-09\n"
+                    "  sources: [https://example.invalid/reading]\n", "utf-8")
+    assert import_interventions(record, good).added == 1
+    assert import_interventions(record, good).updated == 1  # idempotent
+    before = len(list_interventions(record))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("la,type,start,sources\nReading,commissioner,2016,x\nNowhere,commissioner,"
+                   "2016,y\n", "utf-8")
+    with pytest.raises(InterventionFileError) as raised:
+        import_interventions(record, bad)
+    assert "row 2" in str(raised.value) and "'la'" in str(raised.value) and "bad.csv" in str(
+        raised.value)
+    assert len(list_interventions(record)) == before  # nothing written
+
+
+def test_news_intervention_becomes_a_suggestion_a_person_confirms(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "notice.txt").write_text(
+        "Improvement notice for Swindon\nPublished: 2 June 2025\nThe Department for "
+        "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
+        "inspection of its children's services.\n", "utf-8")
+    ingest(record, find_files([folder]))
+    suggested = [item for item in list_interventions(record) if not item.confirmed]
+    assert [(item.la_name, item.type, item.start_date) for item in suggested] == [
+        ("Swindon", "improvement_notice", "2025-06-02")]
+    claim = next(claim for claim in claims_for(record) if claim.kind == "intervention")
+    assert claim.status == "suggested"
+    confirm_intervention(record, suggested[0].id)
+    claim = next(claim for claim in claims_for(record) if claim.kind == "intervention")
+    assert claim.status == "consistent"
+
+
+def test_story_orders_inspections_visits_interventions_and_claims(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    story = authority_story(record, "North Northamptonshire")
+    dates = [when for when, _event in story.events if when]
+    assert dates == sorted(dates)
+    kinds = {type(event).__name__ for _when, event in story.events}
+    assert {"InspectionRow", "VisitRow", "Intervention"} <= kinds
+    visits = [event for _when, event in story.events if isinstance(event, VisitRow)]
+    assert all(visit.focus_theme for visit in visits if visit.kind == "focused_visit")
+    output = CliRunner().invoke(cli, ["--db", str(tmp_path / "ilacs.db"), "show",
+                                      str(story.authority.urn)])
+    assert output.exit_code == 0
+    assert "Focused visit" in output.output and "Intervention" in output.output
+    assert not any(isinstance(event, ClaimRow) for _when, event in story.events)
+    listed = CliRunner().invoke(cli, ["--db", str(tmp_path / "ilacs.db"), "interventions",
+                                      "list", "--la", "Isle of Wight", "--json"])
+    assert listed.exit_code == 0
+    assert {item["partner_name"] for item in json.loads(listed.output)} == {"Hampshire"}
+    trust = [event for _when, event in story.events if type(event).__name__ == "Intervention"]
+    assert [(item.type, item.start_date) for item in trust] == [("childrens_trust",
+                                                                 "2021-04-01")]
