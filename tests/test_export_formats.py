@@ -76,7 +76,8 @@ def test_json_writes_every_table(record: sqlite3.Connection, tmp_path: Path) -> 
     path = export_record(record, "json", tmp_path / "record.json")
     data = json.loads(path.read_text(encoding="utf-8"))
 
-    assert list(data) == ["inspections", "judgements", "findings", "authorities"]
+    assert list(data) == ["inspections", "judgements", "findings", "authorities", "visits",
+                          "interventions"]
     assert len(data["inspections"]) == 3 and len(data["inspections"][0]) == WIDE_WIDTH
     assert data["inspections"][0]["publication_date"] == "2018-04-30"
     assert len(data["judgements"]) == 15 and len(data["findings"]) == 6
@@ -107,7 +108,8 @@ def test_xlsx_has_a_sheet_per_table_latest_first(
     workbook = load_workbook(export_record(record, "xlsx", tmp_path / "record.xlsx"))
 
     assert workbook.sheetnames == [
-        "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Problems"
+        "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Visits",
+        "Interventions", "Problems"
     ]
     sheet = workbook["Inspections"]
     header = [cell.value for cell in sheet[1]]

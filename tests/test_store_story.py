@@ -154,3 +154,16 @@ def test_story_orders_inspections_visits_interventions_and_claims(
     trust = [event for _when, event in story.events if type(event).__name__ == "Intervention"]
     assert [(item.type, item.start_date) for item in trust] == [("childrens_trust",
                                                                  "2021-04-01")]
+
+
+def test_exports_carry_visits_and_the_register(record: sqlite3.Connection,
+                                               tmp_path: Path) -> None:
+    output = tmp_path / "record.json"
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "ilacs.db"), "export", "-f",
+                                      "json", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(output.read_text("utf-8"))
+    assert len(exported["visits"]) == 281
+    assert {visit["kind"] for visit in exported["visits"]} == {"focused_visit", "jtai"}
+    assert len(exported["interventions"]) == len(list_interventions(record))
+    assert all(item["sources"] for item in exported["interventions"])

@@ -12,6 +12,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+from ilacs.export.story_tables import interventions_table, visits_table
 from ilacs.export.tables import (
     Table,
     authorities_table,
@@ -27,7 +28,7 @@ def write_json(conn: sqlite3.Connection, path: Path, latest: bool) -> None:
         [latest_table(conn)]
         if latest
         else [wide_table(conn), judgements_table(conn), findings_table(conn),
-              authorities_table(conn)]
+              authorities_table(conn), visits_table(conn), interventions_table(conn)]
     )
     document = {table.name: table.records() for table in tables}
     with path.open("w", encoding="utf-8") as file:

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ilacs.export.story_tables import interventions_table, visits_table
 from ilacs.export.tables import (
     Cell,
     ColumnKind,
@@ -35,7 +36,8 @@ def write_xlsx(conn: sqlite3.Connection, path: Path, latest: bool) -> None:
     if not latest:
         tables += [
             authorities_table(conn), wide_table(conn), judgements_table(conn),
-            findings_table(conn), problems_table(conn),
+            findings_table(conn), visits_table(conn), interventions_table(conn),
+            problems_table(conn),
         ]
     workbook = Workbook()
     workbook.remove(workbook.active)
