@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from fake_ofsted import FakeServer
 
 from ilacs.documents import Document
 from ilacs.errors import Problem
@@ -73,3 +77,12 @@ def letters_corpus() -> CorpusRun:
 def shared_dir() -> Path:
     require_shared()
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[FakeServer]:
+    """The fake Ofsted website on 127.0.0.1; each test installs the site it needs."""
+    from fake_ofsted import serve  # fake_ofsted reads SHARED from this module
+
+    with serve() as running:
+        yield running

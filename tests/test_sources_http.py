@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -17,7 +16,6 @@ from fake_ofsted import (
     FakePublication,
     FakeServer,
     Fault,
-    serve,
     text_pdf,
 )
 from ilacs import __version__
@@ -42,12 +40,6 @@ class Sleeps:
 
     def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with serve() as running:
-        yield running
 
 
 @pytest.fixture

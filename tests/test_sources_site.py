@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from fake_ofsted import FakeOfsted, FakeProvider, FakePublication, FakeServer, serve, standard_site
+from fake_ofsted import FakeOfsted, FakeProvider, FakePublication, FakeServer, standard_site
 from ilacs.sources.http import HttpSettings, PoliteClient
 from ilacs.sources.ofsted_site import (
     Provider,
@@ -24,12 +24,6 @@ from ilacs.sources.ofsted_site import (
 
 BASE = "https://reports.example"
 WIGHT = Provider(80419, "Isle of Wight", f"{BASE}/provider/44/80419")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with serve() as running:
-        yield running
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fake_ofsted import FakeOfsted, FakeServer, Fault, serve, standard_site
+from fake_ofsted import FakeOfsted, FakeServer, Fault, standard_site
 from ilacs.errors import IlacsError
 from ilacs.extract.authority import urn_from_path
 from ilacs.extract.dates import date_from_file_name
@@ -43,12 +43,6 @@ EXPECTED_PATHS = {
     "80428_bedford/monitoring visit (4001).pdf",
     "2532287_bournemouth-christchurch-poole/monitoring visit - 05 july 2022.pdf",
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with serve() as running:
-        yield running
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ilacs.extract.claim_dates import claim_when
 from ilacs.extract.models import ALL_JUDGEMENTS, Claim, ClaimKind, Grade
-from ilacs.reference import Authority, load_register
+from ilacs.reference import load_register
 from ilacs.reference.names import word_position
 
 if TYPE_CHECKING:
@@ -243,11 +243,8 @@ def _judgement(text: str, grade_span: tuple[int, int]) -> str:
     if lead:
         rest = after[lead.end(): lead.end() + 60]
         for key, pattern in _JUDGEMENT_PHRASES:
-            if pattern.match(rest) or (key == ALL_JUDGEMENTS and pattern.match(after[lead.end()
-                                                                                     - 4:])):
+            if pattern.match(rest):
                 return key
-    if re.match(r"^[’'\"”]?\s*across\s+all\s+domains", after):
-        return ALL_JUDGEMENTS
     before = text[max(0, grade_span[0] - 110): grade_span[0]]
     best: tuple[int, str] | None = None
     for key, pattern in _JUDGEMENT_PHRASES:
@@ -293,9 +290,3 @@ def _named_people(claims: list[Claim], text: str) -> list[Claim]:
                 claim.intervention_type == "statutory_direction" and _NAMED_ROLE.search(text))
             else claim for claim in claims]
 
-
-def authority_name(urn: int | None) -> str | None:
-    if urn is None:
-        return None
-    authority: Authority = load_register().by_urn(urn)
-    return authority.name

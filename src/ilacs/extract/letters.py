@@ -102,10 +102,10 @@ def _find_title(lines: Sequence[Line]) -> tuple[str, int] | None:
     greeted = False
     for index, line in enumerate(lines[:40]):
         greeted = greeted or bool(_SALUTATION.match(line.text))
+        summary = None if greeted else _SUMMARY_OPENING.match(line.text)
+        if summary:
+            return (FOCUSED_VISIT if summary["kind"] == "focused" else MONITORING_VISIT), index
         match = _TITLE.match(line.text) if greeted else None
-        if not greeted and _SUMMARY_OPENING.match(line.text):
-            kind = _SUMMARY_OPENING.match(line.text)["kind"]  # type: ignore[index]
-            return (FOCUSED_VISIT if kind == "focused" else MONITORING_VISIT), index
         if match:
             word = match.group("kind").casefold()
             if word.startswith("focused"):

@@ -24,6 +24,7 @@ from typing import Any
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
+from ilacs.store.interventions import upsert_interventions
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
 from ilacs.store.transactions import transaction
@@ -241,27 +242,12 @@ def _insert_visit(conn: sqlite3.Connection, visit: Mapping[str, Any]) -> None:
 
 
 def _load_interventions(conn: sqlite3.Connection, items: Any) -> None:
-    """The register's confirmed entries; an entry already here (same LA, type, partner and
-    start) keeps its id, so claims linked to it stay linked."""
-    for item in items:
-        values = {name: item.get(name) for name in _INTERVENTION_FIELDS}
-        conn.execute(
-            """
-            INSERT INTO interventions (urn, type, partner_urn, partner_name, start_date,
-                end_date, status, note, origin, confirmed)
-            VALUES (:urn, :type, :partner_urn, :partner_name, :start_date, :end_date, :status,
-                :note, :origin, 1)
-            ON CONFLICT (urn, type, partner_name, start_date) DO UPDATE SET
-                partner_urn = excluded.partner_urn, end_date = excluded.end_date,
-                status = excluded.status, note = excluded.note, confirmed = 1
-            """, values)
-        found = conn.execute(
-            "SELECT id FROM interventions WHERE urn = ? AND type = ? AND partner_name IS ? AND "
-            "start_date IS ?", (values["urn"], values["type"], values["partner_name"],
-                                values["start_date"])).fetchone()
-        conn.executemany(
-            "INSERT OR IGNORE INTO intervention_sources (intervention_id, source) VALUES (?, ?)",
-            [(found[0], str(source)) for source in item.get("sources", [])])
+    """The register's confirmed entries, merged into what is here."""
+    upsert_interventions(conn, [
+        {**{name: item.get(name) for name in _INTERVENTION_FIELDS},
+         "sources": [str(source) for source in item.get("sources", [])]}
+        for item in items
+    ], origin="bundle")
 
 
 def _insert_problem(conn: sqlite3.Connection, problem: Mapping[str, Any]) -> None:

@@ -63,14 +63,14 @@ class ImportSummary:
 def import_interventions(conn: sqlite3.Connection, path: Path) -> ImportSummary:
     """Add or update every row of a YAML or CSV file; nothing is written if any row is bad."""
     rows = read_intervention_file(path)
-    return _upsert(conn, rows, origin=path.name)
+    return upsert_interventions(conn, rows, origin=path.name)[0]
 
 
 def import_seed(conn: sqlite3.Connection) -> ImportSummary:
     """The register's seed, shipped with ilacs (facts and sources only)."""
     seed = resources.files("ilacs.store").joinpath("data", SEED_FILE)
     rows = _validate(yaml.safe_load(seed.read_text(encoding="utf-8")), SEED_FILE)
-    return _upsert(conn, rows, origin="seed")
+    return upsert_interventions(conn, rows, origin="seed")[0]
 
 
 def read_intervention_file(path: Path) -> list[dict[str, Any]]:
@@ -140,9 +140,13 @@ def _validate(data: object, where: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _upsert(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], origin: str,
-            confirmed: bool = True) -> ImportSummary:
+def upsert_interventions(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]],
+                         origin: str, confirmed: bool = True) -> tuple[ImportSummary, list[int]]:
+    """Add each row, or update the entry with the same LA, type, partner and start (which
+    keeps its id, so claims linked to it stay linked); a row's own 'origin' wins. Returns
+    what changed and each row's id."""
     added = updated = 0
+    ids: list[int] = []
     with transaction(conn):
         for row in rows:
             existing = conn.execute(
@@ -162,13 +166,14 @@ def _upsert(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], origin:
                     "INSERT INTO interventions (urn, type, partner_name, start_date, partner_urn,"
                     " end_date, status, note, confirmed, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
                     " ?, ?)", (row["urn"], row["type"], row["partner_name"], row["start_date"],
-                               *values, origin))
+                               *values, row.get("origin") or origin))
                 intervention_id = cursor.lastrowid
                 added += 1
+            ids.append(intervention_id)
             conn.executemany(
                 "INSERT OR IGNORE INTO intervention_sources (intervention_id, source) "
                 "VALUES (?, ?)", [(intervention_id, source) for source in row["sources"]])
-    return ImportSummary(added, updated)
+    return ImportSummary(added, updated), ids
 
 
 def list_interventions(conn: sqlite3.Connection, urn: int | None = None,
@@ -206,9 +211,6 @@ def confirm_intervention(conn: sqlite3.Connection, intervention_id: int) -> Inte
 
 def suggest(conn: sqlite3.Connection, row: Mapping[str, Any], source: str) -> int:
     """An unconfirmed intervention drawn from a news claim (or the one already suggested)."""
-    _upsert(conn, [{**row, "sources": [source]}], origin="news", confirmed=False)
-    found = conn.execute(
-        "SELECT id FROM interventions WHERE urn = ? AND type = ? AND partner_name IS ? AND "
-        "start_date IS ?", (row["urn"], row["type"], row["partner_name"], row["start_date"])
-    ).fetchone()
-    return int(found[0])
+    _summary, ids = upsert_interventions(conn, [{**row, "sources": [source]}], origin="news",
+                                         confirmed=False)
+    return ids[0]
