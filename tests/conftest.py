@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 from ilacs.documents import Document
 from ilacs.errors import Problem
 from ilacs.extract import Extraction
-from ilacs.pipeline import Outcome, find_files, read_and_extract
+from ilacs.pipeline import IngestSummary, Outcome, find_files, read_and_extract, store_outcome
+from ilacs.record import ensure_authorities
+from ilacs.store import open_store
+from ilacs.store.interventions import import_seed
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
@@ -86,3 +89,20 @@ def server() -> Iterator[FakeServer]:
 
     with serve() as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
+              tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A record built as scripts/build_bundle.py builds it: the interventions seed and every
+    report and letter (read once, in the `corpus` and `letters_corpus` fixtures)."""
+    path = tmp_path_factory.mktemp("record") / "ilacs.db"
+    conn = open_store(path)
+    ensure_authorities(conn)
+    import_seed(conn)
+    run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
+    for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
+        store_outcome(conn, outcome, run)
+    conn.close()
+    assert run.new == 493 + 281 and run.unreadable == 4
+    return path

@@ -11,30 +11,12 @@ from pathlib import Path
 import pytest
 
 import ilacs.pipeline as pipeline
-from conftest import REPORTS, CorpusRun
-from ilacs.pipeline import IngestSummary, find_files, ingest, store_outcome
+from conftest import REPORTS
+from ilacs.pipeline import find_files, ingest
 from ilacs.record import BUNDLE_FILE, ensure_authorities
 from ilacs.store import open_store, record_to_bundle, summary
-from ilacs.store.interventions import import_seed
 
 ISLE_OF_WIGHT = "80419_isle of wight"
-
-
-@pytest.fixture(scope="session")
-def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
-              tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A record built as scripts/build_bundle.py builds it: the interventions seed and every
-    report and letter (read once, in the `corpus` and `letters_corpus` fixtures)."""
-    path = tmp_path_factory.mktemp("record") / "ilacs.db"
-    conn = open_store(path)
-    ensure_authorities(conn)
-    import_seed(conn)
-    run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
-    for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
-        store_outcome(conn, outcome, run)
-    conn.close()
-    assert run.new == 493 + 281 and run.unreadable == 4
-    return path
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -278,12 +278,15 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
                       "(ilacs ingest FOLDER); the bundled record holds facts only.")
 
 
+from ilacs.cli_analyse import analyse, reconcile  # noqa: E402
 from ilacs.cli_story import claims, interventions  # noqa: E402  (they use the group above)
 from ilacs.cli_update import update  # noqa: E402
 
 cli.add_command(interventions)
 cli.add_command(claims)
 cli.add_command(update)
+cli.add_command(analyse)
+cli.add_command(reconcile)
 
 
 def main() -> None:

@@ -63,3 +63,7 @@ class DocumentError(IlacsError):
 
 class StoreError(IlacsError):
     """The database could not be opened, migrated or written."""
+
+
+class AnalysisError(IlacsError):
+    """An analysis was asked something the record or its options cannot answer."""

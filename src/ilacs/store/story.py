@@ -22,6 +22,7 @@ class VisitRow:
     improvement_item_count: int
     priority_action_count: int
     document_path: str
+    urn: int | None = None
 
     @property
     def date(self) -> str | None:
@@ -54,11 +55,21 @@ class ClaimRow:
 
 
 def visits_for(conn: sqlite3.Connection, urn: int) -> list[VisitRow]:
+    """One authority's visit letters, oldest first."""
+    return _visits(conn, "v.urn = ?", (urn,))
+
+
+def all_visits(conn: sqlite3.Connection) -> list[VisitRow]:
+    """Every stored visit letter, by authority and then date."""
+    return _visits(conn, "1 = 1", ())
+
+
+def _visits(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> list[VisitRow]:
     rows = conn.execute(
         "SELECT v.*, d.path, (SELECT json_group_array(f.text) FROM (SELECT text FROM "
         "visit_findings WHERE visit_id = v.id ORDER BY position) f) AS items FROM visits v "
-        "JOIN documents d ON d.sha256 = v.document_sha256 WHERE v.urn = ? "
-        "ORDER BY coalesce(v.visit_start, v.publication_date)", (urn,)).fetchall()
+        f"JOIN documents d ON d.sha256 = v.document_sha256 WHERE {where} "
+        "ORDER BY v.urn, coalesce(v.visit_start, v.publication_date), v.id", params).fetchall()
     return [
         VisitRow(
             kind=row["kind"], visit_start=row["visit_start"], visit_end=row["visit_end"],
@@ -70,6 +81,7 @@ def visits_for(conn: sqlite3.Connection, urn: int) -> list[VisitRow]:
             improvement_items=tuple(json.loads(row["items"] or "[]")),
             improvement_item_count=row["improvement_item_count"],
             priority_action_count=row["priority_action_count"], document_path=row["path"],
+            urn=row["urn"],
         )
         for row in rows
     ]

@@ -1,0 +1,76 @@
+"""The record as analysis sees it: inspections, visits and improvement points, with the register.
+
+Analyses are pure functions of an `AnalysisRecord`, so tests build small records by hand and
+the CLI and web app load the real one from the store once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from ilacs.reference.register import Register, load_register
+from ilacs.store.items import ItemRow, improvement_items
+from ilacs.store.queries import all_inspections
+from ilacs.store.rows import InspectionRow
+from ilacs.store.story import VisitRow, all_visits
+
+
+@dataclass(frozen=True)
+class AnalysisRecord:
+    register: Register
+    inspections: tuple[InspectionRow, ...]
+    visits: tuple[VisitRow, ...] = ()
+    items: tuple[ItemRow, ...] = ()
+
+    @cached_property
+    def inspections_by_urn(self) -> Mapping[int, tuple[InspectionRow, ...]]:
+        """Each authority's dated full inspections, oldest first."""
+        grouped: dict[int, list[InspectionRow]] = defaultdict(list)
+        for row in self.inspections:
+            if row.urn is not None and row.date is not None:
+                grouped[row.urn].append(row)
+        return {urn: tuple(sorted(rows, key=_inspection_order)) for urn, rows in grouped.items()}
+
+    @cached_property
+    def visits_by_urn(self) -> Mapping[int, tuple[VisitRow, ...]]:
+        grouped: dict[int, list[VisitRow]] = defaultdict(list)
+        for row in self.visits:
+            if row.urn is not None and row.date is not None:
+                grouped[row.urn].append(row)
+        return {urn: tuple(sorted(rows, key=lambda v: v.date or "")) for urn, rows in
+                grouped.items()}
+
+    @cached_property
+    def as_of(self) -> date | None:
+        """The latest date the record knows of: its horizon for "still inadequate" and "due"."""
+        dates = [d for row in self.inspections for d in (row.inspection_end, row.date,
+                                                          row.publication_date) if d]
+        dates += [date.fromisoformat(d) for v in self.visits
+                  for d in (v.visit_end, v.date, v.publication_date) if d]
+        dates += [item.date for item in self.items if item.date]
+        return max(dates, default=None)
+
+    def latest_inspection(self, urn: int, on: date | None = None) -> InspectionRow | None:
+        """The authority's latest full inspection (on or before `on`, if given)."""
+        rows = [row for row in self.inspections_by_urn.get(urn, ())
+                if on is None or (row.date is not None and row.date <= on)]
+        return rows[-1] if rows else None
+
+
+def _inspection_order(row: InspectionRow) -> tuple[date, int]:
+    assert row.date is not None
+    return row.date, row.id
+
+
+def load_record(conn: sqlite3.Connection, register: Register | None = None) -> AnalysisRecord:
+    return AnalysisRecord(
+        register=register or load_register(),
+        inspections=tuple(all_inspections(conn)),
+        visits=tuple(all_visits(conn)),
+        items=tuple(improvement_items(conn)),
+    )

@@ -1,0 +1,200 @@
+"""What inspectors asked authorities to improve, by theme: frequencies, trends, peers, recurrence.
+
+Every improvement point (reports and letters alike) is filed under its themes by
+`ilacs.extract.themes.classify`, which keeps the matched words as the reason. Counts are of
+*events* (an inspection or a visit letter) raising a theme, not of points, so a report that
+splits one concern over three bullets counts once; point counts are given beside them.
+
+Recurrence: a theme recurs for an authority when it is raised at two or more events on
+different dates (asked in 2019, asked again in 2023). A successor authority does not inherit
+its predecessor's themes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ilacs.analysis.record import AnalysisRecord
+from ilacs.errors import AnalysisError
+from ilacs.extract.themes import ThemeMatch, classify, theme_names
+from ilacs.reference.register import NeighbourModel, UnknownAuthority
+from ilacs.store.items import ItemRow
+
+
+@dataclass(frozen=True)
+class ThemedItem:
+    item: ItemRow
+    themes: tuple[ThemeMatch, ...]
+
+    def has(self, theme: str) -> bool:
+        return any(match.theme == theme for match in self.themes)
+
+    def evidence(self, theme: str) -> str | None:
+        return next((m.evidence for m in self.themes if m.theme == theme), None)
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    name: str
+    events: int  # inspections and visits that raised it
+    items: int  # improvement points filed under it
+    authorities: int
+    examples: tuple[ThemedItem, ...] = ()  # the most recent points, for reading
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    events_raising: int
+    events_total: int  # events in that year with any improvement point
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.events_raising / self.events_total, 1) if self.events_total else 0.0
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    date: date
+    event: str
+    document_path: str
+    item_number: int
+    page: int | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    urn: int
+    name: str
+    theme: str
+    theme_name: str
+    occurrences: tuple[Occurrence, ...]  # one per event, oldest first
+
+    @property
+    def first(self) -> date:
+        return self.occurrences[0].date
+
+    @property
+    def last(self) -> date:
+        return self.occurrences[-1].date
+
+
+@dataclass(frozen=True)
+class PeerThemes:
+    urn: int
+    model: NeighbourModel
+    since: date
+    peers: tuple[int, ...]
+    counts: tuple[ThemeCount, ...]
+
+
+def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
+    """Every dated improvement point of a known authority, with its themes."""
+    return [ThemedItem(item, classify(item.text)) for item in record.items
+            if item.urn is not None and item.date is not None]
+
+
+def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCount]:
+    """Events, points and authorities per theme, most events first."""
+    events: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    points: dict[str, list[ThemedItem]] = defaultdict(list)
+    authorities: dict[str, set[int]] = defaultdict(set)
+    for themed in items:
+        for match in themed.themes:
+            events[match.theme].add((themed.item.event, themed.item.event_id))
+            points[match.theme].append(themed)
+            if themed.item.urn is not None:
+                authorities[match.theme].add(themed.item.urn)
+    names = theme_names()
+    counts = [
+        ThemeCount(theme, names.get(theme, theme), len(events[theme]), len(points[theme]),
+                   len(authorities[theme]),
+                   tuple(sorted(points[theme], key=_newest_first)[:examples]))
+        for theme in points
+    ]
+    return sorted(counts, key=lambda c: (-c.events, -c.items, c.theme))
+
+
+def by_year(items: Iterable[ThemedItem]) -> dict[int, list[ThemeCount]]:
+    """Theme counts for each calendar year of the events."""
+    grouped: dict[int, list[ThemedItem]] = defaultdict(list)
+    for themed in items:
+        assert themed.item.date is not None
+        grouped[themed.item.date.year].append(themed)
+    return {year: theme_counts(grouped[year]) for year in sorted(grouped)}
+
+
+def theme_trend(items: Sequence[ThemedItem], theme: str) -> list[TrendPoint]:
+    """Per year: how many events raised the theme, out of all events with improvement points."""
+    if theme not in theme_names():
+        raise AnalysisError(f"unknown theme {theme!r}; see `ilacs analyse themes --list`")
+    total: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    raising: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for themed in items:
+        assert themed.item.date is not None
+        key = (themed.item.event, themed.item.event_id)
+        total[themed.item.date.year].add(key)
+        if themed.has(theme):
+            raising[themed.item.date.year].add(key)
+    return [TrendPoint(year, len(raising[year]), len(total[year])) for year in sorted(total)]
+
+
+def peer_themes(record: AnalysisRecord, items: Sequence[ThemedItem], urn: int,
+                model: NeighbourModel = "2025", years: int = 3,
+                examples: int = 3) -> PeerThemes:
+    """What the authority's statistical neighbours were asked to improve in the last `years`.
+
+    "Last" counts back from the record's latest date, so the answer does not change with
+    the day it is asked.
+    """
+    neighbours = record.register.neighbours(urn, model)
+    if not neighbours:
+        raise AnalysisError(f"{record.register.by_urn(urn).name} has no statistical "
+                            f"neighbours in the {model} model")
+    horizon = record.as_of or date.today()
+    since = horizon - timedelta(days=round(365.25 * years))
+    peers = tuple(n.authority.urn for n in neighbours)
+    recent = [t for t in items if t.item.urn in peers and t.item.date is not None
+              and t.item.date >= since]
+    return PeerThemes(urn, model, since, peers, tuple(theme_counts(recent, examples)))
+
+
+def recurrences(record: AnalysisRecord, items: Iterable[ThemedItem],
+                urn: int | None = None) -> list[Recurrence]:
+    """Themes raised again at a later event, per authority (or for one), most events first."""
+    seen: dict[tuple[int, str], dict[tuple[str, int], Occurrence]] = defaultdict(dict)
+    for themed in items:
+        item = themed.item
+        if item.urn is None or item.date is None or (urn is not None and item.urn != urn):
+            continue
+        for match in themed.themes:
+            events = seen[(item.urn, match.theme)]
+            key = (item.event, item.event_id)
+            if key not in events:  # the event's first point on the theme stands for it
+                events[key] = Occurrence(item.date, item.event, item.document_path,
+                                         item.number, item.page, match.evidence)
+    names = theme_names()
+    found = []
+    for (authority_urn, theme), events in seen.items():
+        occurrences = tuple(sorted(events.values(), key=lambda o: (o.date, o.event)))
+        if len({o.date for o in occurrences}) >= 2:
+            found.append(Recurrence(authority_urn, _name(record, authority_urn), theme,
+                                    names.get(theme, theme), occurrences))
+    return sorted(found, key=lambda r: (r.name, -len(r.occurrences), r.theme))
+
+
+def _name(record: AnalysisRecord, urn: int) -> str:
+    try:
+        return record.register.by_urn(urn).name
+    except UnknownAuthority:
+        return str(urn)
+
+
+def _newest_first(themed: ThemedItem) -> tuple[int, str, int]:
+    item = themed.item
+    return (-(item.date or date.min).toordinal(), item.document_path, item.number)

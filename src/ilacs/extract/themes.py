@@ -1,0 +1,116 @@
+"""Which practice themes an improvement point is about, and the words that say so.
+
+The taxonomy and its rules live in `themes.yaml` (documented there): each theme has
+patterns, and any match files the point under the theme with the matched words as its
+reason. Rules are explainable by construction; `tests/test_themes.py` measures them against
+hand-labelled points from reports and letters of every era.
+
+Some words name the context of a point more often than its subject ("planning",
+"assessment", "multi-agency", "care leavers" as a cohort): those are a theme's `context`
+patterns, and they assign it only when the point names no theme through a strong pattern.
+So "the quality of pathway plans for care leavers" is about pathway plans, while "support
+for care leavers" is about care leavers' support.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ilacs.errors import IlacsError
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    name: str
+    about: str
+    outcomes: tuple[int, ...]
+    enabler: str | None
+    patterns: tuple[re.Pattern[str], ...]  # strong evidence: always assigns the theme
+    context: tuple[re.Pattern[str], ...]  # weak: assigns it only if no theme has strong evidence
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    theme: str
+    evidence: str  # the words that matched, as printed
+
+
+class TaxonomyError(IlacsError):
+    """The packaged theme taxonomy is malformed."""
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> tuple[Theme, ...]:
+    """The themes in their documented order."""
+    text = resources.files("ilacs.extract").joinpath("themes.yaml").read_text("utf-8")
+    return tuple(_theme(entry) for entry in yaml.safe_load(text))
+
+
+def theme_names() -> Mapping[str, str]:
+    return {theme.key: theme.name for theme in taxonomy()}
+
+
+@lru_cache(maxsize=65536)
+def classify(text: str) -> tuple[ThemeMatch, ...]:
+    """The themes of one improvement point, in taxonomy order, each with its first evidence.
+
+    Cached: a long-running process (the web app, a test session) classifies the record's
+    points once, however many analyses read them.
+    """
+    cleaned = _normalise(text)
+    strong = tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.patterns,
+                                                                      cleaned)))
+    if strong:
+        return strong
+    return tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.context,
+                                                                    cleaned)))
+
+
+def _first(key: str, patterns: Sequence[re.Pattern[str]], text: str) -> ThemeMatch | None:
+    for pattern in patterns:
+        found = pattern.search(text)
+        if found:
+            return ThemeMatch(key, found.group(0))
+    return None
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-"})
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).strip()
+
+
+def _theme(entry: object) -> Theme:
+    if not isinstance(entry, dict) or "key" not in entry:
+        raise TaxonomyError(f"themes.yaml: expected a mapping with a key, got {entry!r}")
+    key = str(entry["key"])
+    try:
+        return Theme(
+            key=key, name=str(entry["name"]), about=str(entry["about"]),
+            outcomes=tuple(int(n) for n in entry.get("outcomes") or ()),
+            enabler=entry.get("enabler"),
+            patterns=_compile(key, entry.get("patterns") or []),
+            context=_compile(key, entry.get("context") or []),
+        )
+    except (KeyError, re.error) as error:
+        raise TaxonomyError(f"themes.yaml, theme {key!r}: {error}") from error
+
+
+def _compile(key: str, patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """One alternation per list: a single search per theme keeps classifying the whole
+    record fast (each pattern is also compiled alone first, so an error names it)."""
+    if not isinstance(patterns, list):
+        raise TaxonomyError(f"themes.yaml, theme {key!r}: patterns must be a list")
+    for pattern in patterns:
+        re.compile(pattern)
+    if not patterns:
+        return ()
+    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
