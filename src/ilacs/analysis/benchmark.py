@@ -1,7 +1,7 @@
 """Benchmarking an authority against its statistical neighbours, its region and England.
 
 For every judgement, each authority's *current grade* is the grade its latest full inspection
-gave for that judgement (through the judgement's family: see `grades.py`). If the latest
+gave for that judgement (through its judgement family: see `grades.py`). If the latest
 inspection did not make that judgement at all (the April 2026 reform removed overall
 effectiveness) the authority has no current grade for it: an older inspection's grade is
 never carried forward, because it would compare a 2022 view with a 2026 one.

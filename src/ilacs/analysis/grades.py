@@ -2,8 +2,9 @@
 
 Frameworks name their judgements differently (SIF's "children looked after and achieving
 permanence", ILACS 2018's combined "children in care and care leavers", ILACS 2023's two
-separate judgements). Analysis compares like with like through judgement families: each
-benchmark judgement lists, in order of preference, the stored judgement keys that answer it.
+separate judgements). Analysis compares like with like through the judgement families of
+`ilacs.extract.judgements` (shared with news-claim linking): each judgement lists, in order
+of preference, the stored judgement keys that answer it.
 Whatever key answered is always reported (`judged_as`), so a combined 2018 judgement standing
 in for "care leavers" is visible as such.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ilacs.errors import AnalysisError
+from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
 
@@ -27,19 +29,6 @@ JUDGEMENT_NAMES: Mapping[str, str] = {
     "help_and_protection": "Children who need help and protection",
     "children_in_care": "Children in care",
     "care_leavers": "Care leavers",
-}
-
-# Each family's keys in order of preference: the judgement itself first, then what earlier
-# frameworks graded in its place.
-JUDGEMENT_FAMILIES: Mapping[str, tuple[str, ...]] = {
-    "overall_effectiveness": ("overall_effectiveness",),
-    "impact_of_leaders": ("impact_of_leaders", "leadership_management_governance",
-                          "leadership_and_management"),
-    "help_and_protection": ("help_and_protection",),
-    "children_in_care": ("children_in_care", "children_in_care_and_care_leavers",
-                         "children_looked_after_and_permanence",
-                         "outcomes_for_looked_after_children"),
-    "care_leavers": ("care_leavers", "children_in_care_and_care_leavers"),
 }
 
 # Best first. "Adequate" (the pre-2013 third point) sits where requires improvement does.
@@ -72,7 +61,7 @@ def judgement_grade(inspection: InspectionRow, judgement: str) -> tuple[Grade, s
 
 
 def check_judgement(judgement: str) -> str:
-    if judgement not in JUDGEMENT_FAMILIES:
+    if judgement not in BENCHMARK_JUDGEMENTS:
         known = ", ".join(BENCHMARK_JUDGEMENTS)
         raise AnalysisError(f"unknown judgement {judgement!r}; expected one of: {known}")
     return judgement

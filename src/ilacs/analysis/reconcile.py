@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from ilacs.analysis.grades import ILACS_FRAMEWORKS
+from ilacs.analysis.jsonable import jsonable
 from ilacs.analysis.official import (
     HISTORY_SHEET,
     IN_YEAR_SHEET,
@@ -75,8 +76,6 @@ class Reconciliation:
         return sum(1 for d in self.disagreements if d.reason is None)
 
     def as_json(self) -> dict[str, object]:
-        from ilacs.analysis.jsonable import jsonable
-
         return {"compared": self.compared, "disagreements": jsonable(self.disagreements),
                 "unexplained": self.unexplained}
 

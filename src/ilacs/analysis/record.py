@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from ilacs.reference.register import Register, load_register
+from ilacs.reference.register import Authority, Register, UnknownAuthority, load_register
 from ilacs.store.items import ItemRow, improvement_items
 from ilacs.store.queries import all_inspections
 from ilacs.store.rows import InspectionRow
@@ -54,6 +54,13 @@ class AnalysisRecord:
                   for d in (v.visit_end, v.date, v.publication_date) if d]
         dates += [item.date for item in self.items if item.date]
         return max(dates, default=None)
+
+    def authority(self, urn: int) -> Authority | None:
+        """The registered authority with this URN (None for a URN the register lacks)."""
+        try:
+            return self.register.by_urn(urn)
+        except UnknownAuthority:
+            return None
 
     def latest_inspection(self, urn: int, on: date | None = None) -> InspectionRow | None:
         """The authority's latest full inspection (on or before `on`, if given)."""

@@ -26,11 +26,11 @@ from datetime import date, timedelta
 
 from ilacs.analysis.grades import GRADE_SCORE, ILACS_FRAMEWORKS, judgement_grade
 from ilacs.analysis.record import AnalysisRecord
+from ilacs.analysis.trends import MONTH_DAYS
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
 
 PAUSE_START, PAUSE_END = date(2020, 3, 17), date(2021, 4, 12)
-_MONTH_DAYS = 30.4375
 _PRACTICE = ("help_and_protection", "children_in_care", "care_leavers")
 
 
@@ -193,4 +193,4 @@ def backtest(record: AnalysisRecord) -> Backtest:
 
 
 def _add_months(start: date, months: int) -> date:
-    return start + timedelta(days=round(months * _MONTH_DAYS))
+    return start + timedelta(days=round(months * MONTH_DAYS))

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.errors import AnalysisError
 from ilacs.extract.themes import ThemeMatch, classify, theme_names
-from ilacs.reference.register import NeighbourModel, UnknownAuthority
+from ilacs.reference.register import NeighbourModel
 from ilacs.store.items import ItemRow
 
 
@@ -183,16 +183,11 @@ def recurrences(record: AnalysisRecord, items: Iterable[ThemedItem],
     for (authority_urn, theme), events in seen.items():
         occurrences = tuple(sorted(events.values(), key=lambda o: (o.date, o.event)))
         if len({o.date for o in occurrences}) >= 2:
-            found.append(Recurrence(authority_urn, _name(record, authority_urn), theme,
-                                    names.get(theme, theme), occurrences))
+            authority = record.authority(authority_urn)
+            name = authority.name if authority else str(authority_urn)
+            found.append(Recurrence(authority_urn, name, theme, names.get(theme, theme),
+                                    occurrences))
     return sorted(found, key=lambda r: (r.name, -len(r.occurrences), r.theme))
-
-
-def _name(record: AnalysisRecord, urn: int) -> str:
-    try:
-        return record.register.by_urn(urn).name
-    except UnknownAuthority:
-        return str(urn)
 
 
 def _newest_first(themed: ThemedItem) -> tuple[int, str, int]:

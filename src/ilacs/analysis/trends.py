@@ -21,10 +21,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from ilacs.analysis.grades import GRADE_ORDER, check_judgement, count_grades, judgement_grade
+from ilacs.analysis.grades import (
+    FRAMEWORK_ERAS,
+    GRADE_ORDER,
+    check_judgement,
+    count_grades,
+    judgement_grade,
+)
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.extract.models import Grade
-from ilacs.reference.register import Authority, UnknownAuthority
+from ilacs.reference.register import Authority
 from ilacs.store.rows import InspectionRow
 
 
@@ -96,6 +102,9 @@ def _era(row: InspectionRow) -> str:
     return row.framework or "unknown"
 
 
+MONTH_DAYS = 30.4375  # the mean Gregorian month
+_ERA_POSITION = {era: n for n, era in enumerate(FRAMEWORK_ERAS)}
+
 PERIODS: Mapping[str, Callable[[InspectionRow], str]] = {"year": _year, "era": _era}
 
 
@@ -112,7 +121,7 @@ def grade_distribution(record: AnalysisRecord, judgement: str = "overall_effecti
             found = judgement_grade(row, judgement)
             if found:
                 grades[period_of(row)].append(found[0])
-    order = (lambda p: FRAMEWORK_POSITION.get(p, 99)) if by == "era" else (lambda p: p)
+    order = (lambda p: _ERA_POSITION.get(p, 99)) if by == "era" else (lambda p: p)
     return [Distribution(period, count_grades(grades[period]))
             for period in sorted(grades, key=order)]
 
@@ -154,7 +163,7 @@ def inadequate_spells(record: AnalysisRecord,
     horizon = record.as_of
     spells: list[InadequateSpell] = []
     for urn, rows in sorted(record.inspections_by_urn.items()):
-        authority = _authority(record, urn)
+        authority = record.authority(urn)
         start: date | None = None
         for row in rows:
             found = judgement_grade(row, judgement)
@@ -182,12 +191,12 @@ def lineage_history(record: AnalysisRecord, urn: int) -> list[HistoryEntry]:
     A predecessor's inspections are marked `inherited`: they are history, not grades of
     the successor (which has none until it is inspected itself).
     """
-    register = record.register
+    authority = record.register.by_urn(urn)
     entries: list[HistoryEntry] = []
-    for predecessor in _ancestors(register_authority := register.by_urn(urn), record):
+    for predecessor in _ancestors(authority, record):
         entries.extend(HistoryEntry(predecessor.urn, predecessor.name, True, row)
                        for row in record.inspections_by_urn.get(predecessor.urn, ()))
-    entries.extend(HistoryEntry(urn, register_authority.name, False, row)
+    entries.extend(HistoryEntry(urn, authority.name, False, row)
                    for row in record.inspections_by_urn.get(urn, ()))
     return sorted(entries, key=lambda e: (e.inspection.date or date.min, e.inherited is False))
 
@@ -201,10 +210,6 @@ def _ancestors(authority: Authority, record: AnalysisRecord) -> list[Authority]:
             seen.append(current)
             queue.extend(record.register.predecessors(current.urn))
     return seen
-
-
-FRAMEWORK_POSITION = {name: n for n, name in enumerate(
-    ("pre_sif", "sif", "ilacs_2018", "ilacs_2023", "ilacs_2026"))}
 
 
 def _spell(record: AnalysisRecord, urn: int, authority: Authority | None, start: date,
@@ -223,18 +228,11 @@ def _spell(record: AnalysisRecord, urn: int, authority: Authority | None, start:
 
 
 def months_between(start: date, end: date) -> float:
-    """Calendar months between two dates, to one decimal (30.44 days to the month)."""
-    return round((end - start).days / 30.4375, 1)
-
-
-def _authority(record: AnalysisRecord, urn: int) -> Authority | None:
-    try:
-        return record.register.by_urn(urn)
-    except UnknownAuthority:
-        return None
+    """Calendar months between two dates, to one decimal."""
+    return round((end - start).days / MONTH_DAYS, 1)
 
 
 def _in_region(record: AnalysisRecord, urn: int, region: str) -> bool:
-    authority = _authority(record, urn)
+    authority = record.authority(urn)
     return authority is not None and region.casefold() in (
         authority.region_name.casefold(), authority.region_code.casefold())

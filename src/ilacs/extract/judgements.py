@@ -10,6 +10,20 @@ from ilacs.extract.frameworks import GRADE_PATTERN, Framework, JudgementArea, gr
 from ilacs.extract.models import Judgement
 from ilacs.extract.text import JoinedText, Line, normalise_space
 
+# Today's judgements and, for each, the keys that answered it under earlier frameworks, in
+# order of preference: the judgement itself first. News claims and analysis compare through it.
+JUDGEMENT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "overall_effectiveness": ("overall_effectiveness",),
+    "impact_of_leaders": ("impact_of_leaders", "leadership_management_governance",
+                          "leadership_and_management"),
+    "help_and_protection": ("help_and_protection",),
+    "children_in_care": ("children_in_care", "children_in_care_and_care_leavers",
+                         "children_looked_after_and_permanence",
+                         "outcomes_for_looked_after_children"),
+    "care_leavers": ("care_leavers", "children_in_care_and_care_leavers"),
+    "adoption_performance": ("adoption_performance",),
+}
+
 _LONGEST_LABEL = 160
 _GRADE = r"(requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|inadequate|good)"
 _SIF_OVERALL = re.compile(

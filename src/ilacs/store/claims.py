@@ -17,22 +17,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.reference import load_register
 from ilacs.store.interventions import suggest
 from ilacs.store.transactions import transaction
 
-# A claim names a judgement in today's words; older frameworks called it something else.
-JUDGEMENT_FAMILIES: dict[str, tuple[str, ...]] = {
-    "overall_effectiveness": ("overall_effectiveness",),
-    "impact_of_leaders": ("impact_of_leaders", "leadership_management_governance",
-                          "leadership_and_management"),
-    "help_and_protection": ("help_and_protection",),
-    "children_in_care": ("children_in_care", "children_in_care_and_care_leavers",
-                         "children_looked_after_and_permanence",
-                         "outcomes_for_looked_after_children"),
-    "care_leavers": ("care_leavers", "children_in_care_and_care_leavers"),
-    "adoption_performance": ("adoption_performance",),
-}
 INTERVENTION_FAMILIES = {"partnership": ("partnership", "improvement_partner",
                                          "statutory_direction"),
                          "improvement_partner": ("improvement_partner", "partnership")}
