@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= ilacs.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDORED := src/ilacs/web/static/vendor/VENDORED.json
+# Source documents beside the repository, so the bundled record's facts link to their pages.
+DOCUMENTS := $(foreach dir,$(wildcard ../shared/corpus/reports ../shared/corpus/letters ../shared/corpus/docs),--documents $(dir))
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +22,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-## make run: install, build the record from the bundled data, and show it
-run: $(VENV)/.installed
+# govuk-frontend (and axe-core for the tests) from the npm registry, checked against pinned
+# integrity hashes; stdlib Python only, so no node is needed.
+$(VENDORED): scripts/vendor_assets.py
+	$(PYTHON) scripts/vendor_assets.py
+
+# Debian's chromium for the browser tests (they skip, loudly, if it cannot be installed).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1)) || echo "WARNING: chromium could not be installed; the browser tests will be skipped"
+
+## make run: install, build the record from the bundled data, show it, and serve the dashboard
+run: $(VENV)/.installed $(VENDORED)
 	$(BIN)/ilacs --db $(DB) build
 	$(BIN)/ilacs --db $(DB) summary
+	$(BIN)/ilacs --db $(DB) serve --host $(HOST) --port $(PORT) $(DOCUMENTS)
 
 ## make test: linters, type checks and every test (the command CI runs)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VENDORED) chromium
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -106,3 +106,35 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
     conn.close()
     assert run.new == 493 + 281 and run.unreadable == 4
     return path
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make run` serves: the bundled facts-only record, no page text."""
+    from ilacs.record import load_bundled_record
+
+    path = tmp_path_factory.mktemp("bundled") / "ilacs.db"
+    conn = open_store(path)
+    load_bundled_record(conn)
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def web(corpus_db: Path) -> Iterator[str]:
+    """The dashboard over the full record (every report and letter ingested), on 127.0.0.1."""
+    from ilacs.web import WebSettings
+    from web_server import running_server
+
+    with running_server(WebSettings(corpus_db)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def bundled_web(bundled_db: Path) -> Iterator[str]:
+    """The dashboard as `make run` starts it: the bundled record, documents found in ../shared."""
+    from ilacs.web import WebSettings
+    from web_server import running_server
+
+    with running_server(WebSettings(bundled_db, (REPORTS, LETTERS))) as url:
+        yield url

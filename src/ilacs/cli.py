@@ -279,6 +279,7 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
 
 
 from ilacs.cli_analyse import analyse, reconcile  # noqa: E402
+from ilacs.cli_serve import serve  # noqa: E402
 from ilacs.cli_story import claims, interventions  # noqa: E402  (they use the group above)
 from ilacs.cli_update import update  # noqa: E402
 
@@ -287,6 +288,7 @@ cli.add_command(claims)
 cli.add_command(update)
 cli.add_command(analyse)
 cli.add_command(reconcile)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -165,7 +165,8 @@ def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSum
         summary.unreadable += 1
         return
     kind = DocumentKind(outcome.kind.value if outcome.kind else DocumentKind.OTHER.value)
-    save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind)
+    save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind,
+                  location=str(outcome.source.path.resolve()))
     summary.problems.extend(outcome.extraction.problems)
     summary.inspections += outcome.extraction.report is not None
     summary.visits += outcome.extraction.letter is not None

@@ -26,7 +26,6 @@ from ilacs.store.queries import (
     inspections_for,
     latest_per_la,
     problems,
-    search_pages,
     summary,
 )
 from ilacs.store.records import (
@@ -49,6 +48,7 @@ from ilacs.store.rows import (
     StoredVersion,
     StoreSummary,
 )
+from ilacs.store.search import SearchFilters, SearchResults, search, search_pages
 from ilacs.store.transactions import transaction
 
 __all__ = [
@@ -83,6 +83,9 @@ __all__ = [
     "save_document",
     "save_unreadable",
     "search_pages",
+    "search",
+    "SearchFilters",
+    "SearchResults",
     "stored_kind",
     "stored_version",
     "summary",

@@ -305,6 +305,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "downloads: the ledger of files fetched from Ofsted's website by `ilacs update`",
         DOWNLOADS_SCHEMA,
     ),
+    Migration(
+        5,
+        "documents.location: where an ingested file was read from, so the dashboard can open "
+        "the source at the page a fact came from",
+        "ALTER TABLE documents ADD COLUMN location TEXT;",
+    ),
 )
 
 _LEDGER = """

@@ -6,7 +6,6 @@ on how SQLite stores dates and grades. SQL stays in this package and nowhere els
 
 from __future__ import annotations
 
-import html
 import json
 import sqlite3
 from collections import defaultdict
@@ -15,22 +14,18 @@ from datetime import date
 from enum import Enum
 from typing import TypeVar
 
-from ilacs.errors import ProblemKind, Severity, StoreError
+from ilacs.errors import ProblemKind, Severity
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
 from ilacs.store.rows import (
     AuthorityRow,
-    DocumentKind,
     FindingRow,
     InspectionRow,
     JudgementRow,
     LatestRow,
     ProblemRow,
-    SearchHit,
     StoreSummary,
 )
 
-_OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
-SNIPPET_TOKENS = 24
 _E = TypeVar("_E", bound=Enum)
 
 
@@ -144,26 +139,6 @@ def findings(conn: sqlite3.Connection) -> list[FindingRow]:
     ]
 
 
-def search_pages(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[SearchHit]:
-    """Pages matching a full-text query, best first, with a highlighted snippet.
-
-    The query may use FTS5 syntax ("unregistered placements", neglect OR abuse, plac*).
-    Anything FTS5 cannot parse (a stray quote, a colon, a lone NOT) is searched as a phrase
-    instead: a user's typing must never be an error.
-    """
-    text = query.strip()
-    if not text or limit <= 0:
-        return []
-    try:
-        return _search(conn, text, limit)
-    except sqlite3.OperationalError:
-        phrase = '"' + text.replace('"', '""') + '"'
-        try:
-            return _search(conn, phrase, limit)
-        except sqlite3.Error as error:
-            raise StoreError(f"the search for {query!r} failed ({error})") from error
-
-
 def problems(conn: sqlite3.Connection) -> list[ProblemRow]:
     """Every recorded problem, by file and page."""
     return [
@@ -176,42 +151,6 @@ def problems(conn: sqlite3.Connection) -> list[ProblemRow]:
         )
         for row in conn.execute("SELECT * FROM problems ORDER BY path, page, id")
     ]
-
-
-def _search(conn: sqlite3.Connection, match: str, limit: int) -> list[SearchHit]:
-    rows = conn.execute(
-        """
-        SELECT p.document_sha256, d.path, d.kind, p.number,
-            snippet(pages_fts, 0, ?, ?, '…', ?) AS snippet,
-            i.urn, coalesce(a.name, i.la_name_printed) AS la_name, i.publication_date
-        FROM pages_fts
-        JOIN pages p ON p.id = pages_fts.rowid
-        JOIN documents d ON d.sha256 = p.document_sha256
-        LEFT JOIN inspections i ON i.document_sha256 = d.sha256
-        LEFT JOIN authorities a ON a.urn = i.urn
-        WHERE pages_fts MATCH ?
-        ORDER BY pages_fts.rank, d.path, p.number
-        LIMIT ?
-        """,
-        (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, limit),
-    )
-    return [
-        SearchHit(
-            document_sha256=row[0], path=row[1], kind=DocumentKind(row[2]), page=row[3],
-            snippet=_highlight(row[4]), urn=row[5], la_name=row[6],
-            publication_date=_date(row[7]),
-        )
-        for row in rows
-    ]
-
-
-def _highlight(snippet: str) -> str:
-    """Escape the page text, then turn FTS5's match markers into <mark> elements."""
-    return (
-        html.escape(snippet, quote=False)
-        .replace(_OPEN_MARK, "<mark>")
-        .replace(_CLOSE_MARK, "</mark>")
-    )
 
 
 def _inspections(

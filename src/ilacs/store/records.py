@@ -47,19 +47,25 @@ def save_document(
     parser_version: str,
     kind: DocumentKind,
     source_url: str | None = None,
+    location: str | None = None,
 ) -> None:
-    """Store `document`, its pages and what was extracted, replacing any earlier version."""
+    """Store `document`, its pages and what was extracted, replacing any earlier version.
+
+    `location` is the absolute path the bytes were read from (None when unknown): the web
+    app serves the source from there, after checking the bytes still match `sha256`.
+    """
     now = now_text()
     try:
         with transaction(conn):
             conn.execute(
                 """
                 INSERT INTO documents (sha256, path, source_url, media_type, size, page_count,
-                    kind, origin, parser_version, ingested_at, extracted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'ingested', ?, ?, ?)
+                    kind, origin, parser_version, ingested_at, extracted_at, location)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'ingested', ?, ?, ?, ?)
                 ON CONFLICT (sha256) DO UPDATE SET
                     path = excluded.path,
                     source_url = coalesce(excluded.source_url, documents.source_url),
+                    location = coalesce(excluded.location, documents.location),
                     media_type = excluded.media_type, size = excluded.size,
                     page_count = excluded.page_count, kind = excluded.kind,
                     origin = excluded.origin, parser_version = excluded.parser_version,
@@ -68,6 +74,7 @@ def save_document(
                 (
                     document.sha256, document.path, source_url, document.media_type.value,
                     document.size, len(document.pages), kind.value, parser_version, now, now,
+                    location,
                 ),
             )
             clear_facts(conn, document.sha256)

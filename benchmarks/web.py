@@ -1,0 +1,175 @@
+"""Load-test the dashboard over the full record, against a baseline from the same run.
+
+    python benchmarks/web.py [--db RECORD.db] [--clients 20] [--rounds 3]
+
+Starts `ilacs serve` in its own process on 127.0.0.1 (without --db, first builds the full
+record: the bundled facts plus every report and letter in ../shared ingested), waits until
+it has pre-rendered its main pages, then runs a bounded load generator in three phases
+(baseline, pages, search): `--clients` concurrent clients (asyncio + httpx, one connection
+each) share each phase's fixed list of requests, so the run always ends. The generator runs
+on the same 2 cores as the server. Prints p50/p95/p99 latency for:
+- the England page, all 153 LA pages, search (distinct queries and filters), JSON twins;
+- the first visit to each URL (nothing cached yet) apart from repeat visits;
+- the baseline: a static file served by the same server under the same load.
+The ratio of each group's p95 to the baseline's says how much work a page adds to the
+transport itself; the absolute p95s are what the issue's targets (50 ms pages, 100 ms
+search at 20 clients) are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ILACS = Path(sys.executable).with_name("ilacs")
+
+SEARCHES = [
+    '"unregistered placements"', "neglect", "private fostering", "care leavers housing",
+    '"pre-proceedings"', "exploitation", "missing from care", "supervision", "caseloads",
+    '"corporate parenting"', "disabled children", "domestic abuse", "LADO", "sufficiency",
+    "plac*", "children", "audit", "early help", "homeless 16 and 17", "adoption",
+    '"quality assurance"', "contextual safeguarding", "health assessments", "education",
+    "independent reviewing officers", "\"strategy meetings\"", "advocacy", "permanence",
+]
+SEARCH_FILTERS = ["", "&kind=letter", "&kind=inspection_report&grade=inadequate", "&year=2024"]
+
+
+def build_record(path: Path) -> None:
+    subprocess.run([str(ILACS), "--db", str(path), "build"], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([str(ILACS), "--db", str(path), "ingest", str(SHARED / "corpus/reports"),
+                    str(SHARED / "corpus/letters"), str(SHARED / "corpus/docs"), "-j", "2"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def phases(rounds: int, urns: list[int]) -> dict[str, list[tuple[str, str]]]:
+    """Each phase's (group, url) requests; a phase runs alone at full concurrency."""
+    pages: list[tuple[str, str]] = []
+    for _ in range(rounds):
+        pages += [("england", "/")] * 20 + [("england", "/?region=London&grade=good")] * 5
+        pages += [("la", f"/la/{urn}") for urn in urns]
+        pages += [("json", f"/la/{urn}.json") for urn in urns[::5]] + [("json", "/index.json")]
+    searches = [("search", f"/search?q={q}{f}")
+                for _ in range(rounds) for q in SEARCHES for f in SEARCH_FILTERS]
+    return {"baseline": [("baseline", "/static/ilacs.css")] * 300 * rounds,
+            "pages": pages, "search": searches}
+
+
+async def run_load(base: str, plan: list[tuple[str, str]],
+                   clients: int) -> dict[str, list[tuple[float, bool]]]:
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    for item in random.Random(5).sample(plan, len(plan)):  # mixed, the same every run
+        queue.put_nowait(item)
+    seen: set[str] = set()
+    timings: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+
+    ready = asyncio.Barrier(clients)
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            # Connect (and pay httpx's first-request costs) before the clock starts.
+            await http.get("/static/ilacs.svg")
+            await ready.wait()
+            while not queue.empty():
+                group, url = queue.get_nowait()
+                first = url not in seen
+                seen.add(url)
+                started = time.perf_counter()
+                response = await http.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+                timings[group].append((elapsed * 1000, first))
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return timings
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share / 100 * (len(ordered) - 1))))]
+
+
+def report(timings: dict[str, list[tuple[float, bool]]], clients: int) -> None:
+    baseline = percentile([t for t, _ in timings["baseline"]], 95)
+    print(f"{clients} concurrent clients; baseline = a static file from the same server")
+    print(f"{'group':22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/baseline':>13}")
+    for group in ["england", "la", "json", "search", "baseline"]:
+        rows = timings[group]
+        for label, chosen in [("all", [t for t, _ in rows]),
+                              ("first visit", [t for t, first in rows if first])]:
+            if not chosen or (group == "baseline" and label != "all"):
+                continue
+            p95 = percentile(chosen, 95)
+            print(f"{group + ' ' + label:22} {len(chosen):6d} {statistics.median(chosen):8.1f} "
+                  f"{p95:8.1f} {percentile(chosen, 99):8.1f} {p95 / baseline:13.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="ilacs-bench-web-"))
+    db = args.db
+    if db is None:
+        db = workdir / "ilacs.db"
+        started = time.perf_counter()
+        build_record(db)
+        print(f"built the full record in {time.perf_counter() - started:.1f} s")
+    timings: dict[str, list[tuple[float, bool]]] = {}
+    port = free_port()
+    server = subprocess.Popen([str(ILACS), "--db", str(db), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, env={**os.environ})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                index = httpx.get(base + "/index.json", timeout=60)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start")
+        urns = [row["authority"]["urn"] for row in index.json()["authorities"]]
+        waited = time.perf_counter()
+        while not httpx.get(base + "/status.json", timeout=60).json()["warm"]:
+            time.sleep(0.5)
+        print(f"the server pre-rendered its main pages in {time.perf_counter() - waited:.1f} s "
+              "after starting")
+        for name, plan in phases(args.rounds, urns).items():
+            started = time.perf_counter()
+            timings.update(asyncio.run(run_load(base, plan, args.clients)))
+            print(f"phase {name}: {len(plan)} requests in {time.perf_counter() - started:.1f} s")
+        report(timings, args.clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

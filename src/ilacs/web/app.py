@@ -1,0 +1,311 @@
+"""The web app: each page's URL, its JSON twin, source documents, downloads and the API.
+
+Views are thin: parse the request, call the page's data function on the current snapshot,
+render it as HTML or JSON. Rendered bodies are cached per record version, so a busy page is
+built once per change of the record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ilacs.errors import IlacsError
+from ilacs.export.registry import export_record
+from ilacs.store.interventions import confirm_intervention
+from ilacs.web import documents, urls
+from ilacs.web.openapi import openapi_document
+from ilacs.web.pages.authority import authority_page, find_authority
+from ilacs.web.pages.common import BadParameter, PageNotFound
+from ilacs.web.pages.compare import compare_page, parse_urns
+from ilacs.web.pages.downloads import downloads_page, parse_export_filename
+from ilacs.web.pages.england import england_page, parse_england_filters
+from ilacs.web.pages.search import parse_page_number, parse_search_filters, search_page
+from ilacs.web.pages.themes import themes_page
+from ilacs.web.render import render_html, render_json
+from ilacs.web.responses import HTML, JSON, Body, BodyCache, error_document
+from ilacs.web.settings import WebSettings
+from ilacs.web.snapshot import Snapshot, SnapshotSource
+
+PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
+
+NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/themes", "Themes"),
+              ("/search", "Search"), ("/downloads", "Downloads"))
+
+
+@dataclass
+class AppState:
+    settings: WebSettings
+    source: SnapshotSource
+    cache: BodyCache = field(default_factory=BodyCache)
+    exports: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ilacs-web-")))
+    export_lock: threading.Lock = field(default_factory=threading.Lock)
+    warm_version: str | None = None  # the record version whose main pages are pre-rendered
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.ilacs
+    return state
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+async def _serve_page(request: Request, template: str, build: PageBuilder) -> Response:
+    state = _state(request)
+    snapshot = state.source.current()
+    key = (snapshot.version, f"{request.url.path}?{request.url.query}")
+    body = state.cache.get(key)
+    if body is None:
+        as_json = _wants_json(request)
+        try:
+            page = await run_in_threadpool(build, request, snapshot, state)
+        except BadParameter as error:
+            return _error(request, 400, str(error))
+        except PageNotFound as error:
+            return _error(request, 404, str(error))
+        if as_json:
+            body = Body.of(render_json(page), JSON)
+        else:
+            html = render_html(template, page, **_chrome(request, state))
+            body = Body.of(html, HTML)
+        state.cache.put(key, body)
+    return body.response(request)
+
+
+def _chrome(request: Request, state: AppState) -> dict[str, Any]:
+    """What the layout needs beside the page: navigation, the JSON twin, the record's date."""
+    path = request.url.path
+    json_path = "/index.json" if path == "/" else path + ".json"
+    query = f"?{request.url.query}" if request.url.query else ""
+    return {"navigation": NAVIGATION, "current_path": path, "json_url": json_path + query,
+            "writable": state.settings.writable}
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request) or request.url.path.startswith("/api/"):
+        return JSONResponse(error_document(status, message), status_code=status)
+    html = render_html("error.html", error_document(status, message),
+                       **_chrome(request, _state(request)))
+    return Response(html, status, media_type=HTML)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+def _england(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    q = request.query_params
+    filters = parse_england_filters(q.get("region"), q.get("la_type"), q.get("judgement"),
+                                    q.get("grade"), q.get("sort"))
+    return england_page(snapshot, filters)
+
+
+def _authority(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    urn: int = request.path_params["key"]
+    return authority_page(snapshot, find_authority(snapshot, str(urn)).urn)
+
+
+def _compare(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    urns = parse_urns(snapshot, request.query_params.getlist("la"))
+    with_neighbours = request.query_params.get("with") == "neighbours"
+    return compare_page(snapshot, urns, with_neighbours)
+
+
+def _themes(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    return themes_page(snapshot, request.query_params.get("theme") or None)
+
+
+def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    q = request.query_params
+    filters = parse_search_filters(snapshot, q.get("la"), q.get("year"), q.get("kind"),
+                                   q.get("grade"), q.get("judgement"))
+    return search_page(snapshot, state.source.connection(), q.get("q", ""), filters,
+                       parse_page_number(q.get("page")))
+
+
+def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    return downloads_page()
+
+
+def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
+                 build: PageBuilder) -> list[BaseRoute]:
+    async def endpoint(request: Request) -> Response:
+        return await _serve_page(request, template, build)
+
+    # JSON first: "/la/{key}" would otherwise also match "/la/80419.json".
+    return [*(Route(p, endpoint, methods=["GET", "HEAD"]) for p in json_paths),
+            Route(path, endpoint, methods=["GET", "HEAD"])]
+
+
+async def authority_by_name(request: Request) -> Response:
+    """/la/isle-of-wight (or a JSON twin) redirects to the authority's URN address."""
+    key: str = request.path_params["key"]
+    as_json = key.endswith(".json")
+    name = key.removesuffix(".json")
+    snapshot = _state(request).source.current()
+    try:
+        authority = find_authority(snapshot, name)
+    except PageNotFound as error:
+        return _error(request, 404, str(error))
+    return RedirectResponse(urls.authority(authority.urn, json=as_json), status_code=301)
+
+
+# --- documents, downloads, the API ---------------------------------------------------------
+
+async def source_document(request: Request) -> Response:
+    state = _state(request)
+    snapshot = state.source.current()
+    ref = snapshot.documents.get(request.path_params["sha256"])
+    if ref is None:
+        return _error(request, 404, "the record holds no document with this address")
+    path = await run_in_threadpool(documents.locate, snapshot, ref,
+                                   state.settings.document_roots)
+    if path is None:
+        public = documents.where_published(snapshot, ref)
+        message = f"{ref.path} is in the record, but this server does not hold the file. " + \
+            documents.how_to_add(ref) + (f" Ofsted publishes it at {public}." if public else "")
+        return _error(request, 404, message)
+    # Served documents are not ours: sandboxed, so a saved web page cannot run script here.
+    return FileResponse(path, media_type=documents.media_type(ref), headers={
+        "Content-Disposition": f'inline; filename="{path.name}"'.encode("ascii", "replace")
+        .decode(), "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})
+
+
+async def download(request: Request) -> Response:
+    state = _state(request)
+    filename = request.path_params["filename"]
+    wanted = parse_export_filename(filename)
+    if wanted is None:
+        return _error(request, 404, f"there is no download called {filename!r}; the "
+                      "downloads page lists them")
+    snapshot = state.source.current()
+    target = state.exports / snapshot.version / filename
+
+    def write() -> None:
+        with state.export_lock:
+            if not target.exists():
+                export_record(state.source.connection(), wanted[0], target, latest=wanted[1])
+
+    await run_in_threadpool(write)
+    return FileResponse(target, filename=filename)
+
+
+async def status(request: Request) -> Response:
+    """For monitoring and benchmarks: the record's version, and whether pages are pre-rendered."""
+    state = _state(request)
+    version = state.source.current().version
+    return JSONResponse({"ok": True, "version": version, "warm": state.warm_version == version,
+                         "writable": state.settings.writable})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def confirm(request: Request) -> Response:
+    """Accept a suggested intervention: a write, so it needs the configured token."""
+    state = _state(request)
+    token = state.settings.write_token
+    if token is None:
+        return _error(request, 403, "this dashboard is read-only; set $ILACS_WRITE_TOKEN "
+                      "before `ilacs serve` to allow confirming interventions")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return _error(request, 401, "send the write token as 'Authorization: Bearer TOKEN'")
+
+    def write() -> dict[str, Any]:
+        conn = state.source.writable_connection()
+        try:
+            return confirm_intervention(conn, request.path_params["id"]).as_dict()
+        finally:
+            conn.close()
+
+    try:
+        confirmed = await run_in_threadpool(write)
+    except IlacsError as error:
+        return _error(request, 404, str(error))
+    return JSONResponse({"ok": True, "intervention": confirmed})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code, exc.detail or "")
+
+
+WARM_CHECK_SECONDS = 2.0
+_log = logging.getLogger(__name__)
+
+
+def warm_paths(snapshot: Snapshot) -> list[str]:
+    """The pages most visited: England and every authority, as HTML and JSON."""
+    urns = [a.urn for a in snapshot.record.register.all()]
+    return ["/", "/index.json", "/themes", "/compare", "/search", "/downloads",
+            *(f"/la/{urn}" for urn in urns), *(f"/la/{urn}.json" for urn in urns)]
+
+
+async def keep_warm(app: Starlette) -> None:
+    """Pre-render the main pages whenever the record changes, through the app itself, so
+    visitors (and the caches) see exactly what a request would have built."""
+    state: AppState = app.state.ilacs
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://warm") as client:
+        while True:
+            snapshot = state.source.current()
+            if state.warm_version != snapshot.version:
+                for path in warm_paths(snapshot):
+                    response = await client.get(path)
+                    if response.status_code != 200:
+                        _log.warning("pre-rendering %s gave HTTP %s", path,
+                                     response.status_code)
+                state.warm_version = snapshot.version
+            await asyncio.sleep(WARM_CHECK_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    task = asyncio.create_task(keep_warm(app))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def create_app(settings: WebSettings) -> Starlette:
+    routes: list[BaseRoute] = [
+        *_page_routes("/", ("/index.json", "/.json"), "england.html", _england),
+        *_page_routes("/la/{key:int}", ("/la/{key:int}.json",), "authority.html", _authority),
+        Route("/la/{key}", authority_by_name),
+        *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
+        *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),
+        *_page_routes("/search", ("/search.json",), "search.html", _search),
+        *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads),
+        Route("/downloads/{filename}", download),
+        Route("/documents/{sha256}", source_document),
+        Route("/openapi.json", openapi),
+        Route("/status.json", status),
+        Route("/api/interventions/{id:int}/confirm", confirm, methods=["POST"]),
+        Mount("/static", StaticFiles(packages=[("ilacs.web", "static")]), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error},
+                    lifespan=lifespan)
+    app.state.ilacs = AppState(settings, SnapshotSource(settings.db_path))
+    return app

@@ -1,0 +1,61 @@
+"""Serving source documents: only files whose bytes still match the record's sha256."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from ilacs.store.documents import DocumentRef
+from ilacs.store.rows import Origin
+from ilacs.web.snapshot import Snapshot
+
+MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html",
+               ".txt": "text/plain"}
+OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
+
+
+def locate(snapshot: Snapshot, ref: DocumentRef, roots: Sequence[Path]) -> Path | None:
+    """The file holding exactly this document's bytes, if this machine has it."""
+    return snapshot.memo(("document-file", ref.sha256), lambda: _find(ref, roots))
+
+
+def _find(ref: DocumentRef, roots: Sequence[Path]) -> Path | None:
+    candidates = [Path(ref.location)] if ref.location else []
+    candidates += [root / ref.path for root in roots]
+    for candidate in candidates:
+        if candidate.is_file() and _sha256(candidate) == ref.sha256:
+            return candidate
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def media_type(ref: DocumentRef) -> str:
+    return MEDIA_TYPES.get(Path(ref.path).suffix.lower(), "application/octet-stream")
+
+
+def where_published(snapshot: Snapshot, ref: DocumentRef) -> str | None:
+    """Where the public can read a document this server does not hold."""
+    if ref.source_url:
+        return ref.source_url
+    urns = {row.urn for row in snapshot.record.inspections
+            if row.document_sha256 == ref.sha256 and row.urn is not None}
+    urns |= {visit.urn for visit in snapshot.record.visits
+             if visit.document_path == ref.path and visit.urn is not None}
+    return OFSTED_PROVIDER_PAGE.format(urn=min(urns)) if urns else None
+
+
+def how_to_add(ref: DocumentRef) -> str:
+    if ref.origin is Origin.BUNDLED:
+        return ("This record was built from ilacs's bundled facts, which do not include the "
+                "documents themselves. Start the dashboard with `ilacs serve --documents "
+                "FOLDER` pointing at your copy of the reports, or `ilacs ingest` them.")
+    return ("The file this document was ingested from has moved or changed. Ingest it again, "
+            "or start the dashboard with `ilacs serve --documents FOLDER`.")

@@ -1,0 +1,301 @@
+"""An authority's page: its whole story, its neighbours, its next inspection, its themes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from ilacs.analysis.benchmark import benchmark
+from ilacs.analysis.grades import JUDGEMENT_NAMES
+from ilacs.errors import AnalysisError
+from ilacs.extract.themes import theme_names
+from ilacs.reference.register import (
+    Authority,
+    LineageLink,
+    NeighbourModel,
+    UnknownAuthority,
+)
+from ilacs.store.rows import InspectionRow
+from ilacs.web import urls
+from ilacs.web.pages.common import (
+    AuthorityRef,
+    Distribution,
+    GradeCell,
+    Option,
+    PageNotFound,
+    Source,
+    authority_ref,
+    distribution,
+    grade_cells,
+    judgement_options,
+    source,
+)
+from ilacs.web.pages.england import VISIT_NAMES
+from ilacs.web.snapshot import Snapshot
+
+NEIGHBOUR_MODEL: NeighbourModel = "2025"
+TEXTS_MISSING = (
+    "This record holds the facts of these documents but not their text. To read what "
+    "inspectors asked this authority to improve, and to search it, add the documents: "
+    "`ilacs ingest FOLDER` for files you have, or `ilacs update` to fetch them from Ofsted."
+)
+
+
+@dataclass(frozen=True)
+class AuthorityInfo:
+    authority: AuthorityRef
+    la_code: str
+    ons_code: str
+    population_0_25: int | None
+    active: bool
+    predecessors: tuple[AuthorityRef, ...]
+    successors: tuple[AuthorityRef, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: date | None
+    kind: str  # inspection, focused_visit, monitoring_visit, jtai, intervention, news_claim
+    title: str
+    details: tuple[str, ...]
+    grades: tuple[GradeCell, ...]  # inspections only
+    source: Source | None
+    status: str | None  # an intervention's status, or what the record says of a news claim
+    date_printed: str | None = None  # a partial date ("2013") as recorded, for display
+
+
+@dataclass(frozen=True)
+class NeighbourRow:
+    rank: int | None  # 1 = most similar; None for the authority itself
+    closeness: str | None
+    authority: AuthorityRef
+    inspected: date | None
+    grades: tuple[GradeCell, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    judgement: str
+    group: str
+    size: int
+    rank: int | None
+    top_percent: float | None
+    distribution: Distribution
+
+
+@dataclass(frozen=True)
+class NextInspection:
+    last_inspected: date | None
+    opens: date
+    closes: date
+    expected_type: str
+    status: str  # "not yet open", "open", "overdue", as of the record's latest date
+    rule: str
+
+
+@dataclass(frozen=True)
+class ImprovementPoint:
+    text: str
+    date: date | None
+    event: str
+    evidence: str
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    theme: str
+    name: str
+    events: int
+    points: tuple[ImprovementPoint, ...]
+
+
+@dataclass(frozen=True)
+class AuthorityPage:
+    info: AuthorityInfo
+    as_of: date | None
+    judgements: tuple[Option, ...]
+    timeline: tuple[TimelineEvent, ...]  # oldest first; undated last
+    neighbour_model: NeighbourModel
+    neighbours: tuple[NeighbourRow, ...]  # the authority first, then its neighbours by rank
+    standings: tuple[Standing, ...]
+    ranking_rule: str | None
+    next_inspection: NextInspection | None
+    points_counted: int  # improvement points the record knows of, text or not
+    themes: tuple[ThemeGroup, ...]  # most raised first; empty when no text is held
+    texts_missing: str | None  # what to do when points are counted but their text is absent
+    compare_url: str
+
+
+def find_authority(snapshot: Snapshot, key: str) -> Authority:
+    """An authority by URN or slug (the page's URL)."""
+    register = snapshot.record.register
+    try:
+        return register.by_urn(int(key)) if key.isdigit() else register.by_slug(key)
+    except UnknownAuthority:
+        raise PageNotFound(f"no local authority {key!r}: use its URN (e.g. /la/80419) or its "
+                           "name in lower case with hyphens (e.g. /la/isle-of-wight)") from None
+
+
+def authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
+    return snapshot.memo(("authority", urn), lambda: _authority_page(snapshot, urn))
+
+
+def _authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
+    authority = snapshot.record.register.by_urn(urn)
+    neighbours, standings, rule = _benchmark(snapshot, authority)
+    inspections = snapshot.record.inspections_by_urn.get(urn, ())
+    visits = snapshot.record.visits_by_urn.get(urn, ())
+    counted = sum(row.improvement_item_count for row in inspections) + sum(
+        visit.improvement_item_count + visit.priority_action_count for visit in visits)
+    themes = _themes(snapshot, urn)
+    return AuthorityPage(
+        info=_info(snapshot, authority), as_of=snapshot.record.as_of,
+        judgements=judgement_options(), timeline=_timeline(snapshot, urn),
+        neighbour_model=NEIGHBOUR_MODEL, neighbours=neighbours, standings=standings,
+        ranking_rule=rule, next_inspection=_next(snapshot, urn), points_counted=counted,
+        themes=themes, texts_missing=TEXTS_MISSING if counted and not themes else None,
+        compare_url=urls.compare([urn], with_neighbours=True),
+    )
+
+
+def _info(snapshot: Snapshot, authority: Authority) -> AuthorityInfo:
+    def refs(links: tuple[LineageLink, ...]) -> tuple[AuthorityRef, ...]:
+        found = (snapshot.record.authority(link.urn) for link in links if link.urn is not None)
+        return tuple(authority_ref(a) for a in found if a is not None)
+
+    return AuthorityInfo(
+        authority_ref(authority), authority.la_code, authority.ons_code,
+        authority.population_0_25, authority.active,
+        refs(authority.predecessors), refs(authority.successors))
+
+
+def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
+    events = [_inspection_event(snapshot, row)
+              for row in snapshot.record.inspections_by_urn.get(urn, ())]
+    for visit in snapshot.record.visits_by_urn.get(urn, ()):
+        title = VISIT_NAMES.get(visit.kind, visit.kind).removesuffix(" letter")
+        if visit.monitoring_visit_number:
+            title += f" {visit.monitoring_visit_number}"
+        lines = [f"Focus: {visit.focus}"] if visit.focus else []
+        if visit.inspectors:
+            lines.append("Inspectors: " + ", ".join(visit.inspectors))
+        lines.append(f"{visit.improvement_item_count} points to improve"
+                     + (f", {visit.priority_action_count} areas for priority action"
+                        if visit.priority_action_count else ""))
+        events.append(TimelineEvent(_date(visit.date), visit.kind, title, tuple(lines), (),
+                                    source(snapshot, visit.document_path, 1), None))
+    for item in snapshot.interventions:
+        if item.urn != urn:
+            continue
+        partner = f" with {item.partner_name}" if item.partner_name else ""
+        period = (f"{item.start_date or 'start unknown'} to {item.end_date or 'now'}",
+                   *(f"Source: {s}" for s in item.sources))
+        events.append(TimelineEvent(
+            _date(item.start_date or item.end_date), "intervention",
+            item.type.replace("_", " ").capitalize() + partner, period, (), None,
+            item.status + ("" if item.confirmed else " (suggested, not confirmed)"),
+            _partial(item.start_date or item.end_date)))
+    for claim in snapshot.claims:
+        if claim.urn != urn:
+            continue
+        about = tuple(d for d in (claim.article_title, claim.link_note) if d)
+        events.append(TimelineEvent(
+            _date(claim.date), "news_claim", "News: " + _claim_title(claim.kind, claim.judgement,
+                                                                      claim.grade,
+                                                                      claim.previous_grade,
+                                                                      claim.intervention_type,
+                                                                      claim.action),
+            about, (), source(snapshot, claim.article_path, None), claim.status))
+    events.sort(key=lambda event: (event.date is None, event.date or date.min))
+    return tuple(events)
+
+
+def _inspection_event(snapshot: Snapshot, row: InspectionRow) -> TimelineEvent:
+    kind = (row.inspection_type.value + " " if row.inspection_type else "") + "inspection"
+    lines = [f"Framework: {row.framework or 'unknown'}"]
+    if row.publication_date:
+        lines.append(f"Published {row.publication_date.isoformat()}")
+    if row.lead_inspector:
+        lines.append(f"Lead inspector: {row.lead_inspector}")
+    lines.append(f"{row.improvement_item_count} points to improve")
+    return TimelineEvent(row.date, "inspection", kind.capitalize(), tuple(lines),
+                         grade_cells(snapshot, row), source(snapshot, row.document_path, 1),
+                         None)
+
+
+def _claim_title(kind: str, judgement: str | None, grade: str | None, previous: str | None,
+                 intervention: str | None, action: str | None) -> str:
+    def words(value: str | None) -> str:
+        return (value or "").replace("_", " ")
+
+    if kind == "intervention":
+        return f"{words(intervention)} {words(action)}".strip()
+    what = JUDGEMENT_NAMES.get(judgement or "", words(judgement) or "Overall effectiveness")
+    if kind == "rating_change":
+        return f"{what}: from {words(previous)} to {words(grade)}"
+    return f"{what}: {words(grade)}"
+
+
+def _benchmark(snapshot: Snapshot, authority: Authority) -> tuple[
+        tuple[NeighbourRow, ...], tuple[Standing, ...], str | None]:
+    try:
+        found = benchmark(snapshot.record, authority.urn, NEIGHBOUR_MODEL)
+    except AnalysisError:  # no neighbours: a predecessor authority, say
+        return (), (), None
+    latest = snapshot.record.latest_inspection(authority.urn)
+    rows = [NeighbourRow(None, None, authority_ref(authority), latest.date if latest else None,
+                         grade_cells(snapshot, latest))]
+    for neighbour in found.judgements[0].neighbours:
+        other = snapshot.record.register.by_urn(neighbour.current.urn)
+        theirs = snapshot.record.latest_inspection(other.urn)
+        rows.append(NeighbourRow(neighbour.rank, neighbour.closeness, authority_ref(other),
+                                 theirs.date if theirs else None, grade_cells(snapshot, theirs)))
+    standings = tuple(
+        Standing(result.judgement, standing.group, standing.size, standing.rank,
+                 standing.top_percent, distribution(standing.group, standing.counts))
+        for result in found.judgements for standing in result.standings)
+    return tuple(rows), standings, found.ranking_rule
+
+
+def _next(snapshot: Snapshot, urn: int) -> NextInspection | None:
+    due = snapshot.due.get(urn)
+    if due is None:
+        return None
+    return NextInspection(due.last.date, due.opens, due.closes, due.rule.next_type, due.status,
+                          due.rule.citation)
+
+
+def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
+    names = theme_names()
+    points: dict[str, list[ImprovementPoint]] = defaultdict(list)
+    events: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for themed in snapshot.themed:
+        item = themed.item
+        if item.urn != urn:
+            continue
+        for match in themed.themes:
+            points[match.theme].append(ImprovementPoint(
+                item.text, item.date, item.event, match.evidence,
+                source(snapshot, item.document_path, item.page)))
+            events[match.theme].add((item.event, item.event_id))
+    order = sorted(points, key=lambda key: (-len(events[key]), names.get(key, key)))
+    return tuple(ThemeGroup(key, names.get(key, key), len(events[key]),
+                            tuple(sorted(points[key], key=lambda p: p.date or date.min,
+                                         reverse=True)))
+                 for key in order)
+
+
+def _partial(value: str | None) -> str | None:
+    return value if value and len(value) < len("2013-05-01") else None
+
+
+def _date(value: str | None) -> date | None:
+    """A full or partial ISO date ("2013", "2013-05"): partial ones sort at their start."""
+    if not value:
+        return None
+    parts = [int(part) for part in value.split("-")[:3]]
+    return date(*parts, *[1] * (3 - len(parts)))
+
+

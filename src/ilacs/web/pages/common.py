@@ -1,0 +1,142 @@
+"""The shapes every page shares: authorities, grades with their source, grade counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ilacs.analysis.grades import (
+    BENCHMARK_JUDGEMENTS,
+    GRADE_NAMES,
+    GRADE_ORDER,
+    JUDGEMENT_NAMES,
+    judgement_grade,
+)
+from ilacs.extract.models import Grade
+from ilacs.reference.register import Authority
+from ilacs.store.rows import InspectionRow
+from ilacs.web import urls
+from ilacs.web.snapshot import Snapshot
+
+# The grades a current inspection can give, best first (pre-2013 "adequate" is history only).
+CURRENT_GRADES: tuple[Grade, ...] = tuple(g for g in GRADE_ORDER if g is not Grade.ADEQUATE)
+
+
+class PageNotFound(LookupError):
+    """A page for something the record does not have (an unknown LA, say)."""
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message names it and says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact came from: a document and page, and a link that opens it there."""
+
+    document: str
+    page: int | None
+    url: str | None  # None when the record does not hold that document
+
+
+@dataclass(frozen=True)
+class AuthorityRef:
+    urn: int
+    name: str
+    slug: str
+    region: str
+    la_type: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    judgement: str
+    grade: Grade | None
+    grade_name: str | None
+    judged_as: str | None  # the stored judgement that gave it (older frameworks differ)
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    grade: Grade
+    name: str
+    count: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class Distribution:
+    label: str
+    total: int
+    counts: tuple[GradeCount, ...]
+
+
+def judgement_options() -> tuple[Option, ...]:
+    return tuple(Option(key, JUDGEMENT_NAMES[key]) for key in BENCHMARK_JUDGEMENTS)
+
+
+def grade_options() -> tuple[Option, ...]:
+    return tuple(Option(grade.value, GRADE_NAMES[grade]) for grade in CURRENT_GRADES)
+
+
+def authority_ref(authority: Authority) -> AuthorityRef:
+    return AuthorityRef(authority.urn, authority.name, authority.slug, authority.region_name,
+                        authority.la_type, urls.authority(authority.urn))
+
+
+def source(snapshot: Snapshot, document_path: str | None, page: int | None) -> Source | None:
+    if document_path is None:
+        return None
+    ref = snapshot.by_path.get(document_path)
+    return Source(document_path, page, urls.document(ref.sha256, page) if ref else None)
+
+
+def grade_cells(snapshot: Snapshot, inspection: InspectionRow | None) -> tuple[GradeCell, ...]:
+    """An inspection's grade for every benchmark judgement (None where it made none)."""
+    cells = []
+    for judgement in BENCHMARK_JUDGEMENTS:
+        found = judgement_grade(inspection, judgement) if inspection else None
+        if inspection is None or found is None:
+            cells.append(GradeCell(judgement, None, None, None, None))
+            continue
+        grade, key = found
+        page = next((row.page for row in inspection.judgements if row.key == key), None)
+        cells.append(GradeCell(judgement, grade, GRADE_NAMES[grade], key,
+                               source(snapshot, inspection.document_path, page)))
+    return tuple(cells)
+
+
+def distribution(label: str, counts: Mapping[Grade, int]) -> Distribution:
+    total = sum(counts.values())
+    shown = [g for g in GRADE_ORDER if g is not Grade.ADEQUATE or counts.get(g)]
+    return Distribution(label, total, tuple(
+        GradeCount(g, GRADE_NAMES[g], counts.get(g, 0),
+                   round(100 * counts.get(g, 0) / total, 1) if total else 0.0)
+        for g in shown))
+
+
+def parse_grade(value: str | None, parameter: str = "grade") -> Grade | None:
+    if not value:
+        return None
+    try:
+        return Grade(value)
+    except ValueError:
+        allowed = ", ".join(g.value for g in CURRENT_GRADES)
+        raise BadParameter(f"{parameter}={value!r} is not a grade; use one of {allowed}") from None
+
+
+def parse_judgement(value: str | None, parameter: str = "judgement") -> str:
+    if not value:
+        return BENCHMARK_JUDGEMENTS[0]
+    if value not in BENCHMARK_JUDGEMENTS:
+        raise BadParameter(f"{parameter}={value!r} is not a judgement; use one of "
+                           + ", ".join(BENCHMARK_JUDGEMENTS))
+    return value

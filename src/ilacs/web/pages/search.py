@@ -1,0 +1,131 @@
+"""Full-text search across every ingested report, letter and article, with filters."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from ilacs.store.rows import DocumentKind
+from ilacs.store.search import SearchFilters, search
+from ilacs.web import urls
+from ilacs.web.pages.common import (
+    AuthorityRef,
+    BadParameter,
+    Option,
+    Source,
+    authority_ref,
+    grade_options,
+    judgement_options,
+    parse_grade,
+    parse_judgement,
+)
+from ilacs.web.snapshot import Snapshot
+
+PER_PAGE = 20
+MAX_PAGE = 50
+KIND_NAMES = {DocumentKind.INSPECTION_REPORT: "Inspection report", DocumentKind.LETTER:
+              "Visit letter", DocumentKind.NEWS: "News article"}
+SEARCH_TEXTS_MISSING = (
+    "This record holds facts only, so there is no text to search yet. Add the documents' "
+    "text with `ilacs ingest FOLDER` (files you have) or `ilacs update` (fetch from Ofsted), "
+    "then search again."
+)
+
+
+@dataclass(frozen=True)
+class SearchHitView:
+    document: str
+    kind: DocumentKind
+    kind_name: str
+    page: int
+    snippet_html: str  # the page's text, escaped, with matches in <mark>
+    authority: AuthorityRef | None
+    la_name: str | None
+    published: date | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    filters: SearchFilters
+    page: int
+    per_page: int
+    total: int
+    hits: tuple[SearchHitView, ...]
+    previous_url: str | None
+    next_url: str | None
+    authorities: tuple[AuthorityRef, ...]
+    years: tuple[int, ...]
+    kinds: tuple[Option, ...]
+    grades: tuple[Option, ...]
+    judgements: tuple[Option, ...]
+    texts_missing: str | None
+
+
+def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
+                         kind: str | None, grade: str | None,
+                         judgement: str | None) -> SearchFilters:
+    urn = None
+    if la:
+        if not la.isdigit() or snapshot.record.authority(int(la)) is None:
+            raise BadParameter(f"la={la!r} is not the URN of a local authority (e.g. la=80419)")
+        urn = int(la)
+    if year and not (year.isdigit() and len(year) == 4):
+        raise BadParameter(f"year={year!r} is not a year (e.g. year=2024)")
+    try:
+        document_kind = DocumentKind(kind) if kind else None
+    except ValueError:
+        raise BadParameter(f"kind={kind!r} is not a kind of document; use one of "
+                           + ", ".join(k.value for k in KIND_NAMES)) from None
+    return SearchFilters(urn=urn, year=int(year) if year else None, kind=document_kind,
+                         grade=parse_grade(grade), judgement=parse_judgement(judgement))
+
+
+def parse_page_number(value: str | None) -> int:
+    if not value:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise BadParameter(f"page={value!r}: use a page number from 1 to {MAX_PAGE}")
+    return int(value)
+
+
+def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
+                filters: SearchFilters, page: int = 1) -> SearchPage:
+    results = search(conn, query, filters, PER_PAGE, (page - 1) * PER_PAGE)
+    hits = []
+    for hit in results.hits:
+        authority = snapshot.record.authority(hit.urn) if hit.urn is not None else None
+        hits.append(SearchHitView(
+            hit.path, hit.kind, KIND_NAMES.get(hit.kind, hit.kind.value), hit.page, hit.snippet,
+            authority_ref(authority) if authority else None, hit.la_name, hit.publication_date,
+            Source(hit.path, hit.page, urls.document(hit.document_sha256, hit.page))))
+
+    def page_url(number: int) -> str:
+        return urls.search(q=query, la=filters.urn, year=filters.year,
+                           kind=filters.kind.value if filters.kind else None,
+                           grade=filters.grade.value if filters.grade else None,
+                           judgement=filters.judgement if filters.grade else None,
+                           page=number if number > 1 else None)
+
+    last_page = min(MAX_PAGE, max(1, -(-results.total // PER_PAGE)))
+    return SearchPage(
+        query=query.strip(), filters=filters, page=page, per_page=PER_PAGE,
+        total=results.total, hits=tuple(hits),
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < last_page else None,
+        authorities=snapshot.memo("search-authorities", lambda: tuple(
+            authority_ref(a) for a in snapshot.record.register.all())),
+        years=snapshot.memo("search-years", lambda: _years(snapshot)),
+        kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
+        grades=grade_options(), judgements=judgement_options(),
+        texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
+    )
+
+
+def _years(snapshot: Snapshot) -> tuple[int, ...]:
+    found = {row.publication_date.year for row in snapshot.record.inspections
+             if row.publication_date}
+    found |= {int(v.publication_date[:4]) for v in snapshot.record.visits if v.publication_date}
+    return tuple(sorted(found, reverse=True))

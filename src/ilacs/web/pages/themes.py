@@ -1,0 +1,119 @@
+"""National themes of what inspectors asked authorities to improve, with a drill-down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ilacs.analysis.themes import by_year, theme_counts, theme_trend
+from ilacs.extract.themes import taxonomy
+from ilacs.web import urls
+from ilacs.web.pages.authority import TEXTS_MISSING
+from ilacs.web.pages.common import AuthorityRef, BadParameter, Source, authority_ref, source
+from ilacs.web.snapshot import Snapshot
+
+DRILL_DOWN_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme: str
+    name: str
+    about: str
+    events: int  # inspections and visits that raised it
+    points: int
+    authorities: int
+    url: str
+
+
+@dataclass(frozen=True)
+class TrendCell:
+    year: int
+    events_raising: int
+    events_total: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class ThemeTrend:
+    theme: str
+    name: str
+    cells: tuple[TrendCell, ...]  # in the order of `ThemesPage.years`
+
+
+@dataclass(frozen=True)
+class ThemePoint:
+    text: str
+    authority: AuthorityRef | None
+    date: date | None
+    event: str
+    evidence: str
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class ThemeDetail:
+    theme: str
+    name: str
+    about: str
+    trend: tuple[TrendCell, ...]
+    points: tuple[ThemePoint, ...]  # newest first, at most DRILL_DOWN_LIMIT
+    points_total: int
+
+
+@dataclass(frozen=True)
+class ThemesPage:
+    points_read: int  # improvement points whose text the record holds
+    points_unthemed: int
+    themes: tuple[ThemeSummary, ...]  # most raised first
+    years: tuple[int, ...]
+    trends: tuple[ThemeTrend, ...]  # share of each year's events raising each theme
+    selected: ThemeDetail | None
+    texts_missing: str | None
+
+
+def themes_page(snapshot: Snapshot, theme: str | None) -> ThemesPage:
+    known = {t.key: t for t in taxonomy()}
+    if theme and theme not in known:
+        raise BadParameter(f"theme={theme!r} is not a theme; use one of " + ", ".join(known))
+    national = snapshot.memo("themes", lambda: _national(snapshot))
+    return replace(national, selected=_detail(snapshot, theme)) if theme else national
+
+
+def _national(snapshot: Snapshot) -> ThemesPage:
+    items = snapshot.themed
+    about = {t.key: t.about for t in taxonomy()}
+    counts = theme_counts(items)
+    years = tuple(sorted(by_year(items)))
+    trends = []
+    for count in counts:
+        points = {p.year: p for p in theme_trend(items, count.theme)}
+        trends.append(ThemeTrend(count.theme, count.name, tuple(
+            _cell(year, points[year].events_raising, points[year].events_total)
+            if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
+    return ThemesPage(
+        points_read=len(items), points_unthemed=sum(not themed.themes for themed in items),
+        themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.items,
+                                  c.authorities, urls.themes(c.theme)) for c in counts),
+        years=years, trends=tuple(trends), selected=None,
+        texts_missing=None if items else TEXTS_MISSING)
+
+
+def _cell(year: int, raising: int, total: int) -> TrendCell:
+    return TrendCell(year, raising, total, round(100 * raising / total, 1) if total else 0.0)
+
+
+def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
+    found = next(t for t in taxonomy() if t.key == theme)
+    matching = [t for t in snapshot.themed if t.has(theme)]
+    matching.sort(key=lambda t: (t.item.date or date.min, t.item.document_path), reverse=True)
+    points = []
+    for themed in matching[:DRILL_DOWN_LIMIT]:
+        item = themed.item
+        authority = snapshot.record.authority(item.urn) if item.urn is not None else None
+        points.append(ThemePoint(item.text, authority_ref(authority) if authority else None,
+                                 item.date, item.event, themed.evidence(theme) or "",
+                                 source(snapshot, item.document_path, item.page)))
+    trend = tuple(_cell(p.year, p.events_raising, p.events_total)
+                  for p in theme_trend(snapshot.themed, theme))
+    return ThemeDetail(theme, found.name, found.about, trend, tuple(points), len(matching))

@@ -1,0 +1,79 @@
+"""Responses the app sends: cached page bodies with ETags, and one error envelope."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+CACHE_ENTRIES = 2048
+
+
+GZIP_FROM_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class Body:
+    content: bytes
+    media_type: str
+    etag: str
+    # Compressed once when cached, not per request: the England page is 270 kB of HTML and
+    # about a tenth of that gzipped.
+    gzipped: bytes | None
+
+    @classmethod
+    def of(cls, content: bytes | str, media_type: str) -> Body:
+        data = content.encode() if isinstance(content, str) else content
+        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        packed = gzip.compress(data, compresslevel=6, mtime=0) \
+            if len(data) >= GZIP_FROM_BYTES else None
+        return cls(data, media_type, etag, packed)
+
+    def response(self, request: Request, status: int = 200) -> Response:
+        headers = {"ETag": self.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if status == 200 and request.headers.get("if-none-match") == self.etag:
+            return Response(status_code=304, headers=headers)
+        if self.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+            return Response(self.gzipped, status, headers=headers, media_type=self.media_type)
+        return Response(self.content, status, headers=headers, media_type=self.media_type)
+
+
+class BodyCache:
+    """Rendered pages by (record version, URL): a page is built once per change of the record."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES) -> None:
+        self._entries = entries
+        self._bodies: OrderedDict[tuple[str, str], Body] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Body | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, str], body: Body) -> None:
+        with self._lock:
+            self._bodies[key] = body
+            self._bodies.move_to_end(key)
+            while len(self._bodies) > self._entries:
+                self._bodies.popitem(last=False)
+
+
+def error_document(status: int, message: str) -> dict[str, object]:
+    """The one shape every JSON error has."""
+    return {"ok": False, "status": status, "title": TITLES.get(status, "Error"),
+            "error": message}
+
+
+TITLES = {400: "Bad request", 401: "Not authorised", 403: "Forbidden", 404: "Not found",
+          405: "Method not allowed", 500: "Server error", 503: "Unavailable"}

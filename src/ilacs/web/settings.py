@@ -1,0 +1,49 @@
+"""How the web app is configured: the database, where source documents live, the write token.
+
+Read once at start-up and validated then, so a bad setting fails with a sentence before the
+server listens, never on the first request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ilacs.errors import IlacsError
+
+WRITE_TOKEN_ENV_VAR = "ILACS_WRITE_TOKEN"
+DOCUMENTS_ENV_VAR = "ILACS_DOCUMENTS"
+MIN_TOKEN_LENGTH = 16
+
+
+class ConfigurationError(IlacsError):
+    """A web setting that cannot be used; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    db_path: Path
+    # Folders where documents of the bundled record (or moved files) can be found by their
+    # display path; each file is served only if its bytes still match the stored sha256.
+    document_roots: tuple[Path, ...] = ()
+    # None: the app is read-only. Writing (confirming an intervention) needs this token.
+    write_token: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        return self.write_token is not None
+
+
+def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = ()) -> WebSettings:
+    """Settings from the arguments and the environment ($ILACS_WRITE_TOKEN, $ILACS_DOCUMENTS)."""
+    token = os.environ.get(WRITE_TOKEN_ENV_VAR) or None
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigurationError(
+            f"${WRITE_TOKEN_ENV_VAR} is set but shorter than {MIN_TOKEN_LENGTH} characters; use "
+            "a long random value (python -c 'import secrets; print(secrets.token_urlsafe())') "
+            "or unset it to keep the dashboard read-only")
+    roots = [*document_roots]
+    roots += [Path(p) for p in os.environ.get(DOCUMENTS_ENV_VAR, "").split(os.pathsep) if p]
+    return WebSettings(db_path=db_path, document_roots=tuple(roots), write_token=token)

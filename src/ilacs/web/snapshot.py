@@ -1,0 +1,139 @@
+"""What the web app serves from: the record, loaded once and reloaded when the file changes.
+
+Every page is a pure function of a `Snapshot`, so a page costs no SQL (search apart) and a
+page's answer can be cached until the database changes. The database is opened read-only
+for requests: the dashboard never writes unless a write token is configured.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from ilacs.analysis.record import AnalysisRecord, load_record
+from ilacs.analysis.schedule import Due, next_due
+from ilacs.analysis.themes import ThemedItem, themed_items
+from ilacs.errors import StoreError
+from ilacs.record import ensure_authorities
+from ilacs.reference import load_register
+from ilacs.store import open_store
+from ilacs.store.documents import DocumentRef, document_refs, page_text_count
+from ilacs.store.interventions import Intervention, list_interventions
+from ilacs.store.story import ClaimRow, claims_for
+
+_T = TypeVar("_T")
+MMAP_BYTES = 1 << 30
+CACHE_KIB = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str  # changes whenever the database file does
+    record: AnalysisRecord
+    interventions: tuple[Intervention, ...]
+    claims: tuple[ClaimRow, ...]
+    documents: Mapping[str, DocumentRef]  # by sha256
+    page_texts: int  # pages of text held (0: facts only, so search has nothing to find)
+    _memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @cached_property
+    def by_path(self) -> Mapping[str, DocumentRef]:
+        return {ref.path: ref for ref in self.documents.values()}
+
+    @cached_property
+    def themed(self) -> tuple[ThemedItem, ...]:
+        return tuple(themed_items(self.record))
+
+    @cached_property
+    def due(self) -> Mapping[int, Due]:
+        return {due.urn: due for due in next_due(self.record)}
+
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """`compute()` once per snapshot for `key` (a page's data, say)."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._memo.setdefault(key, value)
+        return value
+
+
+def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
+    return Snapshot(
+        version=version,
+        record=load_record(conn, load_register()),
+        interventions=tuple(list_interventions(conn)),
+        claims=tuple(claims_for(conn)),
+        documents={ref.sha256: ref for ref in document_refs(conn)},
+        page_texts=page_text_count(conn),
+    )
+
+
+class SnapshotSource:
+    """Hands out the current snapshot, reloading it after another process writes the file."""
+
+    def __init__(self, db_path: Path) -> None:
+        if not db_path.exists():
+            raise StoreError(f"there is no ilacs record at {db_path}; run `ilacs build` (the "
+                             "bundled record) or `ilacs ingest FOLDER` first, or pass --db",
+                             path=str(db_path))
+        self.db_path = db_path
+        conn = open_store(db_path)  # migrate once, writable, before serving read-only
+        try:
+            ensure_authorities(conn)
+        finally:
+            conn.close()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._snapshot = load_snapshot(self.connection(), self._file_version())
+        _warm(self._snapshot)
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's read-only connection (sqlite3 connections are not shared)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            # Search reads the full-text index over and over: map the file and keep a larger
+            # page cache, measured to halve a cold search on the full record.
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._local.conn = conn
+        return conn
+
+    def writable_connection(self) -> sqlite3.Connection:
+        return open_store(self.db_path)
+
+    def current(self) -> Snapshot:
+        version = self._file_version()
+        if version != self._snapshot.version:
+            with self._lock:
+                if version != self._snapshot.version:
+                    self._snapshot = load_snapshot(self.connection(), version)
+                    _warm(self._snapshot)
+        return self._snapshot
+
+    def _file_version(self) -> str:
+        parts = []
+        for path in (self.db_path, self.db_path.with_name(self.db_path.name + "-wal")):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            parts.append(f"{stat.st_mtime_ns:x}.{stat.st_size:x}")
+        return "-".join(parts)
+
+
+def _warm(snapshot: Snapshot) -> None:
+    """Classify improvement points and work out windows in the background, so the first
+    visitor to an LA page does not wait for the whole record's themes."""
+    threading.Thread(target=lambda: (snapshot.themed, snapshot.due), daemon=True,
+                     name="ilacs-warm").start()

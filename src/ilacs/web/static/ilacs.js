@@ -1,0 +1,69 @@
+// Enhancements only: every page reads and works without this file.
+import { initAll } from "./vendor/govuk-frontend/govuk-frontend.min.js";
+
+initAll();
+
+const GRADE_NAMES = {
+  outstanding: "Outstanding", good: "Good", requires_improvement: "Requires improvement",
+  adequate: "Adequate", inadequate: "Inadequate",
+};
+
+// Sortable tables: each column header becomes a button; cells sort by data-sort-value when
+// present (grades by rank, dates as ISO), else by their text, numerically where they are numbers.
+function sortValue(row, index) {
+  const cell = row.children[index];
+  if (!cell) return "";
+  return cell.dataset.sortValue ?? cell.textContent.trim();
+}
+
+function compare(a, b) {
+  const x = Number(a), y = Number(b);
+  if (a !== "" && b !== "" && !Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  return a.localeCompare(b, "en-GB");
+}
+
+function makeSortable(table) {
+  const headers = table.tHead ? [...table.tHead.rows[0].cells] : [];
+  headers.forEach((header, index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ilacs-sort";
+    button.textContent = header.textContent.trim();
+    header.textContent = "";
+    header.appendChild(button);
+    button.addEventListener("click", () => {
+      const ascending = header.getAttribute("aria-sort") !== "ascending";
+      headers.forEach((h) => h.removeAttribute("aria-sort"));
+      header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      const body = table.tBodies[0];
+      const rows = [...body.rows];
+      rows.sort((r1, r2) => compare(sortValue(r1, index), sortValue(r2, index)) * (ascending ? 1 : -1));
+      rows.forEach((row) => body.appendChild(row));
+    });
+  });
+}
+
+document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
+
+// The map: choosing a judgement recolours the tiles at once instead of reloading the page.
+const select = document.querySelector("[data-map-judgement]");
+const map = document.querySelector("[data-map]");
+if (select && map) {
+  const form = select.closest("form");
+  const button = form.querySelector("button");
+  if (button) button.hidden = true;
+  select.addEventListener("change", () => {
+    const judgement = select.value;
+    map.querySelectorAll("a[data-grades]").forEach((link) => {
+      const grade = JSON.parse(link.dataset.grades)[judgement] || "none";
+      const name = GRADE_NAMES[grade] || "No grade";
+      link.querySelectorAll("rect, text").forEach((shape) => {
+        shape.setAttribute("class", shape.getAttribute("class").replace(/ilacs-grade--\S+/, `ilacs-grade--${grade}`));
+      });
+      const title = link.querySelector("title");
+      if (title) title.textContent = `${link.dataset.name} (${link.dataset.abbr}): ${name}`;
+    });
+    const mapTitle = map.querySelector("#map-title");
+    if (mapTitle) mapTitle.textContent = `Map of England's local authorities coloured by ${select.options[select.selectedIndex].text.toLowerCase()}`;
+  });
+}

@@ -1,0 +1,51 @@
+"""Every URL the dashboard links to, built in one place (pages and JSON twins alike)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, urlencode
+
+
+def england(json: bool = False, **query: object) -> str:
+    return _with_query("/index.json" if json else "/", query)
+
+
+def authority(urn: int, json: bool = False) -> str:
+    return f"/la/{urn}" + (".json" if json else "")
+
+
+def compare(urns: Iterable[int], with_neighbours: bool = False, json: bool = False) -> str:
+    pairs: list[tuple[str, object]] = [("la", urn) for urn in urns]
+    if with_neighbours:
+        pairs.append(("with", "neighbours"))
+    return ("/compare.json" if json else "/compare") + ("?" + urlencode(pairs) if pairs else "")
+
+
+def themes(theme: str | None = None, json: bool = False) -> str:
+    return _with_query("/themes.json" if json else "/themes", {"theme": theme})
+
+
+def search(json: bool = False, **query: object) -> str:
+    return _with_query("/search.json" if json else "/search", query)
+
+
+def downloads(json: bool = False) -> str:
+    return "/downloads.json" if json else "/downloads"
+
+
+def download(filename: str) -> str:
+    return f"/downloads/{quote(filename)}"
+
+
+def document(sha256: str, page: int | None = None) -> str:
+    """A stored source document, opened at a page (PDF viewers honour #page=N)."""
+    return f"/documents/{sha256}" + (f"#page={page}" if page else "")
+
+
+def static(path: str) -> str:
+    return f"/static/{path}"
+
+
+def _with_query(path: str, query: Mapping[str, object]) -> str:
+    kept = {key: value for key, value in query.items() if value not in (None, "")}
+    return path + ("?" + urlencode(kept) if kept else "")

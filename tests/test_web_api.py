@@ -1,0 +1,244 @@
+"""The dashboard's JSON API and pages over HTTP, against a real server and the real record.
+
+Every JSON endpoint is validated against the schema /openapi.json publishes for it, and then
+checked for facts that could be wrong: the right authority, counts that match the record,
+filters that filter, links that open the source document at the page.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+
+JSON_PAGES = {
+    "/index.json": "EnglandPage",
+    "/index.json?region=London&sort=inspected": "EnglandPage",
+    "/la/80419.json": "AuthorityPage",
+    "/la/80480.json": "AuthorityPage",
+    "/compare.json?la=80419&la=80486": "ComparePage",
+    "/compare.json?la=80419&with=neighbours": "ComparePage",
+    "/themes.json": "ThemesPage",
+    "/themes.json?theme=neglect": "ThemesPage",
+    "/search.json?q=%22unregistered+placements%22": "SearchPage",
+    "/search.json?q=neglect&kind=letter&year=2023": "SearchPage",
+    "/downloads.json": "DownloadsPage",
+}
+
+
+@pytest.fixture(scope="module")
+def client(web: str) -> httpx.Client:
+    return httpx.Client(base_url=web, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def openapi(client: httpx.Client) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def validate(document: object, schema_name: str, openapi: dict[str, Any]) -> None:
+    schema = {"$ref": f"#/components/schemas/{schema_name}",
+              "components": openapi["components"]}
+    jsonschema.validate(document, schema)
+
+
+@pytest.mark.parametrize("url", JSON_PAGES)
+def test_every_json_page_matches_its_published_schema(client: httpx.Client, url: str,
+                                                      openapi: dict[str, Any]) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    validate(response.json(), JSON_PAGES[url], openapi)
+
+
+def test_the_schema_check_can_fail(openapi: dict[str, Any]) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        validate({"authorities": "not a list"}, "EnglandPage", openapi)
+
+
+def test_openapi_documents_every_json_page(openapi: dict[str, Any]) -> None:
+    documented = set(openapi["paths"])
+    assert {"/index.json", "/la/{urn}.json", "/compare.json", "/themes.json", "/search.json",
+            "/downloads.json"} <= documented
+    assert openapi["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize("page", ["/", "/la/80419", "/compare?la=80419", "/themes",
+                                  "/search?q=neglect", "/downloads"])
+def test_each_page_and_its_json_twin_come_from_the_same_data(client: httpx.Client,
+                                                            page: str) -> None:
+    html = client.get(page)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    twin = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', html.text)
+    assert twin is not None
+    assert client.get(twin.group(1).replace("&amp;", "&")).status_code == 200
+
+
+def test_england_lists_every_authority_with_its_latest_grades(client: httpx.Client,
+                                                              corpus_db: Path) -> None:
+    page = client.get("/index.json").json()
+    assert page["authority_count"] == 153 == len(page["authorities"])
+    assert len(page["map"]["tiles"]) == 153
+    with sqlite3.connect(corpus_db) as conn:
+        inspected = conn.execute("SELECT count(DISTINCT urn) FROM inspections i JOIN "
+                                 "authorities a USING (urn) WHERE a.active = 1").fetchone()[0]
+    assert sum(row["inspected"] is not None for row in page["authorities"]) == inspected
+    overall = next(d for d in page["now"] if d["label"] == "Overall effectiveness")
+    graded = sum(1 for row in page["authorities"] if row["grades"][0]["grade"])
+    assert overall["total"] == graded
+    wight = next(row for row in page["authorities"] if row["authority"]["urn"] == 80419)
+    assert wight["authority"]["url"] == "/la/80419"
+
+
+def test_england_filters_narrow_the_table(client: httpx.Client) -> None:
+    london = client.get("/index.json", params={"region": "London"}).json()
+    assert len(london["authorities"]) == 33
+    assert {row["authority"]["region"] for row in london["authorities"]} == {"London"}
+    inadequate = client.get("/index.json", params={"judgement": "help_and_protection",
+                                                   "grade": "inadequate"}).json()
+    assert inadequate["authorities"]
+    for row in inadequate["authorities"]:
+        cell = next(c for c in row["grades"] if c["judgement"] == "help_and_protection")
+        assert cell["grade"] == "inadequate"
+    assert inadequate["map"]["judgement"] == "help_and_protection"
+    newest = client.get("/index.json", params={"sort": "inspected"}).json()["authorities"]
+    dates = [row["inspected"] for row in newest if row["inspected"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_an_authority_page_tells_its_whole_story(client: httpx.Client,
+                                                 corpus_db: Path) -> None:
+    page = client.get("/la/80419.json").json()
+    assert page["info"]["authority"]["name"] == "Isle of Wight"
+    with sqlite3.connect(corpus_db) as conn:
+        expected = dict(conn.execute(
+            "SELECT 'inspection', count(*) FROM inspections WHERE urn = 80419 UNION ALL "
+            "SELECT kind, count(*) FROM visits WHERE urn = 80419 GROUP BY kind UNION ALL "
+            "SELECT 'intervention', count(*) FROM interventions WHERE urn = 80419"))
+    kinds = [event["kind"] for event in page["timeline"]]
+    assert expected["inspection"] > 0
+    assert {kind: kinds.count(kind) for kind in expected} == expected
+    dated = [event["date"] for event in page["timeline"] if event["date"]]
+    assert dated == sorted(dated)
+    assert len(page["neighbours"]) == 11 and page["neighbours"][0]["rank"] is None
+    assert [row["rank"] for row in page["neighbours"][1:]] == list(range(1, 11))
+    assert {s["group"] for s in page["standings"]} == {"statistical neighbours", "South East",
+                                                      "England"}
+    assert page["next_inspection"]["opens"] < page["next_inspection"]["closes"]
+    assert page["themes"] and page["texts_missing"] is None
+    graded = [cell for event in page["timeline"] for cell in event["grades"] if cell["grade"]]
+    assert graded and all(re.fullmatch(r"/documents/[0-9a-f]{64}#page=\d+", cell["source"]["url"])
+                          for cell in graded)
+
+
+def test_a_judgement_link_opens_the_report_at_its_page(client: httpx.Client) -> None:
+    page = client.get("/la/80419.json").json()
+    cell = next(cell for event in page["timeline"] for cell in event["grades"] if cell["grade"])
+    url, _, fragment = cell["source"]["url"].partition("#")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response.headers["content-security-policy"] == "sandbox"
+    assert fragment == f"page={cell['source']['page']}"
+
+
+def test_slugs_redirect_to_the_urn_address(client: httpx.Client) -> None:
+    response = client.get("/la/isle-of-wight", follow_redirects=False)
+    assert response.status_code == 301 and response.headers["location"] == "/la/80419"
+    response = client.get("/la/isle-of-wight.json", follow_redirects=False)
+    assert response.headers["location"] == "/la/80419.json"
+
+
+def test_compare_with_neighbours_adds_them_and_the_groups(client: httpx.Client) -> None:
+    page = client.get("/compare.json", params={"la": "80419", "with": "neighbours"}).json()
+    assert [row["role"] for row in page["rows"]][:2] == ["chosen", "neighbour 1"]
+    assert len(page["rows"]) == 11
+    assert [group["label"] for group in page["groups"]][1:] == ["South East", "England"]
+    england = page["groups"][2]["distributions"][0]
+    assert england["total"] == client.get("/index.json").json()["now"][0]["total"]
+
+
+def test_themes_drill_down_to_points_that_raise_the_theme(client: httpx.Client) -> None:
+    page = client.get("/themes.json").json()
+    assert page["points_read"] > 1000 and page["texts_missing"] is None
+    assert page["themes"][0]["events"] >= page["themes"][-1]["events"]
+    detail = client.get("/themes.json", params={"theme": "neglect"}).json()["selected"]
+    assert detail["points"] and detail["points_total"] >= len(detail["points"])
+    assert all(point["evidence"] for point in detail["points"])
+    assert all(point["evidence"].lower() in point["text"].lower().replace("’", "'")
+               for point in detail["points"][:50])
+
+
+def test_search_highlights_filters_and_links_to_the_page(client: httpx.Client) -> None:
+    page = client.get("/search.json", params={"q": '"unregistered placements"'}).json()
+    assert page["total"] >= len(page["hits"]) > 0
+    for hit in page["hits"]:
+        assert "<mark>" in hit["snippet_html"]
+        assert hit["source"]["url"].endswith(f"#page={hit['page']}")
+    letters = client.get("/search.json", params={"q": "neglect", "kind": "letter",
+                                                 "la": "80419"}).json()
+    assert all(h["kind"] == "letter" and h["authority"]["urn"] == 80419 for h in letters["hits"])
+    graded = client.get("/search.json", params={"q": "neglect", "grade": "inadequate"}).json()
+    assert 0 < graded["total"] < client.get("/search.json", params={"q": "neglect"}).json()[
+        "total"]
+    second = client.get("/search.json", params={"q": "neglect", "page": "2"}).json()
+    assert second["previous_url"] and second["hits"][0] != page["hits"][0]
+
+
+def test_bad_parameters_get_the_error_envelope(client: httpx.Client) -> None:
+    for url, status in [("/search.json?q=x&grade=brilliant", 400), ("/la/1.json", 404),
+                        ("/index.json?region=Narnia", 400), ("/compare.json?la=abc", 400),
+                        ("/themes.json?theme=nothing", 400)]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        body = response.json()
+        assert body["ok"] is False and body["status"] == status and body["error"]
+    html = client.get("/la/no-such-place")
+    assert html.status_code == 404 and "no local authority" in html.text
+
+
+def test_unchanged_pages_answer_304_to_their_etag(client: httpx.Client) -> None:
+    first = client.get("/la/80419")
+    again = client.get("/la/80419", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_downloads_are_real_exports(client: httpx.Client) -> None:
+    files = client.get("/downloads.json").json()["files"]
+    csv_file = next(f for f in files if f["filename"] == "ilacs_latest.csv")
+    response = client.get(csv_file["url"])
+    assert response.status_code == 200
+    lines = response.text.strip().splitlines()
+    assert len(lines) >= 1 + 153
+    assert client.get("/downloads/passwords.txt").status_code == 404
+
+
+def test_writing_is_off_unless_a_token_is_configured(client: httpx.Client) -> None:
+    response = client.post("/api/interventions/1/confirm")
+    assert response.status_code == 403
+    assert "ILACS_WRITE_TOKEN" in response.json()["error"]
+
+
+def test_the_bundled_record_says_how_to_add_texts(bundled_web: str) -> None:
+    with httpx.Client(base_url=bundled_web, timeout=60) as bundled:
+        search = bundled.get("/search.json", params={"q": "neglect"}).json()
+        assert search["total"] == 0 and "ilacs ingest" in search["texts_missing"]
+        themes = bundled.get("/themes.json").json()
+        assert themes["points_read"] == 0 and "ilacs update" in themes["texts_missing"]
+        wight = bundled.get("/la/80419.json").json()
+        assert wight["points_counted"] > 0 and wight["texts_missing"]
+        html = bundled.get("/search?q=neglect").text
+        assert "<code>ilacs ingest FOLDER</code>" in html
+        # The bundled record has no files, but `--documents` folders let it open the source.
+        cell = next(c for e in wight["timeline"] for c in e["grades"] if c["grade"])
+        assert bundled.get(cell["source"]["url"].partition("#")[0]).status_code == 200

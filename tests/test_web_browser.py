@@ -1,0 +1,195 @@
+"""The dashboard as a person uses it: Debian's chromium driven by Playwright, with axe-core.
+
+Journeys: find an LA from the England page (table and map), open a source report at its
+page, compare an LA with its neighbours, search for a phrase and open a hit; sorting and the
+map work with JavaScript, and reading works without it. Every page is checked with axe-core
+(WCAG 2.2 AA rules) for zero violations. Screenshots are written to screenshots/ to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[1] / "src/ilacs/web/static/vendor/axe-core/axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
+         "/compare?la=80419&with=neighbours", "/themes", "/themes?theme=neglect",
+         "/search?q=%22unregistered+placements%22", "/search?q=neglect&kind=letter&page=2",
+         "/downloads", "/la/no-such-place"]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"SKIPPED LOUDLY: {CHROMIUM} is missing; `make test` installs Debian's "
+                    "chromium (apt-get install chromium)")
+    if not AXE.exists():
+        pytest.skip(f"SKIPPED LOUDLY: {AXE} is missing; run scripts/vendor_assets.py")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def screenshots() -> Path:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir()
+    return SCREENSHOTS
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [{"id": v["id"], "help": v["help"], "impact": v["impact"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_passes_axe(page: Any, web: str, path: str) -> None:
+    page.goto(web + path)
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+    name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_") or "england"
+    shot(page, name[:60].replace("%22", "").replace("=", "-"))
+
+
+def test_axe_would_catch_a_violation(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    page.evaluate("document.querySelector('#region').removeAttribute('id')")  # orphan label
+    page.evaluate("document.querySelector('label[for=region]').remove()")
+    assert any(v["id"] == "select-name" for v in axe_violations(page))
+
+
+def test_the_bundled_record_pages_pass_axe_and_say_how_to_add_text(page: Any,
+                                                                     bundled_web: str) -> None:
+    for path in ["/search?q=neglect", "/themes", "/la/80419"]:
+        page.goto(bundled_web + path)
+        assert page.locator(".ilacs-notice code").count() >= 1
+        assert axe_violations(page) == []
+    shot(page, "bundled_la")
+
+
+def test_find_an_la_from_the_england_page_and_open_its_report(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    page.get_by_role("link", name="Isle of Wight", exact=True).first.click()
+    page.wait_for_url("**/la/80419")
+    assert page.locator("h1").inner_text() == "Isle of Wight"
+    source = page.locator(".ilacs-timeline a.ilacs-source").first
+    href = source.get_attribute("href")
+    assert href and "#page=" in href
+    with page.expect_response(lambda r: "/documents/" in r.url) as answer:
+        page.evaluate("href => { window.location.href = href; }", href)
+    response = answer.value
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+
+
+def test_find_an_la_on_the_map(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    tile = page.locator("svg[data-map] a[data-name='Isles of Scilly']")
+    assert tile.count() == 1 and tile.locator("rect").bounding_box()["width"] > 10
+    tile.click()
+    page.wait_for_url("**/la/*")
+    assert page.locator("h1").inner_text() == "Isles of Scilly"
+
+
+def test_choosing_a_judgement_recolours_the_map(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    tiles = page.locator("svg[data-map] a rect")
+    before = tiles.evaluate_all("rects => rects.map(r => r.getAttribute('class'))")
+    page.select_option("#map-judgement", "help_and_protection")
+    after = tiles.evaluate_all("rects => rects.map(r => r.getAttribute('class'))")
+    assert before != after
+    assert "help and protection" in page.locator("#map-title").text_content()
+
+
+def test_sorting_the_table_by_a_column(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    table = page.locator("#authority-table")
+    names = table.locator("tbody th").all_inner_texts()
+    assert names == sorted(names, key=str.casefold)
+    header = table.get_by_role("button", name="Authority")
+    header.click()
+    header.click()
+    assert table.locator("thead th").first.get_attribute("aria-sort") == "descending"
+    assert table.locator("tbody th").all_inner_texts() == names[::-1]
+
+
+def test_compare_an_la_with_its_neighbours(page: Any, web: str) -> None:
+    page.goto(web + "/la/80419")
+    page.get_by_role("link", name="Compare with its statistical neighbours").click()
+    page.wait_for_url("**/compare?*")
+    rows = page.locator("#compare-table tbody tr")
+    assert rows.count() == 11
+    assert "Isle of Wight" in rows.first.inner_text()
+    assert page.locator("#groups-table tbody tr").count() == 3
+    shot(page, "journey_compare")
+
+
+def test_search_for_a_phrase_and_open_a_hit(page: Any, web: str) -> None:
+    page.goto(web + "/search")
+    page.get_by_label('Words or a "quoted phrase"').fill('"unregistered placements"')
+    page.get_by_label('Words or a "quoted phrase"').press("Enter")
+    page.wait_for_url("**/search?*")
+    hits = page.locator(".ilacs-result")
+    assert hits.count() > 0
+    assert hits.first.locator("mark").count() >= 1
+    shot(page, "journey_search")
+    with page.expect_response(lambda r: "/documents/" in r.url) as answer:
+        hits.first.locator("h3 a").click()
+    assert answer.value.status == 200
+
+
+def test_keyboard_users_can_skip_to_the_content_and_reach_an_la(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    for _ in range(40):  # the map's tiles are links too: tab until one is focused
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('svg[data-map]') !== null"):
+            break
+    else:
+        pytest.fail("no map tile could be reached with the keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/la/*")
+
+
+def test_pages_read_and_filter_without_javascript(browser: Any, web: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(web + "/")
+    assert page.locator("#authority-table tbody tr").count() == 153
+    page.select_option("#region", "London")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**region=London**")
+    assert page.locator("#authority-table tbody tr").count() == 33
+    page.goto(web + "/search?q=neglect")
+    assert page.locator(".ilacs-result").count() == 20
+    shot(page, "no_javascript_search")
+    context.close()
