@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # govuk-frontend (and axe-core for the tests) from the npm registry, checked against pinned
 # integrity hashes; stdlib Python only, so no node is needed.
-$(VENDORED): scripts/vendor_assets.py
+$(VENDORED): scripts/vendor_assets.py scripts/css_branding.py
 	$(PYTHON) scripts/vendor_assets.py
 
 # Debian's chromium for the browser tests (they skip, loudly, if it cannot be installed).

@@ -95,30 +95,12 @@ LONDON = "London"  # the register's region_name of the boroughs laid out as one 
 EARTH_RADIUS_KM = 6371.0088
 KM2_PER_SQUARE_DEGREE = (EARTH_RADIUS_KM * math.pi / 180) ** 2  # at the equator
 
-# County (E10) -> the numbers of its districts' E07 codes, as inclusive ranges
-# (ONS LAD-to-county lookup, April 2023; E07000097, 100, 101, 104 and 201 are retired codes).
+# Tables written by hand (county districts from the ONS lookup; tile labels), kept as data.
+_TABLES = json.loads((Path(__file__).with_name("tile_map_tables.json")).read_text("utf-8"))
+# County (E10) -> the numbers of its districts' E07 codes, as inclusive ranges.
 COUNTY_DISTRICTS: dict[str, tuple[tuple[int, int], ...]] = {
-    "E10000003": ((8, 12),),  # Cambridgeshire
-    "E10000007": ((32, 39),),  # Derbyshire
-    "E10000008": ((40, 47),),  # Devon
-    "E10000011": ((61, 65),),  # East Sussex
-    "E10000012": ((66, 77),),  # Essex
-    "E10000013": ((78, 83),),  # Gloucestershire
-    "E10000014": ((84, 94),),  # Hampshire
-    "E10000015": ((95, 103), (240, 243)),  # Hertfordshire
-    "E10000016": ((105, 116),),  # Kent
-    "E10000017": ((117, 128),),  # Lancashire
-    "E10000018": ((129, 135),),  # Leicestershire
-    "E10000019": ((136, 142),),  # Lincolnshire
-    "E10000020": ((143, 149),),  # Norfolk
-    "E10000024": ((170, 176),),  # Nottinghamshire
-    "E10000025": ((177, 181),),  # Oxfordshire
-    "E10000028": ((192, 199),),  # Staffordshire
-    "E10000029": ((200, 203), (244, 245)),  # Suffolk
-    "E10000030": ((207, 217),),  # Surrey
-    "E10000031": ((218, 222),),  # Warwickshire
-    "E10000032": ((223, 229),),  # West Sussex
-    "E10000034": ((234, 239),),  # Worcestershire
+    county: tuple((low, high) for low, high in entry["district_code_ranges"])
+    for county, entry in _TABLES["county_districts"].items()
 }
 
 # 2023 district code -> the authority's current code, with the name the district must have.
@@ -127,161 +109,8 @@ RECODED: dict[str, tuple[str, str]] = {
     "E08000019": ("E08000039", "Sheffield"),
 }
 
-ABBREVIATIONS: dict[int, str] = {
-    80486: "BaD",  # Barking and Dagenham
-    80487: "Barn",  # Barnet
-    80426: "Bsly",  # Barnsley
-    80427: "BNES",  # Bath and North East Somerset
-    80428: "Bed",  # Bedford
-    80488: "Bex",  # Bexley
-    80429: "Bham",  # Birmingham
-    80430: "BwD",  # Blackburn with Darwen
-    80431: "Bpl",  # Blackpool
-    80432: "Bolt",  # Bolton
-    2532287: "BCP",  # Bournemouth, Christchurch and Poole
-    80436: "Brac",  # Bracknell Forest
-    80449: "Brad",  # Bradford
-    80489: "Brnt",  # Brent
-    80438: "BaH",  # Brighton and Hove
-    80441: "Bris",  # Bristol
-    80490: "Brom",  # Bromley
-    80442: "Buck",  # Buckinghamshire
-    80443: "Bury",  # Bury
-    80444: "Cald",  # Calderdale
-    80445: "Camb",  # Cambridgeshire
-    80491: "Cmdn",  # Camden
-    80446: "CBed",  # Central Bedfordshire
-    80447: "ChE",  # Cheshire East
-    80448: "CWaC",  # Cheshire West and Chester
-    80450: "CoL",  # City of London
-    80454: "Corn",  # Cornwall
-    80456: "Cov",  # Coventry
-    80492: "Croy",  # Croydon
-    2733690: "Cumb",  # Cumberland
-    80458: "Darl",  # Darlington
-    80459: "Der",  # Derby
-    80460: "Ders",  # Derbyshire
-    80461: "Dev",  # Devon
-    80462: "Donc",  # Doncaster
-    2532283: "Dor",  # Dorset
-    80464: "Dud",  # Dudley
-    80465: "Dur",  # Durham
-    80493: "Eal",  # Ealing
-    80466: "ERY",  # East Riding of Yorkshire
-    80467: "ESx",  # East Sussex
-    80494: "Enf",  # Enfield
-    80468: "Ess",  # Essex
-    80469: "Gate",  # Gateshead
-    80470: "Glos",  # Gloucestershire
-    80495: "Gwch",  # Greenwich
-    80496: "Hack",  # Hackney
-    80471: "Hal",  # Halton
-    80497: "HaF",  # Hammersmith and Fulham
-    80472: "Hant",  # Hampshire
-    80498: "Hgy",  # Haringey
-    80499: "Harr",  # Harrow
-    80473: "Hart",  # Hartlepool
-    80500: "Hav",  # Havering
-    80474: "Hfd",  # Herefordshire
-    80475: "Hert",  # Hertfordshire
-    80501: "Hill",  # Hillingdon
-    80503: "Houn",  # Hounslow
-    80419: "IoW",  # Isle of Wight
-    80455: "Scil",  # Isles of Scilly
-    80505: "Isl",  # Islington
-    80544: "KaC",  # Kensington and Chelsea
-    80476: "Kent",  # Kent
-    80477: "Hull",  # Kingston upon Hull
-    80545: "King",  # Kingston upon Thames
-    80478: "Kirk",  # Kirklees
-    80479: "Know",  # Knowsley
-    80506: "Lamb",  # Lambeth
-    80480: "Lanc",  # Lancashire
-    80481: "Lds",  # Leeds
-    80482: "Lei",  # Leicester
-    80483: "Leis",  # Leicestershire
-    80508: "Lew",  # Lewisham
-    80484: "Linc",  # Lincolnshire
-    80485: "Lpl",  # Liverpool
-    80520: "Lut",  # Luton
-    80521: "Man",  # Manchester
-    80522: "Med",  # Medway
-    80510: "Mert",  # Merton
-    80523: "Mbro",  # Middlesbrough
-    80524: "MK",  # Milton Keynes
-    80525: "Newc",  # Newcastle upon Tyne
-    80511: "Nwm",  # Newham
-    80418: "Nfk",  # Norfolk
-    80526: "NEL",  # North East Lincolnshire
-    80527: "NL",  # North Lincolnshire
-    2637539: "NNth",  # North Northamptonshire
-    80528: "NSom",  # North Somerset
-    80529: "NTyn",  # North Tyneside
-    80530: "NYks",  # North Yorkshire
-    80532: "Nbl",  # Northumberland
-    80533: "Not",  # Nottingham
-    80534: "Nots",  # Nottinghamshire
-    80535: "Old",  # Oldham
-    80536: "Oxf",  # Oxfordshire
-    80537: "Pbo",  # Peterborough
-    80538: "Plym",  # Plymouth
-    80539: "Pts",  # Portsmouth
-    80540: "Rdg",  # Reading
-    80512: "Redb",  # Redbridge
-    80541: "RaC",  # Redcar and Cleveland
-    80513: "Rich",  # Richmond upon Thames
-    80542: "Roch",  # Rochdale
-    80543: "Roth",  # Rotherham
-    80547: "Rut",  # Rutland
-    80548: "Salf",  # Salford
-    80549: "Sand",  # Sandwell
-    80550: "Sef",  # Sefton
-    80551: "Shef",  # Sheffield
-    80552: "Shr",  # Shropshire
-    80553: "Slo",  # Slough
-    80554: "Sol",  # Solihull
-    80555: "Som",  # Somerset
-    80556: "SGlo",  # South Gloucestershire
-    80557: "STyn",  # South Tyneside
-    80558: "Sotn",  # Southampton
-    80559: "Send",  # Southend-on-Sea
-    80514: "Sthk",  # Southwark
-    80560: "StH",  # St Helens
-    80561: "Staf",  # Staffordshire
-    80562: "Stpt",  # Stockport
-    80563: "Stoc",  # Stockton-on-Tees
-    80564: "Stke",  # Stoke-on-Trent
-    80565: "Sfk",  # Suffolk
-    80566: "Sund",  # Sunderland
-    80567: "Sry",  # Surrey
-    80515: "Sutt",  # Sutton
-    80568: "Swin",  # Swindon
-    80569: "Tame",  # Tameside
-    80570: "TaW",  # Telford and Wrekin
-    80571: "Thur",  # Thurrock
-    80572: "Tor",  # Torbay
-    80516: "TH",  # Tower Hamlets
-    80573: "Traf",  # Trafford
-    80451: "Wake",  # Wakefield
-    80574: "Wals",  # Walsall
-    80517: "WF",  # Waltham Forest
-    80518: "Wand",  # Wandsworth
-    80575: "Warr",  # Warrington
-    80576: "Warw",  # Warwickshire
-    80577: "WBer",  # West Berkshire
-    2637548: "WNth",  # West Northamptonshire
-    80578: "WSx",  # West Sussex
-    80519: "Wstm",  # Westminster
-    2733698: "WaF",  # Westmorland and Furness
-    80579: "Wig",  # Wigan
-    80580: "Wilt",  # Wiltshire
-    80546: "WaM",  # Windsor and Maidenhead
-    80581: "Wirr",  # Wirral
-    80582: "Wok",  # Wokingham
-    80583: "Wolv",  # Wolverhampton
-    80584: "Worc",  # Worcestershire
-    80453: "York",  # York
-}
+ABBREVIATIONS: dict[int, str] = {int(urn): entry["abbr"]
+                                for urn, entry in _TABLES["abbreviations"].items()}
 
 Cell = tuple[int, int]  # (col, row)
 Point = tuple[float, float]  # (x east, y north) or (col, row) before rounding

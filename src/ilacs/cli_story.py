@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ilacs.cli import _open, console, db_option
-from ilacs.record import Story
+from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
 from ilacs.store import InspectionRow
 from ilacs.store.interventions import (
@@ -95,19 +95,6 @@ def _print_claim(out: Console, stamp: str, claim: ClaimRow) -> None:
     if claim.link_note:
         out.print(f"  {escape(claim.link_note)}", highlight=False)
     out.print(f"  {escape(claim.source_url or claim.article_path)}", highlight=False)
-
-
-def describe_claim(claim: ClaimRow) -> str:
-    if claim.kind == "intervention":
-        partner = ""
-        if claim.partner_urn is not None:
-            partner = f" (partner {load_register().by_urn(claim.partner_urn).name})"
-        return f"{(claim.intervention_type or '').replace('_', ' ')} {claim.action}{partner}"
-    judgement = (claim.judgement or "overall effectiveness").replace("_", " ")
-    grade = (claim.grade or "").replace("_", " ")
-    if claim.kind == "rating_change":
-        return f"{judgement} from {(claim.previous_grade or '').replace('_', ' ')} to {grade}"
-    return f"{judgement} {grade}" + (f" ({claim.when_printed})" if claim.when_printed else "")
 
 
 @click.group()

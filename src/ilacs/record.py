@@ -93,3 +93,17 @@ def authority_story(conn: sqlite3.Connection, query: str) -> Story:
     events += [(claim.date, claim) for claim in claims_for(conn, authority.urn)]
     events.sort(key=lambda event: (event[0] is None, event[0] or ""))
     return Story(authority, events)
+
+
+def describe_claim(claim: ClaimRow) -> str:
+    """What a news claim says, in words: "overall effectiveness from good to inadequate"."""
+    if claim.kind == "intervention":
+        partner = ""
+        if claim.partner_urn is not None:
+            partner = f" (partner {load_register().by_urn(claim.partner_urn).name})"
+        return f"{(claim.intervention_type or '').replace('_', ' ')} {claim.action}{partner}"
+    judgement = (claim.judgement or "overall effectiveness").replace("_", " ")
+    grade = (claim.grade or "").replace("_", " ")
+    if claim.kind == "rating_change":
+        return f"{judgement} from {(claim.previous_grade or '').replace('_', ' ')} to {grade}"
+    return f"{judgement} {grade}" + (f" ({claim.when_printed})" if claim.when_printed else "")

@@ -6,13 +6,13 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from ilacs.export.tables import report_link
 from ilacs.store.documents import DocumentRef
 from ilacs.store.rows import Origin
 from ilacs.web.snapshot import Snapshot
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html",
                ".txt": "text/plain"}
-OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 
 
 def locate(snapshot: Snapshot, ref: DocumentRef, roots: Sequence[Path]) -> Path | None:
@@ -49,7 +49,7 @@ def where_published(snapshot: Snapshot, ref: DocumentRef) -> str | None:
             if row.document_sha256 == ref.sha256 and row.urn is not None}
     urns |= {visit.urn for visit in snapshot.record.visits
              if visit.document_path == ref.path and visit.urn is not None}
-    return OFSTED_PROVIDER_PAGE.format(urn=min(urns)) if urns else None
+    return report_link(min(urns)) if urns else None
 
 
 def how_to_add(ref: DocumentRef) -> str:

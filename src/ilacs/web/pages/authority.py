@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ilacs.analysis.benchmark import benchmark
-from ilacs.analysis.grades import JUDGEMENT_NAMES
 from ilacs.errors import AnalysisError
 from ilacs.extract.themes import theme_names
+from ilacs.record import describe_claim
 from ilacs.reference.register import (
     Authority,
     LineageLink,
@@ -202,11 +202,7 @@ def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
             continue
         about = tuple(d for d in (claim.article_title, claim.link_note) if d)
         events.append(TimelineEvent(
-            _date(claim.date), "news_claim", "News: " + _claim_title(claim.kind, claim.judgement,
-                                                                      claim.grade,
-                                                                      claim.previous_grade,
-                                                                      claim.intervention_type,
-                                                                      claim.action),
+            _date(claim.date), "news_claim", "News: " + describe_claim(claim),
             about, (), source(snapshot, claim.article_path, None), claim.status))
     events.sort(key=lambda event: (event.date is None, event.date or date.min))
     return tuple(events)
@@ -223,19 +219,6 @@ def _inspection_event(snapshot: Snapshot, row: InspectionRow) -> TimelineEvent:
     return TimelineEvent(row.date, "inspection", kind.capitalize(), tuple(lines),
                          grade_cells(snapshot, row), source(snapshot, row.document_path, 1),
                          None)
-
-
-def _claim_title(kind: str, judgement: str | None, grade: str | None, previous: str | None,
-                 intervention: str | None, action: str | None) -> str:
-    def words(value: str | None) -> str:
-        return (value or "").replace("_", " ")
-
-    if kind == "intervention":
-        return f"{words(intervention)} {words(action)}".strip()
-    what = JUDGEMENT_NAMES.get(judgement or "", words(judgement) or "Overall effectiveness")
-    if kind == "rating_change":
-        return f"{what}: from {words(previous)} to {words(grade)}"
-    return f"{what}: {words(grade)}"
 
 
 def _benchmark(snapshot: Snapshot, authority: Authority) -> tuple[
