@@ -64,6 +64,21 @@ def free_port() -> int:
         return port
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (Linux; nan elsewhere): the server and the load generator
+    share 2 cores, so how much each used says what a phase's latencies are made of."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def phases(rounds: int, urns: list[int]) -> dict[str, list[tuple[str, str]]]:
     """Each phase's (group, url) requests; a phase runs alone at full concurrency."""
     pages: list[tuple[str, str]] = []
@@ -161,9 +176,12 @@ def main() -> None:
         print(f"the server pre-rendered its main pages in {time.perf_counter() - waited:.1f} s "
               "after starting")
         for name, plan in phases(args.rounds, urns).items():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), (cpu_seconds(server.pid), own_cpu_seconds())
             timings.update(asyncio.run(run_load(base, plan, args.clients)))
-            print(f"phase {name}: {len(plan)} requests in {time.perf_counter() - started:.1f} s")
+            elapsed = time.perf_counter() - started
+            used = (cpu_seconds(server.pid) - cpu[0], own_cpu_seconds() - cpu[1])
+            print(f"phase {name}: {len(plan)} requests in {elapsed:.1f} s (CPU: server "
+                  f"{used[0]:.1f} s, load generator {used[1]:.1f} s)")
         report(timings, args.clients)
     finally:
         server.terminate()

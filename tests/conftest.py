@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from ilacs.pipeline import IngestSummary, Outcome, find_files, read_and_extract,
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store
 from ilacs.store.interventions import import_seed
+from ilacs.store.settle import settle
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
@@ -91,18 +93,37 @@ def server() -> Iterator[FakeServer]:
         yield running
 
 
+def newest(outcomes: list[Outcome], count: int) -> list[Outcome]:
+    """The `count` most recently published reports or letters among the outcomes."""
+    def published(outcome: Outcome) -> date:
+        extraction = outcome.extraction
+        found = extraction and (extraction.report or extraction.letter)
+        return (found and found.publication_date) or date.min
+    return sorted(outcomes, key=published)[-count:]
+
+
 @pytest.fixture(scope="session")
 def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
               tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A record built as scripts/build_bundle.py builds it: the interventions seed and every
-    report and letter (read once, in the `corpus` and `letters_corpus` fixtures)."""
+    report and letter (read once, in the `corpus` and `letters_corpus` fixtures).
+
+    It is built in two steps, as a record grows: everything but the three newest reports and
+    two newest letters (which starts the change log), then those five, which the change log
+    lists as new."""
     path = tmp_path_factory.mktemp("record") / "ilacs.db"
     conn = open_store(path)
     ensure_authorities(conn)
     import_seed(conn)
     run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
+    later = [*newest(corpus.outcomes, 3), *newest(letters_corpus.outcomes, 2)]
     for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
+        if outcome not in later:
+            store_outcome(conn, outcome, run)
+    assert settle(conn).changes == 1  # the baseline
+    for outcome in later:
         store_outcome(conn, outcome, run)
+    assert settle(conn).changes == len(later)
     conn.close()
     assert run.new == 493 + 281 and run.unreadable == 4
     return path
@@ -138,3 +159,15 @@ def bundled_web(bundled_db: Path) -> Iterator[str]:
 
     with running_server(WebSettings(bundled_db, (REPORTS, LETTERS))) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def published(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`ilacs publish` of the full record, as it will be hosted at PUBLISHED_AT."""
+    from ilacs.web.publish import publish
+
+    folder = tmp_path_factory.mktemp("published") / "site"
+    return publish(corpus_db, folder, PUBLISHED_AT, (REPORTS, LETTERS))
+
+
+PUBLISHED_AT = "https://example.org/ilacs"

@@ -28,6 +28,7 @@ JSON_PAGES = {
     "/search.json?q=%22unregistered+placements%22": "SearchPage",
     "/search.json?q=neglect&kind=letter&year=2023": "SearchPage",
     "/downloads.json": "DownloadsPage",
+    "/changes.json?since=2000-01-01": "ChangesPage",
 }
 
 
@@ -72,7 +73,7 @@ def test_openapi_documents_every_json_page(openapi: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("page", ["/", "/la/80419", "/compare?la=80419", "/themes",
-                                  "/search?q=neglect", "/downloads"])
+                                  "/search?q=neglect", "/downloads", "/changes"])
 def test_each_page_and_its_json_twin_come_from_the_same_data(client: httpx.Client,
                                                             page: str) -> None:
     html = client.get(page)

@@ -8,8 +8,11 @@ map work with JavaScript, and reading works without it. Every page is checked wi
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
          "/compare?la=80419&with=neighbours", "/themes", "/themes?theme=neglect",
          "/search?q=%22unregistered+placements%22", "/search?q=neglect&kind=letter&page=2",
-         "/downloads", "/la/no-such-place"]
+         "/downloads", "/changes", "/la/no-such-place"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -193,3 +196,37 @@ def test_pages_read_and_filter_without_javascript(browser: Any, web: str) -> Non
     assert page.locator(".ilacs-result").count() == 20
     shot(page, "no_javascript_search")
     context.close()
+
+
+def test_the_published_copy_works_opened_from_disk(page: Any, published: Any) -> None:
+    page.goto((published.folder / "index.html").as_uri())
+    width = "getComputedStyle(document.querySelector('.govuk-width-container')).maxWidth"
+    assert page.evaluate(width) != "none"  # the stylesheets loaded from disk
+    # Browsers run no module scripts from file://: reading works without them.
+    page.get_by_role("link", name="Isle of Wight", exact=True).first.click()
+    page.wait_for_url("**/la/80419.html")
+    assert page.locator("h1").inner_text() == "Isle of Wight"
+    page.get_by_role("link", name="Compare with its statistical neighbours").click()
+    page.wait_for_url("**/compare--la-80419-with-neighbours.html")
+    assert page.locator("#compare-table tbody tr").count() == 11
+    assert axe_violations(page) == []
+    shot(page, "published_compare")
+
+
+def test_the_published_copy_works_hosted_under_a_sub_path(page: Any, published: Any) -> None:
+    folder: Path = published.folder
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder.parent))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as host:
+        threading.Thread(target=host.serve_forever, daemon=True).start()
+        try:
+            page.goto(f"http://127.0.0.1:{host.server_port}/{folder.name}/index.html")
+            table = page.locator("#authority-table")
+            header = table.get_by_role("button", name="Authority")  # the script ran
+            header.click()
+            header.click()
+            assert table.locator("thead th").first.get_attribute("aria-sort") == "descending"
+            page.get_by_role("link", name="Isles of Scilly", exact=True).first.click()
+            page.wait_for_url(f"**/{folder.name}/la/*.html")
+            assert page.locator("h1").inner_text() == "Isles of Scilly"
+        finally:
+            host.shutdown()

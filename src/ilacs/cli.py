@@ -279,16 +279,18 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
 
 
 from ilacs.cli_analyse import analyse, reconcile  # noqa: E402
-from ilacs.cli_serve import serve  # noqa: E402
+from ilacs.cli_serve import publish, serve  # noqa: E402
 from ilacs.cli_story import claims, interventions  # noqa: E402  (they use the group above)
-from ilacs.cli_update import update  # noqa: E402
+from ilacs.cli_update import changes, update  # noqa: E402
 
 cli.add_command(interventions)
 cli.add_command(claims)
 cli.add_command(update)
+cli.add_command(changes)
 cli.add_command(analyse)
 cli.add_command(reconcile)
 cli.add_command(serve)
+cli.add_command(publish)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`ilacs serve`: the dashboard and JSON API on a local port."""
+"""`ilacs serve`: the dashboard and JSON API on a local port; `ilacs publish`: a static copy."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ilacs.cli import console, db_option
+from ilacs.cli import console, db_option, errors
 
 
 @click.command()
@@ -42,3 +42,49 @@ def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, 
     console.print(f"Serving {settings.db_path} ({mode}) on http://{host}:{port} "
                   "(Ctrl+C to stop)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the copy will be hosted (https://example.org/ilacs): needed for the "
+                   "Atom feed, whose links must be absolute.")
+@click.option("--documents", "document_roots", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder holding source documents (repeatable), as for `ilacs serve`.")
+@db_option
+@click.pass_context
+def publish(ctx: click.Context, folder: Path, base_url: str | None,
+            document_roots: tuple[Path, ...], db: str | None) -> None:
+    """Write a static copy of the dashboard to FOLDER: every page and its JSON, the change
+    feed and the downloads, to host anywhere or open from disk.
+
+    \\b
+    Example:
+        ilacs publish site/
+        ilacs publish /var/www/ilacs --base-url https://example.org/ilacs
+    """
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ilacs.store import resolve_db_path
+    from ilacs.web.publish import publish as write_copy
+
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise click.BadParameter(f"{base_url!r} is not a web address (https://...)",
+                                 param_hint="--base-url")
+    db_path = resolve_db_path(db or ctx.obj.get("db"))
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: there is no record here yet; run `ilacs build` "
+                                   "or `ilacs ingest` first")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=errors, transient=True) as progress:
+        task = progress.add_task("writing pages", total=None)
+
+        def show(done: int, total: int, address: str) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = write_copy(db_path, folder, base_url, document_roots, show)
+    console.print(summary.headline(), highlight=False)
+    for problem in summary.problems:
+        errors.print(f"  [yellow]problem:[/] {escape(problem)}", highlight=False)

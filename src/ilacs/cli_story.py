@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ilacs.analysis.names import visit_kind_name
 from ilacs.cli import _open, console, db_option
 from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
@@ -22,8 +23,6 @@ from ilacs.store.interventions import (
 )
 from ilacs.store.story import ClaimRow, VisitRow, claims_for
 
-_KIND_NAMES = {"focused_visit": "Focused visit", "monitoring_visit": "Monitoring visit",
-               "jtai": "Joint targeted area inspection"}
 _STATUS_STYLE = {"consistent": "green", "contradicts": "bold red", "suggested": "yellow",
                  "unlinked": "dim"}
 
@@ -60,7 +59,7 @@ def _print_inspection(out: Console, stamp: str, row: InspectionRow) -> None:
 
 
 def _print_visit(out: Console, stamp: str, row: VisitRow) -> None:
-    name = _KIND_NAMES.get(row.kind, row.kind)
+    name = visit_kind_name(row.kind)
     if row.monitoring_visit_number:
         name += f" {row.monitoring_visit_number}"
     theme = (row.focus_theme or "").replace("_", " ")
@@ -116,11 +115,11 @@ def interventions() -> None:
 def import_command(ctx: click.Context, file: Path, db: str | None) -> None:
     """Add or update interventions from a YAML or CSV file (la, type, partner, start, end,
     status, note, sources); a bad row stops the import and nothing is written."""
-    from ilacs.store.claims import link_claims
+    from ilacs.store.settle import settle
 
     conn = _open(ctx, db)
     result = import_interventions(conn, file)
-    link_claims(conn)
+    settle(conn)
     console.print(f"{file}: {result.added} added, {result.updated} updated.")
 
 
@@ -155,8 +154,11 @@ def list_command(ctx: click.Context, authority: str | None, suggested: bool, as_
 @click.pass_context
 def confirm_command(ctx: click.Context, intervention_id: int, db: str | None) -> None:
     """Confirm a suggestion drawn from a news claim, so it joins the register."""
+    from ilacs.store.settle import settle
+
     conn = _open(ctx, db)
     item = confirm_intervention(conn, intervention_id)
+    settle(conn)
     console.print(f"Confirmed #{item.id}: {item.la_name}, {item.type.replace('_', ' ')}.")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ilacs.cli import _open, console, db_option, errors
+from ilacs.store.changes import ChangeKind
 
 
 @click.command()
@@ -37,6 +40,7 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
     from ilacs.sources import update as run_update
 
     conn = _open(ctx, db)
+    started = datetime.now(UTC)
     options = UpdateOptions(downloads=downloads, base_url=base_url, rate=rate,
                             workers=workers or default_workers(), dry_run=dry_run)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -49,6 +53,11 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
 
         summary = run_update(conn, options, on_progress=show)
     console.print(summary.headline(), highlight=False)
+    logged = summary.ingest.changes if summary.ingest else 0
+    if logged:
+        noun = "change" if logged == 1 else "changes"
+        console.print(f"{logged} {noun} logged: see them with `ilacs changes --since "
+                      f"{started.isoformat(timespec='seconds')}`.", highlight=False)
     for problem in summary.problems:
         errors.print(f"  [yellow]problem:[/] {escape(problem.describe())}", highlight=False)
     for ingest_problem in summary.ingest_problems:
@@ -56,3 +65,63 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
                      f"{escape(str(ingest_problem))}", highlight=False)
     if summary.failed:
         sys.exit(1)
+
+
+def parse_since(value: str | None) -> date | datetime | None:
+    """A date (2026-11-01) or a time (2026-11-01T09:00, UTC unless it says otherwise)."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-01 or a time like "
+                                 "2026-11-01T09:00", param_hint="--since") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.option("--since", default=None, metavar="DATE",
+              help="Only changes recorded on or after this date (or time).")
+@click.option("--la", "authority", default=None, help="One LA (name, URN or code).")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice([kind.value for kind in ChangeKind]),
+              help="Only these kinds of change (repeatable).")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, one object per change.")
+@db_option
+@click.pass_context
+def changes(ctx: click.Context, since: str | None, authority: str | None,
+            kinds: tuple[str, ...], limit: int | None, as_json: bool, db: str | None) -> None:
+    """What changed in the record, and when: new and corrected inspections, visits and
+    interventions, newest first.
+
+    \\b
+    Example:
+        ilacs changes --since 2026-11-01
+        ilacs changes --la "Isle of Wight" --kind inspection_added --json
+    """
+    from ilacs.analysis.changes import tell
+    from ilacs.analysis.jsonable import jsonable
+    from ilacs.record import find_authority
+    from ilacs.store.changes import list_changes
+
+    conn = _open(ctx, db)
+    urn = find_authority(authority).urn if authority else None
+    found = list_changes(conn, parse_since(since), urn, [ChangeKind(k) for k in kinds], limit)
+    stories = [tell(change) for change in found]
+    if as_json:
+        click.echo(json.dumps([{**jsonable(story.change), "title": story.title,
+                                "lines": list(story.lines)} for story in stories],
+                              indent=1, ensure_ascii=False))
+        return
+    if not stories:
+        console.print("No changes recorded" + (f" since {since}" if since else "") + ".")
+        return
+    for story in stories:
+        stamp = f"{story.change.recorded_at:%Y-%m-%d %H:%M}"
+        console.print(f"[bold]{stamp}[/] {escape(story.title)}", highlight=False)
+        for line in story.lines:
+            console.print(f"    {escape(line)}", highlight=False)

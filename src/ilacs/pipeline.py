@@ -26,7 +26,7 @@ from ilacs.store import (
     stored_kind,
     stored_version,
 )
-from ilacs.store.claims import link_claims
+from ilacs.store.settle import settle
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
 
@@ -48,6 +48,7 @@ class IngestSummary:
     visits: int = 0
     articles: int = 0
     contradictions: int = 0  # news claims the record contradicts, after this run
+    changes: int = 0  # entries this run added to the change log (`ilacs changes`)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -121,9 +122,9 @@ def ingest(
         store_outcome(conn, outcome, summary)
         if on_progress:
             on_progress(outcome.source)
-    # Claims are linked to the record as it now stands: a report ingested after the article
-    # that reported it still confirms (or contradicts) it.
-    summary.contradictions = link_claims(conn)
+    settled = settle(conn)
+    summary.contradictions = settled.contradictions
+    summary.changes = settled.changes
     return summary
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from ilacs.errors import IlacsError
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
-from ilacs.store.claims import link_claims
 from ilacs.store.interventions import Intervention, list_interventions
+from ilacs.store.settle import settle
 from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
 
 BUNDLE_PACKAGE = "ilacs.store"
@@ -40,7 +40,7 @@ def bundled_record() -> dict[str, Any]:
 def load_bundled_record(conn: sqlite3.Connection) -> BundleLoad:
     ensure_authorities(conn)
     loaded = load_bundle(conn, bundled_record())
-    link_claims(conn)
+    settle(conn)
     return loaded
 
 

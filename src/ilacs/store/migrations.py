@@ -282,6 +282,30 @@ CREATE TABLE intervention_sources (
 );
 """
 
+# The change log (see ilacs.store.changes): `changes` is append-only and keeps its own copy of
+# the facts in `details` (JSON), so an entry still reads the same after its document is gone;
+# `change_state` holds the facts as the log last saw them, one row per inspection, visit or
+# intervention.
+CHANGES_SCHEMA = """
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    urn INTEGER,
+    document_sha256 TEXT,
+    published TEXT,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX changes_recorded ON changes (recorded_at);
+CREATE INDEX changes_urn ON changes (urn, recorded_at);
+
+CREATE TABLE change_state (
+    subject TEXT PRIMARY KEY,
+    facts TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -310,6 +334,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "documents.location: where an ingested file was read from, so the dashboard can open "
         "the source at the page a fact came from",
         "ALTER TABLE documents ADD COLUMN location TEXT;",
+    ),
+    Migration(
+        6,
+        "the change log: what the record learned and when (new and corrected inspections, "
+        "visits and interventions), for `ilacs changes` and the Atom feed",
+        CHANGES_SCHEMA,
     ),
 )
 

@@ -3,12 +3,26 @@
 Every ingested page is in the FTS5 index `pages_fts`. A hit names its document, page, LA and
 publication date whichever kind of document it is (report, letter or news article), so the
 dashboard can filter by LA, year, kind and grade and link straight to the page.
+
+A search is three steps, so that a server can keep the costly one:
+- `rank_pages`: FTS5 ranks every matching page once (bm25, ties by page id). The filters
+  cannot change a page's bm25 score (it depends on the whole index, not on the hits), so a
+  filtered search is this order with pages left out, and one ranking serves every filter and
+  every page of results for the same text.
+- `SearchIndex`: every page's document facts (LA, year, kind, grades), loaded in one go and
+  small (a few MB for the full record); filters are applied against it in Python.
+- `results_page`: filter, cut one page of hits, and ask FTS5 for those pages' snippets only.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import sqlite3
+import threading
+from array import array
+from collections import OrderedDict, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +33,7 @@ from ilacs.store.rows import DocumentKind, SearchHit
 
 _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
 SNIPPET_TOKENS = 24
+ADMITTED_KEPT = 64  # filters whose page flags an index keeps: 64 x 12 kB for the full record
 
 # A document's LA and publication date, from whichever fact table holds it.
 _DOCUMENT_FACTS = """
@@ -49,6 +64,26 @@ class SearchResults:
     match: str  # what FTS5 was asked: the query, or the query as one phrase
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Every page matching a query, best first, whatever the filters."""
+
+    query: str
+    match: str  # what FTS5 was asked: the query, or the query as one phrase
+    page_ids: Sequence[int]  # an array: 8 bytes a page, so a server can keep many
+
+
+@dataclass(frozen=True)
+class _Document:
+    sha256: str
+    path: str
+    kind: DocumentKind
+    urn: int | None
+    la_name: str | None
+    published: str | None  # ISO date as stored; the year filter compares its first 4 characters
+    grades: frozenset[tuple[str, str]]  # (judgement key, grade) given by its inspection
+
+
 def search_pages(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[SearchHit]:
     """Pages matching a full-text query, best first, with a highlighted snippet."""
     return list(search(conn, query, SearchFilters(), limit).hits)
@@ -60,86 +95,174 @@ def search(conn: sqlite3.Connection, query: str, filters: SearchFilters = Search
 
     The query may use FTS5 syntax ("unregistered placements", neglect OR abuse, plac*).
     Anything FTS5 cannot parse (a stray quote, a colon, a lone NOT) is searched as a phrase
-    instead: a user's typing must never be an error.
+    instead: a user's typing must never be an error. Each call loads the facts index and
+    ranks anew (the CLI); the dashboard keeps both, see ilacs.web.pages.search.
     """
     text = query.strip()
     if not text or limit <= 0:
         return SearchResults(text, (), 0, text)
+    return results_page(conn, SearchIndex.load(conn), rank_pages(conn, text), filters,
+                        limit, offset)
+
+
+def rank_pages(conn: sqlite3.Connection, query: str) -> Ranking:
+    """Every page matching `query` in bm25 order (ties by page id), falling back to the
+    query as one phrase when FTS5 cannot parse it."""
+    text = query.strip()
+    if not text:
+        return Ranking(text, text, array("q"))
     try:
-        return _search(conn, text, text, filters, limit, offset)
+        return Ranking(text, text, _ranked(conn, text))
     except sqlite3.OperationalError:
         phrase = '"' + text.replace('"', '""') + '"'
         try:
-            return _search(conn, text, phrase, filters, limit, offset)
+            return Ranking(text, phrase, _ranked(conn, phrase))
         except sqlite3.Error as error:
             raise StoreError(f"the search for {query!r} failed ({error})") from error
 
 
-def _search(conn: sqlite3.Connection, query: str, match: str, filters: SearchFilters,
-            limit: int, offset: int) -> SearchResults:
-    # Three small steps, measured faster than one join: rank the matching pages inside FTS5
-    # (narrowed by the filters), then make snippets and join the facts for one page of hits
-    # only. Joining first, or asking FTS5 for snippets before the cut, costs 20-30 times as
-    # much for a word on every page ("children").
-    where, params = _filter_sql(filters)
-    narrowed = (
-        "WHERE page_id IN (SELECT p.id FROM pages p WHERE p.document_sha256 IN "
-        f"(SELECT d.sha256 FROM documents d {_DOCUMENT_FACTS} WHERE 1 {where}))"
-    ) if where else ""
-    ranked = f"""
-        WITH hits AS MATERIALIZED (
-            SELECT rowid AS page_id, rank FROM pages_fts WHERE pages_fts MATCH ?)
-        SELECT {{columns}} FROM hits {narrowed}"""
-    total = conn.execute(ranked.format(columns="count(*)"), (match, *params)).fetchone()[0]
-    page_ids = [row[0] for row in conn.execute(
-        ranked.format(columns="page_id") + " ORDER BY rank, page_id LIMIT ? OFFSET ?",
-        (match, *params, limit, max(offset, 0)))]
+def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:
+    # One row holding every id, not a row per id: Python's sqlite3 lets go of the GIL for
+    # each row, and under a server's load 11,000 hand-backs (a word on every page) cost
+    # more than the ranking. SQLite keeps a subquery's ORDER BY when the outer query is an
+    # aggregate other than count, min or max (select.c), so the array is in rank order;
+    # tests/test_search.py checks it against a plain ORDER BY rank.
+    [text] = conn.execute(
+        "SELECT json_group_array(rowid) FROM (SELECT rowid FROM pages_fts "
+        "WHERE pages_fts MATCH ? ORDER BY rank, rowid)", (match,)).fetchone()
+    return array("q", json.loads(text))
+
+
+def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
+                 filters: SearchFilters, limit: int, offset: int) -> SearchResults:
+    """One page of `ranking`'s hits that pass the filters, with snippets; `total` counts
+    every page that passes."""
+    ids: Sequence[int] = ranking.page_ids
+    admitted = index.admitted(filters)
+    if admitted is not None:
+        size = len(admitted)  # a page written after the index was loaded is let through by none
+        ids = [page_id for page_id in ids if page_id < size and admitted[page_id]]
+    start = max(offset, 0)
+    chosen = list(ids[start:start + max(limit, 0)])
+    snippets = _snippets(conn, ranking.match, chosen)
+    hits = tuple(hit for page_id in chosen
+                 if (hit := index.hit(page_id, snippets.get(page_id, ""))) is not None)
+    return SearchResults(ranking.query, hits, len(ids), ranking.match)
+
+
+def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict[int, str]:
     if not page_ids:
-        return SearchResults(query, (), total, match)
+        return {}
+    # FTS5 cannot use a rowid IN list: SQLite then calls it once per id, and each call
+    # evaluates the whole query again (20 times a prefix query's merge: 10 ms for "plac*").
+    # One pass over the ids' range instead, with the list checked outside FTS5 (`+rowid`),
+    # so snippets are made for these pages only; and one row back, as in `_ranked`.
+    # (snippet() may not be an aggregate's argument, hence the materialised step.)
     marks = ", ".join("?" * len(page_ids))
-    snippets = dict(conn.execute(
-        f"SELECT rowid, snippet(pages_fts, 0, ?, ?, '…', ?) FROM pages_fts "
-        f"WHERE pages_fts MATCH ? AND rowid IN ({marks})",
-        (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, *page_ids)).fetchall())
-    facts = {row[0]: row for row in conn.execute(
-        f"""
-        SELECT p.id, p.document_sha256, d.path, d.kind, p.number, {_URN},
-            coalesce(a.name, i.la_name_printed, v.la_name_printed), {_PUBLISHED}
-        FROM pages p JOIN documents d ON d.sha256 = p.document_sha256 {_DOCUMENT_FACTS}
-        LEFT JOIN authorities a ON a.urn = {_URN}
-        WHERE p.id IN ({marks})
-        """, page_ids)}
-    hits = tuple(
-        SearchHit(
-            document_sha256=row[1], path=row[2], kind=DocumentKind(row[3]), page=row[4],
-            snippet=_highlight(snippets.get(page_id, "")), urn=row[5], la_name=row[6],
-            publication_date=date.fromisoformat(row[7]) if row[7] else None,
+    [text] = conn.execute(
+        f"""WITH hits AS MATERIALIZED (
+            SELECT rowid AS id, snippet(pages_fts, 0, ?, ?, '…', ?) AS snippet FROM pages_fts
+            WHERE pages_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks}))
+        SELECT json_group_array(json_array(id, snippet)) FROM hits""",
+        (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, min(page_ids), max(page_ids),
+         *page_ids)).fetchone()
+    return {page_id: _highlight(snippet) for page_id, snippet in json.loads(text)}
+
+
+class SearchIndex:
+    """Every page's document and its facts, in memory: what the filters and the hits need.
+
+    Load it once per version of the record (a server) or once per search (the CLI); both
+    filter through `admitted`, the one statement of what each filter means. Pages are held
+    in flat arrays indexed by page id (SQLite's rowids: positive and dense), not as an
+    object each: a server keeps this for as long as the record is unchanged, and 12,000
+    more objects for the garbage collector to walk make its full pauses longer and sooner.
+    """
+
+    def __init__(self, documents: Sequence[_Document], page_documents: array[int],
+                 page_numbers: array[int]) -> None:
+        self._documents = documents
+        self._page_documents = page_documents  # page id -> index in documents; -1: no page
+        self._page_numbers = page_numbers  # page id -> its number in its document
+        pages_of = [array("q") for _ in documents]
+        for page_id, position in enumerate(page_documents):
+            if position >= 0:
+                pages_of[position].append(page_id)
+        self._pages_of = pages_of
+        self._admitted: OrderedDict[SearchFilters, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> SearchIndex:
+        grades: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for inspection_id, key, grade in conn.execute(
+                "SELECT inspection_id, key, grade FROM judgements"):
+            grades[inspection_id].add((key, grade))
+        documents = [
+            _Document(row[0], row[1], DocumentKind(row[2]), row[4], row[5], row[6],
+                      frozenset(grades.get(row[3], ())))
+            for row in conn.execute(f"""
+                SELECT d.sha256, d.path, d.kind, i.id, {_URN},
+                    coalesce(a.name, i.la_name_printed, v.la_name_printed), {_PUBLISHED}
+                FROM documents d {_DOCUMENT_FACTS}
+                LEFT JOIN authorities a ON a.urn = {_URN}""")
+        ]
+        position = {document.sha256: index for index, document in enumerate(documents)}
+        size = (conn.execute("SELECT max(id) FROM pages").fetchone()[0] or 0) + 1
+        page_documents, page_numbers = array("i", [-1]) * size, array("i", [0]) * size
+        for page_id, sha256, number in conn.execute(
+                "SELECT id, document_sha256, number FROM pages"):
+            page_documents[page_id], page_numbers[page_id] = position[sha256], number
+        return cls(tuple(documents), page_documents, page_numbers)
+
+    def admitted(self, filters: SearchFilters) -> bytes | None:
+        """Which pages the filters let through, as a flag per page id (1: in); None when
+        they let every page through. Kept for the latest few filters, which many searches
+        share."""
+        if filters.urn is None and filters.year is None and filters.kind is None \
+                and filters.grade is None:
+            return None
+        with self._lock:
+            found = self._admitted.get(filters)
+            if found is not None:
+                self._admitted.move_to_end(filters)
+        if found is None:
+            flags = bytearray(len(self._page_documents))
+            for document, pages in zip(self._documents, self._pages_of, strict=True):
+                if _passes(document, filters):
+                    for page_id in pages:
+                        flags[page_id] = 1
+            found = bytes(flags)
+            with self._lock:
+                self._admitted[filters] = found
+                while len(self._admitted) > ADMITTED_KEPT:
+                    self._admitted.popitem(last=False)
+        return found
+
+    def hit(self, page_id: int, snippet: str) -> SearchHit | None:
+        """The page as a hit; None for a page written after this index was loaded."""
+        if not 0 <= page_id < len(self._page_documents) or self._page_documents[page_id] < 0:
+            return None
+        document = self._documents[self._page_documents[page_id]]
+        return SearchHit(
+            document_sha256=document.sha256, path=document.path, kind=document.kind,
+            page=self._page_numbers[page_id], snippet=snippet, urn=document.urn,
+            la_name=document.la_name, publication_date=date.fromisoformat(document.published)
+            if document.published else None,
         )
-        for page_id in page_ids
-        for row in (facts[page_id],)
-    )
-    return SearchResults(query, hits, total, match)
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if filters.urn is not None:
-        clauses.append(f"{_URN} = ?")
-        params.append(filters.urn)
-    if filters.year is not None:
-        clauses.append(f"substr({_PUBLISHED}, 1, 4) = ?")
-        params.append(f"{filters.year:04d}")
-    if filters.kind is not None:
-        clauses.append("d.kind = ?")
-        params.append(filters.kind.value)
+def _passes(document: _Document, filters: SearchFilters) -> bool:
+    if filters.urn is not None and document.urn != filters.urn:
+        return False
+    if filters.year is not None and (document.published or "")[:4] != f"{filters.year:04d}":
+        return False
+    if filters.kind is not None and document.kind != filters.kind:
+        return False
     if filters.grade is not None:
         keys = JUDGEMENT_FAMILIES.get(filters.judgement, (filters.judgement,))
-        marks = ", ".join("?" * len(keys))
-        clauses.append("EXISTS (SELECT 1 FROM judgements j WHERE j.inspection_id = i.id "
-                       f"AND j.key IN ({marks}) AND j.grade = ?)")
-        params.extend([*keys, filters.grade.value])
-    return "".join(f" AND {clause}" for clause in clauses), params
+        return any((key, filters.grade.value) in document.grades for key in keys)
+    return True
 
 
 def _highlight(snippet: str) -> str:

@@ -30,9 +30,11 @@ from starlette.staticfiles import StaticFiles
 from ilacs.errors import IlacsError
 from ilacs.export.registry import export_record
 from ilacs.store.interventions import confirm_intervention
+from ilacs.store.settle import settle
 from ilacs.web import documents, urls
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
+from ilacs.web.pages.changes import changes_page, parse_changes_filters
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
 from ilacs.web.pages.downloads import downloads_page, parse_export_filename
@@ -40,14 +42,14 @@ from ilacs.web.pages.england import england_page, parse_england_filters
 from ilacs.web.pages.search import parse_page_number, parse_search_filters, search_page
 from ilacs.web.pages.themes import themes_page
 from ilacs.web.render import render_html, render_json
-from ilacs.web.responses import HTML, JSON, Body, BodyCache, error_document
+from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, error_document
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
 
 NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/themes", "Themes"),
-              ("/search", "Search"), ("/downloads", "Downloads"))
+              ("/search", "Search"), ("/changes", "Changes"), ("/downloads", "Downloads"))
 
 
 @dataclass
@@ -72,7 +74,10 @@ def _wants_json(request: Request) -> bool:
 async def _serve_page(request: Request, template: str, build: PageBuilder) -> Response:
     state = _state(request)
     snapshot = state.source.current()
-    key = (snapshot.version, f"{request.url.path}?{request.url.query}")
+    feed = request.url.path.endswith(".atom")
+    # A feed's links are absolute, so its body depends on the address it was asked for.
+    address = str(request.url) if feed else f"{request.url.path}?{request.url.query}"
+    key = (snapshot.version, address)
     body = state.cache.get(key)
     if body is None:
         as_json = _wants_json(request)
@@ -84,6 +89,9 @@ async def _serve_page(request: Request, template: str, build: PageBuilder) -> Re
             return _error(request, 404, str(error))
         if as_json:
             body = Body.of(render_json(page), JSON)
+        elif feed:
+            base = str(request.base_url).rstrip("/")
+            body = Body.of(render_html(template, page, base=base), ATOM)
         else:
             html = render_html(template, page, **_chrome(request, state))
             body = Body.of(html, HTML)
@@ -96,8 +104,10 @@ def _chrome(request: Request, state: AppState) -> dict[str, Any]:
     path = request.url.path
     json_path = "/index.json" if path == "/" else path + ".json"
     query = f"?{request.url.query}" if request.url.query else ""
+    settings = state.settings
     return {"navigation": NAVIGATION, "current_path": path, "json_url": json_path + query,
-            "writable": state.settings.writable}
+            "writable": settings.writable, "static_copy": settings.static_copy,
+            "feed_url": urls.changes(feed=True) if settings.feed else None}
 
 
 def _error(request: Request, status: int, message: str) -> Response:
@@ -140,8 +150,14 @@ def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
                        parse_page_number(q.get("page")))
 
 
+def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    urn, since = parse_changes_filters(snapshot, request.query_params.get("la"),
+                                       request.query_params.get("since"))
+    return changes_page(snapshot, state.source.connection(), urn, since)
+
+
 def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
-    return downloads_page()
+    return downloads_page(feed=state.settings.feed)
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
@@ -233,7 +249,9 @@ async def confirm(request: Request) -> Response:
     def write() -> dict[str, Any]:
         conn = state.source.writable_connection()
         try:
-            return confirm_intervention(conn, request.path_params["id"]).as_dict()
+            confirmed = confirm_intervention(conn, request.path_params["id"]).as_dict()
+            settle(conn)
+            return confirmed
         finally:
             conn.close()
 
@@ -297,6 +315,8 @@ def create_app(settings: WebSettings) -> Starlette:
         *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
         *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),
         *_page_routes("/search", ("/search.json",), "search.html", _search),
+        *_page_routes("/changes", ("/changes.json",), "changes.html", _changes),
+        *_page_routes("/changes.atom", (), "changes.atom", _changes),
         *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads),
         Route("/downloads/{filename}", download),
         Route("/documents/{sha256}", source_document),

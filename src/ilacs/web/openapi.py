@@ -8,6 +8,7 @@ from typing import Any
 
 from ilacs import __version__
 from ilacs.web.pages.authority import AuthorityPage
+from ilacs.web.pages.changes import ChangesPage
 from ilacs.web.pages.compare import ComparePage
 from ilacs.web.pages.downloads import ENDPOINTS, DownloadsPage
 from ilacs.web.pages.england import EnglandPage
@@ -60,6 +61,9 @@ OPERATIONS: tuple[Operation, ...] = (
         _query("grade", "Only reports whose inspection gave this grade for `judgement`"),
         _query("judgement", "The judgement `grade` refers to (default overall effectiveness)"),
         _query("page", "Page of results, 20 to a page"))),
+    Operation("/changes.json", ChangesPage, (
+        _query("la", "Only this authority (URN)"),
+        _query("since", "Only changes recorded on or after this date (YYYY-MM-DD)"))),
     Operation("/downloads.json", DownloadsPage),
 )
 
@@ -92,6 +96,13 @@ def openapi_document() -> dict[str, Any]:
                 "404": _error_response("Nothing with that address"),
             },
         }}
+    paths["/changes.atom"] = {"get": {
+        "summary": summaries["/changes.atom"], "operationId": "changesFeed",
+        "parameters": [_parameter(_query("la", "Only this authority (URN)"))],
+        "responses": {"200": {"description": "An Atom feed (RFC 4287)", "content": {
+            "application/atom+xml": {"schema": {"type": "string"}}}},
+            "400": _error_response("A parameter that cannot be used")},
+    }}
     return {
         "openapi": "3.1.0",
         "info": {"title": "ilacs", "version": __version__, "description": (

@@ -6,44 +6,21 @@ OpenAPI document describes (`schema_of` gives the same schema the tests validate
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import TypeAdapter
 
-from ilacs.analysis.grades import GRADE_NAMES, GRADE_SCORE, JUDGEMENT_NAMES
+from ilacs.analysis.grades import GRADE_SCORE, JUDGEMENT_NAMES
+from ilacs.analysis.names import framework_name, grade_name, long_date
 from ilacs.extract.models import Grade
 from ilacs.web import urls
-
-FRAMEWORK_NAMES = {
-    "pre_sif": "Safeguarding and looked after children (to 2013)",
-    "sif": "Single inspection framework (2013 to 2017)",
-    "ilacs_2018": "ILACS (2018)",
-    "ilacs_2023": "ILACS (2023)",
-    "ilacs_2026": "ILACS (April 2026)",
-}
-
-
-def long_date(value: date | None) -> str:
-    """GOV.UK style: 5 March 2024."""
-    return f"{value.day} {value:%B %Y}" if value else "not known"
-
-
-def grade_name(value: Grade | str | None) -> str:
-    if value is None:
-        return "No grade"
-    return GRADE_NAMES.get(Grade(value), str(value))
 
 
 def grade_rank(value: Grade | str | None) -> int:
     """How tables sort grades: outstanding highest, no grade lowest."""
     return GRADE_SCORE[Grade(value)] if value else 0
-
-
-def framework_name(value: str | None) -> str:
-    return FRAMEWORK_NAMES.get(value or "", value or "unknown framework")
 
 
 @lru_cache(maxsize=1)

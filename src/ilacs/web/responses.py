@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
+ATOM = "application/atom+xml; charset=utf-8"
 CACHE_ENTRIES = 2048
 
 

@@ -30,6 +30,9 @@ class WebSettings:
     document_roots: tuple[Path, ...] = ()
     # None: the app is read-only. Writing (confirming an intervention) needs this token.
     write_token: str | None = None
+    # Pages rendered for `ilacs publish`: they say what needs a server instead of offering it.
+    static_copy: bool = False
+    feed: bool = True  # the Atom feed exists (a static copy has one only with --base-url)
 
     @property
     def writable(self) -> bool:

@@ -29,6 +29,11 @@ def search(json: bool = False, **query: object) -> str:
     return _with_query("/search.json" if json else "/search", query)
 
 
+def changes(urn: int | None = None, json: bool = False, feed: bool = False) -> str:
+    path = "/changes.atom" if feed else "/changes.json" if json else "/changes"
+    return _with_query(path, {"la": urn})
+
+
 def downloads(json: bool = False) -> str:
     return "/downloads.json" if json else "/downloads"
 

@@ -92,6 +92,12 @@ def authority_ref(authority: Authority) -> AuthorityRef:
                         authority.la_type, urls.authority(authority.urn))
 
 
+def authority_refs(snapshot: Snapshot) -> tuple[AuthorityRef, ...]:
+    """Every authority, for the pickers of the search and changes pages."""
+    return snapshot.memo("authority-refs", lambda: tuple(
+        authority_ref(a) for a in snapshot.record.register.all()))
+
+
 def source(snapshot: Snapshot, document_path: str | None, page: int | None) -> Source | None:
     if document_path is None:
         return None

@@ -44,6 +44,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "year; theme=KEY drills down to the points", "/themes.json?theme=neglect"),
     Endpoint("/search.json", "Full-text search of every ingested page (q, la, year, kind, "
              "grade, judgement, page)", "/search.json?q=%22unregistered+placements%22"),
+    Endpoint("/changes.json", "What changed in the record and when, newest first (la, "
+             "since); the same as an Atom feed at /changes.atom", "/changes.json?la=80419"),
+    Endpoint("/changes.atom", "The changes as an Atom feed to subscribe to (la for one "
+             "authority)", "/changes.atom"),
     Endpoint("/downloads.json", "This list: the export files and the API", "/downloads.json"),
 )
 
@@ -61,7 +65,8 @@ def parse_export_filename(filename: str) -> tuple[str, bool] | None:
     return None
 
 
-def downloads_page() -> DownloadsPage:
+def downloads_page(feed: bool = True) -> DownloadsPage:
+    """`feed`: whether this site has the Atom feed (a static copy without --base-url has not)."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
         for latest in (False, True):
@@ -69,4 +74,5 @@ def downloads_page() -> DownloadsPage:
             what = ("one row per authority: its latest inspection" if latest else
                     exporter.description)
             files.append(DownloadFile(name, format, what, urls.download(name)))
-    return DownloadsPage(tuple(files), ENDPOINTS, "/openapi.json")
+    endpoints = tuple(e for e in ENDPOINTS if feed or not e.path.endswith(".atom"))
+    return DownloadsPage(tuple(files), endpoints, "/openapi.json")

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from ilacs.store.rows import DocumentKind
-from ilacs.store.search import SearchFilters, search
+from ilacs.store.search import (
+    Ranking,
+    SearchFilters,
+    SearchIndex,
+    SearchResults,
+    rank_pages,
+    results_page,
+)
 from ilacs.web import urls
 from ilacs.web.pages.common import (
     AuthorityRef,
@@ -15,6 +25,7 @@ from ilacs.web.pages.common import (
     Option,
     Source,
     authority_ref,
+    authority_refs,
     grade_options,
     judgement_options,
     parse_grade,
@@ -24,6 +35,9 @@ from ilacs.web.snapshot import Snapshot
 
 PER_PAGE = 20
 MAX_PAGE = 50
+# Rankings kept per version of the record: at most 8 bytes a matching page, so even 128 of
+# a word on every page of the full record ("children") hold about 12 MB.
+RANKINGS_KEPT = 128
 KIND_NAMES = {DocumentKind.INSPECTION_REPORT: "Inspection report", DocumentKind.LETTER:
               "Visit letter", DocumentKind.NEWS: "News article"}
 SEARCH_TEXTS_MISSING = (
@@ -91,9 +105,63 @@ def parse_page_number(value: str | None) -> int:
     return int(value)
 
 
+class RankingCache:
+    """The latest rankings by query text, bounded; a ranking wanted by several requests at
+    once is computed by the first of them while the others wait for it."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._rankings: OrderedDict[str, Ranking] = OrderedDict()
+        self._pending: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, text: str, compute: Callable[[str], Ranking]) -> Ranking:
+        with self._lock:
+            if (found := self._kept(text)) is not None:
+                return found
+            pending = self._pending.setdefault(text, threading.Lock())
+        with pending:
+            with self._lock:
+                if (found := self._kept(text)) is not None:
+                    return found
+            try:
+                ranking = compute(text)
+            except BaseException:
+                with self._lock:
+                    self._pending.pop(text, None)
+                raise
+            with self._lock:
+                self._rankings[text] = ranking
+                self._pending.pop(text, None)
+                while len(self._rankings) > self._size:
+                    self._rankings.popitem(last=False)
+        return ranking
+
+    def _kept(self, text: str) -> Ranking | None:
+        found = self._rankings.get(text)
+        if found is not None:
+            self._rankings.move_to_end(text)
+        return found
+
+
+def search_results(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
+                   filters: SearchFilters, page: int = 1) -> SearchResults:
+    """`search` for a server: the facts index is loaded once per version of the record and
+    a query's ranking is kept, so other filters and pages of the same text cost no ranking."""
+    # Fetched even for an empty query, so that pre-rendering /search loads the index before
+    # the first visitor searches.
+    index = snapshot.memo("search-index", lambda: SearchIndex.load(conn))
+    text = query.strip()
+    if not text:
+        return SearchResults(text, (), 0, text)
+    rankings = snapshot.memo("search-rankings", lambda: RankingCache(RANKINGS_KEPT))
+    ranking = rankings.get(text, lambda key: rank_pages(conn, key))
+    return results_page(conn, index, ranking, filters, PER_PAGE, (page - 1) * PER_PAGE)
+
+
 def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
                 filters: SearchFilters, page: int = 1) -> SearchPage:
-    results = search(conn, query, filters, PER_PAGE, (page - 1) * PER_PAGE)
+    results = search_results(snapshot, conn, query, filters, page)
     hits = []
     for hit in results.hits:
         authority = snapshot.record.authority(hit.urn) if hit.urn is not None else None
@@ -115,8 +183,7 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
         total=results.total, hits=tuple(hits),
         previous_url=page_url(page - 1) if page > 1 else None,
         next_url=page_url(page + 1) if page < last_page else None,
-        authorities=snapshot.memo("search-authorities", lambda: tuple(
-            authority_ref(a) for a in snapshot.record.register.all())),
+        authorities=authority_refs(snapshot),
         years=snapshot.memo("search-years", lambda: _years(snapshot)),
         kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
         grades=grade_options(), judgements=judgement_options(),

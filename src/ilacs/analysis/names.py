@@ -1,0 +1,53 @@
+"""How the record's codes and dates read to people, wherever they are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from ilacs.analysis.grades import GRADE_NAMES, JUDGEMENT_NAMES
+from ilacs.extract.models import Grade
+
+FRAMEWORK_NAMES: Mapping[str, str] = {
+    "pre_sif": "Safeguarding and looked after children (to 2013)",
+    "sif": "Single inspection framework (2013 to 2017)",
+    "ilacs_2018": "ILACS (2018)",
+    "ilacs_2023": "ILACS (2023)",
+    "ilacs_2026": "ILACS (April 2026)",
+}
+
+VISIT_KIND_NAMES: Mapping[str, str] = {
+    "focused_visit": "Focused visit", "monitoring_visit": "Monitoring visit",
+    "jtai": "Joint targeted area inspection",
+}
+
+
+def long_date(value: date | None) -> str:
+    """GOV.UK style: 5 March 2024."""
+    return f"{value.day} {value:%B %Y}" if value else "not known"
+
+
+def grade_name(value: Grade | str | None) -> str:
+    if value is None:
+        return "No grade"
+    try:
+        return GRADE_NAMES[Grade(value)]
+    except ValueError:
+        return str(value)
+
+
+def judgement_name(key: str) -> str:
+    return JUDGEMENT_NAMES.get(key) or key.replace("_", " ").capitalize()
+
+
+def framework_name(value: str | None) -> str:
+    return FRAMEWORK_NAMES.get(value or "", value or "unknown framework")
+
+
+def visit_kind_name(value: str) -> str:
+    return VISIT_KIND_NAMES.get(value, value.replace("_", " ").capitalize())
+
+
+def intervention_type_name(value: str) -> str:
+    """'statutory_direction' -> 'Statutory direction'."""
+    return value.replace("_", " ").capitalize()

@@ -1,0 +1,276 @@
+"""The change log: what the record learned, and when.
+
+After every write (ingest, the bundled record, the interventions register) `record_changes`
+compares the facts people follow (each inspection's dates and grades, each visit, each
+intervention) with the state it saw last time (table `change_state`), and appends one row to
+`changes` for each difference. Diffing facts, rather than hooking each writer, means a parser
+upgrade that corrects a grade, a report read again, or an intervention edited by hand all
+show up, while reading a file whose facts did not change adds nothing.
+
+The first run on a database records a single 'baseline' row saying what the record held: the
+log tells what changed since the record began, not that 800 documents "appeared" on the day
+it was built.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from ilacs.extract.judgements import JUDGEMENT_FAMILIES
+from ilacs.store.transactions import transaction
+
+Facts = dict[str, Any]
+
+
+class ChangeKind(StrEnum):
+    BASELINE = "baseline"
+    INSPECTION_ADDED = "inspection_added"
+    INSPECTION_CHANGED = "inspection_changed"
+    INSPECTION_REMOVED = "inspection_removed"
+    VISIT_ADDED = "visit_added"
+    VISIT_CHANGED = "visit_changed"
+    VISIT_REMOVED = "visit_removed"
+    INTERVENTION_ADDED = "intervention_added"
+    INTERVENTION_CHANGED = "intervention_changed"
+    INTERVENTION_REMOVED = "intervention_removed"
+
+
+_KINDS_BY_TOPIC = {
+    topic: (ChangeKind(f"{topic}_added"), ChangeKind(f"{topic}_changed"),
+            ChangeKind(f"{topic}_removed"))
+    for topic in ("inspection", "visit", "intervention")
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # e.g. "published", or "grades.overall_effectiveness"
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    """A judgement in a newly recorded inspection, beside the LA's previous grade for it."""
+
+    judgement: str  # a judgement family (see ilacs.extract.judgements)
+    grade: str
+    previous: str | None
+    previous_published: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    recorded_at: datetime
+    kind: ChangeKind
+    subject: str  # "inspection:<sha256>", "visit:<sha256>", "intervention:<urn>:<type>:..."
+    urn: int | None
+    la_name: str | None
+    document_sha256: str | None
+    published: date | None  # Ofsted's publication date (an intervention's start)
+    facts: Facts  # the facts as they now stand (as they were, for a removal)
+    fields: tuple[FieldChange, ...]  # for a change: what differs
+    grades: tuple[GradeStep, ...]  # for a new inspection: each judgement against the last
+    counts: Mapping[str, int]  # for the baseline: what the record held
+
+
+def record_changes(conn: sqlite3.Connection) -> int:
+    """Log how the record's facts differ from the last time this ran; return the rows added."""
+    current = _current_facts(conn)
+    with transaction(conn):
+        known = {row[0]: json.loads(row[1]) for row in
+                 conn.execute("SELECT subject, facts FROM change_state")}
+        started = conn.execute(
+            "SELECT 1 FROM changes WHERE kind = ? LIMIT 1", (ChangeKind.BASELINE.value,)
+        ).fetchone() is not None
+        # Milliseconds, so that `since` tells apart two runs in the same second.
+        when = datetime.now(UTC).isoformat(timespec="milliseconds")
+        if not started:
+            rows = [_baseline_row(current)]
+        else:
+            rows = [*_differences(conn, known, current)]
+        conn.executemany(
+            "INSERT INTO changes (recorded_at, kind, subject, urn, document_sha256, published, "
+            "details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(when, *row) for row in rows])
+        gone = [subject for subject in known if subject not in current]
+        conn.executemany("DELETE FROM change_state WHERE subject = ?",
+                         [(subject,) for subject in gone])
+        conn.executemany(
+            "INSERT INTO change_state (subject, facts) VALUES (?, ?) "
+            "ON CONFLICT (subject) DO UPDATE SET facts = excluded.facts",
+            [(subject, _dump(facts)) for subject, facts in current.items()
+             if known.get(subject) != facts])
+    return len(rows)
+
+
+def list_changes(conn: sqlite3.Connection, since: date | datetime | None = None,
+                 urn: int | None = None, kinds: Iterable[ChangeKind] = (),
+                 limit: int | None = None) -> list[Change]:
+    """Changes recorded at or after `since`, newest first (then by publication, newest
+    first); `kinds` empty means every kind."""
+    clauses: list[str] = ["1"]
+    params: list[object] = []
+    if since is not None:
+        clauses.append("c.recorded_at >= ?")
+        # Stored times are UTC, so a time is compared in UTC (a date is a UTC day).
+        params.append(since.astimezone(UTC).isoformat(timespec="milliseconds")
+                      if isinstance(since, datetime) else since.isoformat())
+    if urn is not None:
+        clauses.append("c.urn = ?")
+        params.append(urn)
+    wanted = [kind.value for kind in kinds]
+    if wanted:
+        clauses.append(f"c.kind IN ({', '.join('?' * len(wanted))})")
+        params.extend(wanted)
+    sql = f"""
+        SELECT c.id, c.recorded_at, c.kind, c.subject, c.urn, a.name, c.document_sha256,
+            c.published, c.details
+        FROM changes c LEFT JOIN authorities a ON a.urn = c.urn
+        WHERE {' AND '.join(clauses)}
+        ORDER BY c.recorded_at DESC, c.published DESC, c.id DESC"""
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_to_change(row) for row in conn.execute(sql, params)]
+
+
+def latest_change_time(conn: sqlite3.Connection) -> datetime | None:
+    row = conn.execute("SELECT max(recorded_at) FROM changes").fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+# --- the facts the log follows -------------------------------------------------------------
+
+def _current_facts(conn: sqlite3.Connection) -> dict[str, Facts]:
+    facts: dict[str, Facts] = {}
+    grades: dict[int, dict[str, str]] = defaultdict(dict)
+    for inspection_id, key, grade in conn.execute(
+            "SELECT inspection_id, key, grade FROM judgements"):
+        grades[inspection_id][key] = grade
+    for row in conn.execute(
+            "SELECT id, document_sha256, urn, framework, inspection_type, inspection_start, "
+            "inspection_end, publication_date FROM inspections"):
+        facts[f"inspection:{row[1]}"] = {
+            "urn": row[2], "framework": row[3], "inspection_type": row[4], "start": row[5],
+            "end": row[6], "published": row[7], "grades": dict(sorted(grades[row[0]].items()))}
+    for row in conn.execute(
+            "SELECT document_sha256, urn, kind, visit_start, visit_end, publication_date, "
+            "focus_theme FROM visits"):
+        facts[f"visit:{row[0]}"] = {"urn": row[1], "kind": row[2], "start": row[3],
+                                    "end": row[4], "published": row[5], "focus": row[6]}
+    for row in conn.execute(
+            "SELECT urn, type, partner_name, start_date, end_date, status, confirmed "
+            "FROM interventions"):
+        subject = f"intervention:{row[0]}:{row[1]}:{row[2] or ''}:{row[3] or ''}"
+        facts[subject] = {"urn": row[0], "type": row[1], "partner": row[2], "start": row[3],
+                          "end": row[4], "status": row[5], "confirmed": bool(row[6])}
+    return facts
+
+
+def _baseline_row(current: Mapping[str, Facts]) -> tuple[object, ...]:
+    counts = {topic: sum(1 for subject in current if subject.startswith(topic + ":"))
+              for topic in _KINDS_BY_TOPIC}
+    return (ChangeKind.BASELINE.value, "record", None, None, None,
+            _dump({"counts": counts}))
+
+
+def _differences(conn: sqlite3.Connection, known: Mapping[str, Facts],
+                 current: Mapping[str, Facts]) -> Iterable[tuple[object, ...]]:
+    history = _grade_history(current)
+    for subject, facts in sorted(current.items()):
+        before = known.get(subject)
+        topic = subject.split(":", 1)[0]
+        added, changed, _ = _KINDS_BY_TOPIC[topic]
+        if before is None:
+            details: Facts = {"facts": facts}
+            if topic == "inspection":
+                details["grades"] = [step.__dict__ for step in
+                                     _grade_steps(subject, facts, history)]
+            yield _row(added, subject, facts, details)
+        elif before != facts:
+            fields = [change.__dict__ for change in _field_changes(before, facts)]
+            yield _row(changed, subject, facts, {"facts": facts, "fields": fields})
+    for subject, facts in sorted(known.items()):
+        if subject not in current:
+            removed = _KINDS_BY_TOPIC[subject.split(":", 1)[0]][2]
+            yield _row(removed, subject, facts, {"facts": facts})
+
+
+def _row(kind: ChangeKind, subject: str, facts: Facts, details: Facts) -> tuple[object, ...]:
+    topic, _, rest = subject.partition(":")
+    document = rest if topic in ("inspection", "visit") else None
+    published = facts.get("published") if topic != "intervention" else facts.get("start")
+    return (kind.value, subject, facts.get("urn"), document, published, _dump(details))
+
+
+def _field_changes(before: Facts, after: Facts, prefix: str = "") -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes.extend(_field_changes(old, new, f"{prefix}{key}."))
+        elif old != new:
+            changes.append(FieldChange(prefix + key, old, new))
+    return changes
+
+
+# Each LA's inspections as (start, published, subject, grades), to find the previous grade.
+_History = dict[int, list[tuple[str, str, str, Mapping[str, str]]]]
+
+
+def _grade_history(current: Mapping[str, Facts]) -> _History:
+    history: _History = defaultdict(list)
+    for subject, facts in current.items():
+        if subject.startswith("inspection:") and facts["urn"] is not None:
+            history[facts["urn"]].append((facts["start"] or facts["published"] or "",
+                                          facts["published"] or "", subject, facts["grades"]))
+    for rows in history.values():
+        rows.sort()
+    return history
+
+
+def _grade_steps(subject: str, facts: Facts, history: _History) -> list[GradeStep]:
+    earlier = []
+    if facts["urn"] is not None:
+        for row in history[facts["urn"]]:
+            if row[2] == subject:
+                break
+            earlier.append(row)
+    steps: list[GradeStep] = []
+    for judgement, keys in JUDGEMENT_FAMILIES.items():
+        grade = _family_grade(facts["grades"], keys)
+        if grade is None:
+            continue
+        previous = next(((found, published) for _, published, _, grades in reversed(earlier)
+                         if (found := _family_grade(grades, keys)) is not None), (None, None))
+        steps.append(GradeStep(judgement, grade, *previous))
+    return steps
+
+
+def _family_grade(grades: Mapping[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((grades[key] for key in keys if key in grades), None)
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _to_change(row: sqlite3.Row | tuple[Any, ...]) -> Change:
+    details = json.loads(row[8])
+    return Change(
+        id=row[0], recorded_at=datetime.fromisoformat(row[1]), kind=ChangeKind(row[2]),
+        subject=row[3], urn=row[4], la_name=row[5], document_sha256=row[6],
+        published=date.fromisoformat(row[7]) if row[7] else None,
+        facts=details.get("facts", {}),
+        fields=tuple(FieldChange(**item) for item in details.get("fields", ())),
+        grades=tuple(GradeStep(**item) for item in details.get("grades", ())),
+        counts=details.get("counts", {}))

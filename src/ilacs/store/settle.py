@@ -1,0 +1,22 @@
+"""After any write, bring what is derived from the facts into step with them."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from ilacs.store.changes import record_changes
+from ilacs.store.claims import link_claims
+
+
+@dataclass(frozen=True)
+class Settled:
+    contradictions: int  # news claims the record now contradicts
+    changes: int  # entries added to the change log
+
+
+def settle(conn: sqlite3.Connection) -> Settled:
+    """Link news claims to the record as it now stands (a report ingested after the article
+    that reported it still confirms or contradicts it), then log what changed."""
+    contradictions = link_claims(conn)
+    return Settled(contradictions, record_changes(conn))

@@ -1,0 +1,228 @@
+"""Full-text search over the real record (every report and letter ingested).
+
+The order, totals and pages of results are checked against SQL written here independently of
+ilacs.store.search: one ranked FTS5 query joined to the fact tables, filtered in SQL. The
+dashboard's path (rankings kept, filters applied in memory) must give exactly what the plain
+`search` gives.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ilacs.extract.judgements import JUDGEMENT_FAMILIES
+from ilacs.extract.models import Grade
+from ilacs.store.rows import DocumentKind
+from ilacs.store.search import (
+    Ranking,
+    SearchFilters,
+    SearchIndex,
+    rank_pages,
+    results_page,
+    search,
+)
+from ilacs.web.pages.search import PER_PAGE, RankingCache, search_page, search_results
+from ilacs.web.snapshot import Snapshot, load_snapshot
+
+ANY = SearchFilters()
+ALL = 1_000_000  # a limit above any number of pages
+QUERIES = ["children", "plac*", '"unregistered placements"', "neglect OR abuse",
+           "care leavers housing", "LADO"]
+FILTERS = [
+    SearchFilters(kind=DocumentKind.LETTER),
+    SearchFilters(kind=DocumentKind.INSPECTION_REPORT),
+    SearchFilters(year=2019),
+    SearchFilters(urn=80419),
+    SearchFilters(grade=Grade.INADEQUATE),
+    SearchFilters(grade=Grade.GOOD, judgement="children_in_care"),  # a family of keys
+    SearchFilters(grade=Grade.REQUIRES_IMPROVEMENT, judgement="impact_of_leaders"),
+    SearchFilters(urn=80419, kind=DocumentKind.INSPECTION_REPORT, grade=Grade.GOOD),
+    SearchFilters(year=2023, kind=DocumentKind.LETTER),
+]
+
+
+@pytest.fixture(scope="module")
+def conn(corpus_db: Path) -> Iterator[sqlite3.Connection]:
+    """Read-only and with sqlite3.Row rows, as the server opens the record."""
+    conn = sqlite3.connect(f"{corpus_db.resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def snapshot(conn: sqlite3.Connection) -> Snapshot:
+    return load_snapshot(conn, "test-search")
+
+
+def expected(conn: sqlite3.Connection, match: str,
+             filters: SearchFilters = ANY) -> list[tuple[str, int]]:
+    """(document, page) of every page matching `match` and the filters, best first."""
+    clauses: list[str] = ["pages_fts MATCH ?"]
+    params: list[object] = [match]
+    if filters.urn is not None:
+        clauses.append("(i.urn = ? OR (i.urn IS NULL AND v.urn = ?))")
+        params += [filters.urn, filters.urn]
+    if filters.year is not None:
+        clauses.append("coalesce(i.publication_date, v.publication_date, "
+                       "ar.publication_date) LIKE ?")
+        params.append(f"{filters.year}-%")
+    if filters.kind is not None:
+        clauses.append("d.kind = ?")
+        params.append(filters.kind.value)
+    if filters.grade is not None:
+        keys = JUDGEMENT_FAMILIES[filters.judgement]
+        clauses.append(f"i.id IN (SELECT inspection_id FROM judgements WHERE grade = ? "
+                       f"AND key IN ({', '.join('?' * len(keys))}))")
+        params += [filters.grade.value, *keys]
+    rows = conn.execute(f"""
+        SELECT p.document_sha256, p.number FROM pages_fts f
+        JOIN pages p ON p.id = f.rowid JOIN documents d ON d.sha256 = p.document_sha256
+        LEFT JOIN inspections i ON i.document_sha256 = d.sha256
+        LEFT JOIN visits v ON v.document_sha256 = d.sha256
+        LEFT JOIN articles ar ON ar.document_sha256 = d.sha256
+        WHERE {' AND '.join(clauses)} ORDER BY f.rank, f.rowid""", params).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def found(conn: sqlite3.Connection, query: str, filters: SearchFilters = ANY,
+          limit: int = ALL, offset: int = 0) -> list[tuple[str, int]]:
+    return [(hit.document_sha256, hit.page)
+            for hit in search(conn, query, filters, limit, offset).hits]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_ranking_is_fts5s_own_bm25_order(conn: sqlite3.Connection, query: str) -> None:
+    direct = [row[0] for row in conn.execute(
+        "SELECT rowid FROM pages_fts WHERE pages_fts MATCH ? ORDER BY rank, rowid", (query,))]
+    ranking = rank_pages(conn, query)
+    assert (ranking.match, list(ranking.page_ids)) == (query, direct)
+    assert len(direct) > 0
+    assert found(conn, query) == expected(conn, query)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_filtered_results_keep_the_order_and_exact_totals(conn: sqlite3.Connection,
+                                                          filters: SearchFilters) -> None:
+    matched_some = False
+    for query in QUERIES:
+        want = expected(conn, query, filters)
+        results = search(conn, query, filters, limit=ALL)
+        assert results.total == len(want), query
+        assert [(hit.document_sha256, hit.page) for hit in results.hits] == want, query
+        matched_some = matched_some or bool(want)
+    assert matched_some  # each filter must be tried on pages it lets through
+
+
+def test_the_filters_do_filter(conn: sqlite3.Connection) -> None:
+    everything = search(conn, "children", limit=1).total
+    for filters in FILTERS:
+        assert 0 < search(conn, "children", filters, limit=1).total < everything, filters
+    hits = search(conn, "neglect", SearchFilters(urn=80582, kind=DocumentKind.LETTER)).hits
+    assert hits and all(hit.urn == 80582 and hit.kind is DocumentKind.LETTER for hit in hits)
+
+
+def test_pages_of_results_follow_on_without_gaps(conn: sqlite3.Connection) -> None:
+    filters = SearchFilters(kind=DocumentKind.INSPECTION_REPORT)
+    want = expected(conn, "neglect", filters)
+    assert len(want) > 3 * PER_PAGE
+    pages = [found(conn, "neglect", filters, PER_PAGE, start)
+             for start in range(0, len(want), PER_PAGE)]
+    assert [hit for page in pages for hit in page] == want
+    assert len(pages[-1]) == len(want) - PER_PAGE * (len(pages) - 1)
+    beyond = search(conn, "neglect", filters, PER_PAGE, len(want))
+    assert beyond.hits == () and beyond.total == len(want)
+
+
+def test_snippets_are_fts5s_for_each_page(conn: sqlite3.Connection) -> None:
+    index = SearchIndex.load(conn)
+    for query, filters in [("plac*", SearchFilters(year=2019)), ('"unregistered placements"', ANY),
+                           ("children", SearchFilters(kind=DocumentKind.LETTER))]:
+        results = results_page(conn, index, rank_pages(conn, query), filters, 5, 3)
+        assert len(results.hits) == 5
+        for hit in results.hits:
+            [(alone,)] = conn.execute(
+                "SELECT snippet(pages_fts, 0, char(2), char(3), '…', 24) FROM pages_fts "
+                "JOIN pages p ON p.id = pages_fts.rowid WHERE pages_fts MATCH ? "
+                "AND p.document_sha256 = ? AND p.number = ?",
+                (query, hit.document_sha256, hit.page)).fetchall()
+            assert "<mark>" in hit.snippet
+            assert hit.snippet == html.escape(alone, quote=False).replace(
+                "\x02", "<mark>").replace("\x03", "</mark>")
+
+
+@pytest.mark.parametrize("query", ['homes: "unregistered', "placements:", "NOT", '"'])
+def test_a_query_fts5_cannot_parse_is_searched_as_a_phrase(conn: sqlite3.Connection,
+                                                           query: str) -> None:
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?", (query,)).fetchall()
+    phrase = '"' + query.replace('"', '""') + '"'
+    results = search(conn, query, limit=ALL)
+    assert results.match == phrase
+    assert [(hit.document_sha256, hit.page) for hit in results.hits] == expected(conn, phrase)
+    assert results.total == len(expected(conn, phrase))
+
+
+def test_the_server_path_gives_what_search_gives(conn: sqlite3.Connection,
+                                                 snapshot: Snapshot) -> None:
+    for query in ["neglect", "plac*", 'homes: "unregistered']:
+        for filters in [SearchFilters(), *FILTERS[:5]]:
+            for page in (1, 2):
+                assert search_results(snapshot, conn, query, filters, page) == search(
+                    conn, query, filters, PER_PAGE, (page - 1) * PER_PAGE), (query, filters)
+    view = search_page(snapshot, conn, "neglect", FILTERS[0], 2)
+    assert view.total == len(expected(conn, "neglect", FILTERS[0]))
+    assert view.previous_url and len(view.hits) == PER_PAGE
+
+
+def test_a_ranking_is_made_once_for_every_filter_and_page(conn: sqlite3.Connection) -> None:
+    made: list[str] = []
+
+    def rank(text: str) -> Ranking:
+        made.append(text)
+        return rank_pages(conn, text)
+
+    cache = RankingCache(2)
+    first = cache.get("neglect", rank)
+    assert cache.get("neglect", rank) is first and made == ["neglect"]
+    cache.get("abuse", rank)
+    cache.get("neglect", rank)  # the latest used is kept...
+    cache.get("children", rank)  # ...and the oldest dropped
+    assert cache.get("neglect", rank) is first
+    cache.get("abuse", rank)
+    assert made == ["neglect", "abuse", "children", "abuse"]
+
+
+def test_concurrent_requests_for_one_ranking_share_it(corpus_db: Path) -> None:
+    made: list[str] = []
+    cache = RankingCache(8)
+    start = threading.Barrier(6)
+    results: list[Ranking] = []
+
+    def request() -> None:
+        conn = sqlite3.connect(f"{corpus_db.resolve().as_uri()}?mode=ro", uri=True)
+
+        def rank(text: str) -> Ranking:
+            made.append(text)
+            return rank_pages(conn, text)
+
+        try:
+            start.wait()
+            results.append(cache.get("children", rank))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == ["children"] and len(results) == 6
+    assert all(result is results[0] for result in results)
