@@ -102,10 +102,10 @@ async def _serve_page(request: Request, template: str, build: PageBuilder) -> Re
 def _chrome(request: Request, state: AppState) -> dict[str, Any]:
     """What the layout needs beside the page: navigation, the JSON twin, the record's date."""
     path = request.url.path
-    json_path = "/index.json" if path == "/" else path + ".json"
     query = f"?{request.url.query}" if request.url.query else ""
     settings = state.settings
-    return {"navigation": NAVIGATION, "current_path": path, "json_url": json_path + query,
+    return {"navigation": NAVIGATION, "current_path": path,
+            "json_url": urls.json_twin(path + query),
             "writable": settings.writable, "static_copy": settings.static_copy,
             "feed_url": urls.changes(feed=True) if settings.feed else None}
 

@@ -82,7 +82,7 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
              *(urls.authority(urn) for urn in every),
              *(urls.compare([urn], with_neighbours=True) for urn in active),
              urls.themes(), *(urls.themes(key) for key in themes)]
-    twins = [_json_twin(page) for page in pages]
+    twins = [urls.json_twin(page) for page in pages]
     files = [file.url for file in downloads_page().files]
     return [*pages, *twins, "/openapi.json", *files]
 
@@ -181,21 +181,13 @@ def _relative_links(page: str, page_file: str, published: dict[str, str],
 
     def target(match: re.Match[str]) -> str:
         address = html.unescape(match["url"])
-        before_fragment, hash_, fragment = address.partition("#")
-        path = urlsplit(before_fragment).path
-        if path.startswith("/documents/"):
-            return f'{match["attr"]}="{html.escape(_public_document(documents, path))}"'
-        if path.startswith("/static/"):
-            file = path.lstrip("/")
-        elif before_fragment in published:
-            file = published[before_fragment]
-        elif path in published:  # a filtered view: the copy has the unfiltered page
-            file = published[path]
-        else:
+        found = _link_target(address, published, documents)
+        if found is None:
             problems.append(f"{page_file}: a link to {address} has no page in the copy")
             return match.group(0)
-        relative = posixpath.relpath(file, here or ".")
-        return f'{match["attr"]}="{html.escape(relative + hash_ + fragment)}"'
+        if not _is_external(found):
+            found = posixpath.relpath(found, here or ".")
+        return f'{match["attr"]}="{html.escape(found)}"'
 
     return _LINK.sub(target, page)
 
@@ -207,25 +199,34 @@ def _absolute_links(feed: str, base_url: str, published: dict[str, str],
 
     def target(match: re.Match[str]) -> str:
         address = html.unescape(match["url"])
-        before_fragment, hash_, fragment = address.partition("#")
-        path = urlsplit(before_fragment).path
-        if path.startswith("/documents/"):
-            return html.escape(_public_document(documents, path))
-        file = published.get(before_fragment) or published.get(path) or path.lstrip("/")
-        return html.escape(f"{base}/{file}{hash_}{fragment}")
+        found = _link_target(address, published, documents) or address.lstrip("/")
+        return html.escape(found if _is_external(found) else f"{base}/{found}")
 
     return _ABSOLUTE.sub(target, feed)
 
 
-def _public_document(documents: dict[str, str | None], path: str) -> str:
-    """Where Ofsted publishes a source document (the copy does not hold the files)."""
-    return documents.get(path.removeprefix("/documents/")) or OFSTED_REPORTS
+def _is_external(link: str) -> bool:
+    return link.startswith(("https://", "http://"))
 
 
-def _json_twin(address: str) -> str:
-    parts = urlsplit(address)
-    path = "/index.json" if parts.path == "/" else parts.path + ".json"
-    return path + (f"?{parts.query}" if parts.query else "")
+def _link_target(address: str, published: dict[str, str],
+                 documents: dict[str, str | None]) -> str | None:
+    """Where a site address lives in the copy: a file relative to the copy's root (with the
+    address's #fragment), Ofsted's page for a source document (the copy holds no files), or
+    None when the copy has no page for it."""
+    before_fragment, hash_, fragment = address.partition("#")
+    path = urlsplit(before_fragment).path
+    if path.startswith("/documents/"):
+        return documents.get(path.removeprefix("/documents/")) or OFSTED_REPORTS
+    if path.startswith("/static/"):
+        file = path.lstrip("/")
+    elif before_fragment in published:
+        file = published[before_fragment]
+    elif path in published:  # a filtered view: the copy has the unfiltered page
+        file = published[path]
+    else:
+        return None
+    return file + hash_ + fragment
 
 
 def _write(path: Path, body: bytes) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 
 def england(json: bool = False, **query: object) -> str:
@@ -45,6 +45,13 @@ def download(filename: str) -> str:
 def document(sha256: str, page: int | None = None) -> str:
     """A stored source document, opened at a page (PDF viewers honour #page=N)."""
     return f"/documents/{sha256}" + (f"#page={page}" if page else "")
+
+
+def json_twin(address: str) -> str:
+    """A page's JSON twin: the same address plus .json ('/' has '/index.json')."""
+    parts = urlsplit(address)
+    path = "/index.json" if parts.path == "/" else parts.path + ".json"
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def static(path: str) -> str:

@@ -15,6 +15,7 @@ from ilacs.web.pages.common import (
     Source,
     authority_ref,
     authority_refs,
+    parse_authority_urn,
 )
 from ilacs.web.snapshot import Snapshot
 
@@ -47,11 +48,7 @@ class ChangesPage:
 
 def parse_changes_filters(snapshot: Snapshot, la: str | None,
                           since: str | None) -> tuple[int | None, date | None]:
-    urn = None
-    if la:
-        if not la.isdigit() or snapshot.record.authority(int(la)) is None:
-            raise BadParameter(f"la={la!r} is not the URN of a local authority (e.g. la=80419)")
-        urn = int(la)
+    urn = parse_authority_urn(snapshot, la)
     try:
         day = date.fromisoformat(since) if since else None
     except ValueError:

@@ -129,6 +129,15 @@ def distribution(label: str, counts: Mapping[Grade, int]) -> Distribution:
         for g in shown))
 
 
+def parse_authority_urn(snapshot: Snapshot, la: str | None) -> int | None:
+    """The `la` query parameter: an authority's URN, or None when not given."""
+    if not la:
+        return None
+    if not la.isdigit() or snapshot.record.authority(int(la)) is None:
+        raise BadParameter(f"la={la!r} is not the URN of a local authority (e.g. la=80419)")
+    return int(la)
+
+
 def parse_grade(value: str | None, parameter: str = "grade") -> Grade | None:
     if not value:
         return None

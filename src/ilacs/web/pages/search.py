@@ -28,6 +28,7 @@ from ilacs.web.pages.common import (
     authority_refs,
     grade_options,
     judgement_options,
+    parse_authority_urn,
     parse_grade,
     parse_judgement,
 )
@@ -81,11 +82,7 @@ class SearchPage:
 def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
                          kind: str | None, grade: str | None,
                          judgement: str | None) -> SearchFilters:
-    urn = None
-    if la:
-        if not la.isdigit() or snapshot.record.authority(int(la)) is None:
-            raise BadParameter(f"la={la!r} is not the URN of a local authority (e.g. la=80419)")
-        urn = int(la)
+    urn = parse_authority_urn(snapshot, la)
     if year and not (year.isdigit() and len(year) == 4):
         raise BadParameter(f"year={year!r} is not a year (e.g. year=2024)")
     try:
