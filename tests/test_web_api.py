@@ -7,6 +7,7 @@ filters that filter, links that open the source document at the page.
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from pathlib import Path
@@ -243,3 +244,26 @@ def test_the_bundled_record_says_how_to_add_texts(bundled_web: str) -> None:
         # The bundled record has no files, but `--documents` folders let it open the source.
         cell = next(c for e in wight["timeline"] for c in e["grades"] if c["grade"])
         assert bundled.get(cell["source"]["url"].partition("#")[0]).status_code == 200
+
+
+def _picker(page: str, select_id: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of each option in the <select> with this id."""
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, f"no <select id={select_id!r}>"
+    return [(value, html.unescape(label), bool(selected)) for value, selected, label in
+            re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', found.group(1))]
+
+
+def test_authority_pickers_list_every_authority_and_keep_the_choice(
+        client: httpx.Client) -> None:
+    authorities = client.get("/search.json", params={"q": "neglect"}).json()["authorities"]
+    expected = [("", "Any authority", False)] + [
+        (str(a["urn"]), a["name"], a["urn"] == 80419) for a in authorities]
+    search = client.get("/search", params={"q": "neglect", "la": "80419"}).text
+    assert _picker(search, "la") == expected
+    changes = client.get("/changes", params={"la": "80486"}).text
+    assert [value for value, _, selected in _picker(changes, "la") if selected] == ["80486"]
+    compare = client.get("/compare", params=[("la", "80419"), ("la", "80486")]).text
+    chosen = [[value for value, _, selected in _picker(compare, f"la-{slot}") if selected]
+              for slot in range(1, 5)]
+    assert chosen == [["80419"], ["80486"], [], []]

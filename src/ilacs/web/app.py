@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hmac
 import logging
 import tempfile
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -48,6 +52,12 @@ from ilacs.web.snapshot import Snapshot, SnapshotSource
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
 
+# Pages not yet cached are built two at a time: while one is in SQLite or zlib, which let go
+# of the GIL, the other runs Python. More threads would only share the GIL, so that every
+# page in progress finished later: search p95 at 20 clients went from 94-150 ms with
+# Starlette's 40 threads to 79-102 ms with 2 (benchmarks/web.py, docs/web.md).
+BUILDERS = 2
+
 NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/themes", "Themes"),
               ("/search", "Search"), ("/changes", "Changes"), ("/downloads", "Downloads"))
 
@@ -60,6 +70,17 @@ class AppState:
     exports: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ilacs-web-")))
     export_lock: threading.Lock = field(default_factory=threading.Lock)
     warm_version: str | None = None  # the record version whose main pages are pre-rendered
+    _builders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
+        field(default_factory=weakref.WeakKeyDictionary)
+
+    def builders(self) -> anyio.CapacityLimiter:
+        """The threads pages are built in, BUILDERS at a time (one per event loop: tests and
+        `ilacs publish` run the app in loops of their own)."""
+        loop = asyncio.get_running_loop()
+        limiter = self._builders.get(loop)
+        if limiter is None:
+            limiter = self._builders[loop] = anyio.CapacityLimiter(BUILDERS)
+        return limiter
 
 
 def _state(request: Request) -> AppState:
@@ -80,23 +101,29 @@ async def _serve_page(request: Request, template: str, build: PageBuilder) -> Re
     key = (snapshot.version, address)
     body = state.cache.get(key)
     if body is None:
-        as_json = _wants_json(request)
         try:
-            page = await run_in_threadpool(build, request, snapshot, state)
+            # Rendering and compressing too, not only the page's data: zlib, hashing and
+            # SQLite let go of the GIL, so a worker thread overlaps them with other requests.
+            body = await anyio.to_thread.run_sync(
+                _page_body, request, snapshot, state, template, build,
+                limiter=state.builders())
         except BadParameter as error:
             return _error(request, 400, str(error))
         except PageNotFound as error:
             return _error(request, 404, str(error))
-        if as_json:
-            body = Body.of(render_json(page), JSON)
-        elif feed:
-            base = str(request.base_url).rstrip("/")
-            body = Body.of(render_html(template, page, base=base), ATOM)
-        else:
-            html = render_html(template, page, **_chrome(request, state))
-            body = Body.of(html, HTML)
         state.cache.put(key, body)
     return body.response(request)
+
+
+def _page_body(request: Request, snapshot: Snapshot, state: AppState, template: str,
+               build: PageBuilder) -> Body:
+    page = build(request, snapshot, state)
+    if _wants_json(request):
+        return Body.of(render_json(page), JSON)
+    if request.url.path.endswith(".atom"):
+        base = str(request.base_url).rstrip("/")
+        return Body.of(render_html(template, page, base=base), ATOM)
+    return Body.of(render_html(template, page, **_chrome(request, state)), HTML)
 
 
 def _chrome(request: Request, state: AppState) -> dict[str, Any]:
@@ -292,8 +319,18 @@ async def keep_warm(app: Starlette) -> None:
                     if response.status_code != 200:
                         _log.warning("pre-rendering %s gave HTTP %s", path,
                                      response.status_code)
+                _freeze_long_lived()
                 state.warm_version = snapshot.version
             await asyncio.sleep(WARM_CHECK_SECONDS)
+
+
+def _freeze_long_lived() -> None:
+    """Leave the record's objects out of garbage collections from now on: they live until
+    the record changes, and walking them all made each full collection a pause of 100 ms
+    or more for every request in flight. The previous record's objects are let go first."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 @contextlib.asynccontextmanager

@@ -17,6 +17,7 @@ from ilacs.web.pages.common import (
     GradeCell,
     Option,
     authority_ref,
+    authority_refs,
     distribution,
     grade_cells,
     judgement_options,
@@ -70,7 +71,6 @@ def parse_urns(snapshot: Snapshot, values: Sequence[str]) -> tuple[int, ...]:
 
 
 def compare_page(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: bool) -> ComparePage:
-    register = snapshot.record.register
     rows = [_row(snapshot, urn, "chosen") for urn in urns]
     groups: list[GroupRow] = []
     if urns:
@@ -91,7 +91,7 @@ def compare_page(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: boo
     return ComparePage(
         judgements=judgement_options(), chosen=urns, with_neighbours=with_neighbours,
         rows=tuple(rows), groups=tuple(groups),
-        choices=tuple(authority_ref(a) for a in register.all()),
+        choices=authority_refs(snapshot),
     )
 
 
