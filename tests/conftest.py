@@ -171,3 +171,34 @@ def published(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 PUBLISHED_AT = "https://example.org/ilacs"
+
+
+WRITE_TOKEN = "a-long-test-token-not-a-secret"
+
+
+@pytest.fixture(scope="module")
+def writable_db(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the full record for a module that writes, with the news articles in
+    ../shared ingested so that it holds interventions the news suggested."""
+    import sqlite3
+
+    from ilacs.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("writable") / "ilacs.db"
+    with sqlite3.connect(corpus_db) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+    conn = open_store(path)
+    try:
+        ingest(conn, find_files([SHARED / "corpus" / "docs" / "news"]))
+    finally:
+        conn.close()
+    return path
+
+
+def suggested(db: Path) -> list[tuple[int, int]]:
+    """(intervention id, urn) of every suggestion not yet confirmed."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id, urn FROM interventions WHERE NOT confirmed "
+                            "ORDER BY id").fetchall()

@@ -18,6 +18,10 @@ from typing import Any
 
 import pytest
 
+from conftest import WRITE_TOKEN, suggested
+from ilacs.web import WebSettings
+from web_server import running_server
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "src/ilacs/web/static/vendor/axe-core/axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
@@ -230,3 +234,20 @@ def test_the_published_copy_works_hosted_under_a_sub_path(page: Any, published: 
             assert page.locator("h1").inner_text() == "Isles of Scilly"
         finally:
             host.shutdown()
+
+
+def test_confirm_a_suggested_intervention_with_the_write_token(page: Any,
+                                                               writable_db: Path) -> None:
+    intervention, urn = suggested(writable_db)[0]
+    with running_server(WebSettings(writable_db, write_token=WRITE_TOKEN)) as url:
+        page.goto(f"{url}/la/{urn}")
+        event = page.locator(f"#intervention-{intervention}")
+        assert "suggested, not confirmed" in event.inner_text()
+        assert axe_violations(page) == []
+        event.scroll_into_view_if_needed()
+        shot(page, "confirm_intervention")
+        event.get_by_label("Write token").fill(WRITE_TOKEN)
+        event.get_by_role("button", name="Confirm this intervention").click()
+        page.wait_for_url(f"**/la/{urn}#timeline")
+        assert page.locator(f"#intervention-{intervention}").count() == 0
+    assert (intervention, urn) not in suggested(writable_db)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hmac
 import logging
 import tempfile
 import threading
@@ -19,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
@@ -33,9 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from ilacs.errors import IlacsError
 from ilacs.export.registry import export_record
-from ilacs.store.interventions import confirm_intervention
-from ilacs.store.settle import settle
-from ilacs.web import documents, urls
+from ilacs.web import documents, urls, writes
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
 from ilacs.web.pages.changes import changes_page, parse_changes_filters
@@ -262,31 +260,36 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document())
 
 
-async def confirm(request: Request) -> Response:
-    """Accept a suggested intervention: a write, so it needs the configured token."""
+async def _write(request: Request, given: str, how: str) -> Response | dict[str, Any]:
+    """Confirm the intervention in the path if `given` is the write token; else the error."""
     state = _state(request)
-    token = state.settings.write_token
-    if token is None:
-        return _error(request, 403, "this dashboard is read-only; set $ILACS_WRITE_TOKEN "
-                      "before `ilacs serve` to allow confirming interventions")
-    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
-        return _error(request, 401, "send the write token as 'Authorization: Bearer TOKEN'")
-
-    def write() -> dict[str, Any]:
-        conn = state.source.writable_connection()
-        try:
-            confirmed = confirm_intervention(conn, request.path_params["id"]).as_dict()
-            settle(conn)
-            return confirmed
-        finally:
-            conn.close()
-
+    refused = writes.refusal(state.settings, given, how)
+    if refused is not None:
+        return _error(request, *refused)
     try:
-        confirmed = await run_in_threadpool(write)
+        return await run_in_threadpool(writes.confirm_and_settle, state.source,
+                                       request.path_params["id"])
     except IlacsError as error:
         return _error(request, 404, str(error))
-    return JSONResponse({"ok": True, "intervention": confirmed})
+
+
+async def confirm(request: Request) -> Response:
+    """Accept a suggested intervention through the API (the token as a bearer header)."""
+    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    done = await _write(request, given, "send the write token as 'Authorization: Bearer TOKEN'")
+    return done if isinstance(done, Response) else JSONResponse({"ok": True,
+                                                                 "intervention": done})
+
+
+async def confirm_form(request: Request) -> Response:
+    """The LA page's form for the same write (the token typed in); back to the page after."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    done = await _write(request, (fields.get("token") or [""])[0],
+                        "that is not this server's write token: go back, and type the value "
+                        "of $ILACS_WRITE_TOKEN it was started with")
+    if isinstance(done, Response):
+        return done
+    return RedirectResponse(urls.authority(done["urn"]) + "#timeline", status_code=303)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -360,6 +363,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/openapi.json", openapi),
         Route("/status.json", status),
         Route("/api/interventions/{id:int}/confirm", confirm, methods=["POST"]),
+        Route("/interventions/{id:int}/confirm", confirm_form, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("ilacs.web", "static")]), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error},

@@ -54,6 +54,12 @@ def json_twin(address: str) -> str:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
+def confirm_intervention(intervention_id: int, api: bool = False) -> str:
+    """Where a suggested intervention is confirmed: the API (bearer token) or the LA page's
+    form (token typed into it); both need the configured write token."""
+    return ("/api" if api else "") + f"/interventions/{intervention_id}/confirm"
+
+
 def static(path: str) -> str:
     return f"/static/{path}"
 

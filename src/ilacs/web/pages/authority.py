@@ -63,6 +63,8 @@ class TimelineEvent:
     source: Source | None
     status: str | None  # an intervention's status, or what the record says of a news claim
     date_printed: str | None = None  # a partial date ("2013") as recorded, for display
+    # A suggested intervention, which a dashboard that allows writing can confirm.
+    unconfirmed_intervention: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
             _date(item.start_date or item.end_date), "intervention",
             item.type.replace("_", " ").capitalize() + partner, period, (), None,
             item.status + ("" if item.confirmed else " (suggested, not confirmed)"),
-            _partial(item.start_date or item.end_date)))
+            _partial(item.start_date or item.end_date), None if item.confirmed else item.id))
     for claim in snapshot.claims:
         if claim.urn != urn:
             continue

@@ -1,0 +1,84 @@
+"""Writing through the dashboard: off unless a token is configured, and only with that token.
+
+A copy of the full record, with the news articles in ../shared ingested so that it holds
+interventions the news suggested, is served with a write token; suggestions are confirmed
+through the API and through the LA page's form, and the change log must say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import WRITE_TOKEN as TOKEN
+from conftest import suggested
+from ilacs.web import WebSettings
+from web_server import running_server
+
+
+@pytest.fixture(scope="module")
+def writable(writable_db: Path) -> Iterator[httpx.Client]:
+    with running_server(WebSettings(writable_db, write_token=TOKEN)) as url, \
+            httpx.Client(base_url=url, timeout=60) as client:
+        yield client
+
+
+def test_the_record_holds_suggestions_to_confirm(writable_db: Path) -> None:
+    assert len(suggested(writable_db)) >= 2
+
+
+def test_without_a_token_suggestions_show_no_form_and_writes_are_refused(
+        writable_db: Path) -> None:
+    intervention, urn = suggested(writable_db)[0]
+    with running_server(WebSettings(writable_db)) as url, \
+            httpx.Client(base_url=url, timeout=60) as read_only:
+        timeline = read_only.get(f"/la/{urn}.json").json()["timeline"]
+        assert intervention in [event["unconfirmed_intervention"] for event in timeline]
+        assert "/confirm" not in read_only.get(f"/la/{urn}").text
+        for refused in [read_only.post(f"/interventions/{intervention}/confirm",
+                                       data={"token": TOKEN}),
+                        read_only.post(f"/api/interventions/{intervention}/confirm",
+                                       headers={"Authorization": f"Bearer {TOKEN}"})]:
+            assert refused.status_code == 403 and "ILACS_WRITE_TOKEN" in refused.text
+    assert (intervention, urn) in suggested(writable_db)
+
+
+def test_the_api_confirms_only_with_the_token_and_logs_the_change(
+        writable: httpx.Client, writable_db: Path) -> None:
+    intervention, urn = suggested(writable_db)[0]
+    url = f"/api/interventions/{intervention}/confirm"
+    for headers in [{}, {"Authorization": "Bearer not-the-token"}]:
+        refused = writable.post(url, headers=headers)
+        assert refused.status_code == 401 and "Bearer" in refused.json()["error"]
+    assert (intervention, urn) in suggested(writable_db)
+    done = writable.post(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert done.status_code == 200, done.text
+    assert done.json()["intervention"]["confirmed"] is True
+    assert (intervention, urn) not in suggested(writable_db)
+    timeline = writable.get(f"/la/{urn}.json").json()["timeline"]
+    assert intervention not in [event["unconfirmed_intervention"] for event in timeline]
+    changes = writable.get("/changes.json", params={"la": urn}).json()["changes"]
+    assert changes[0]["title"].endswith(" confirmed"), changes[:3]
+    missing = writable.post("/api/interventions/999999/confirm",
+                            headers={"Authorization": f"Bearer {TOKEN}"})
+    assert missing.status_code == 404
+
+
+def test_the_la_page_form_confirms_a_suggestion(writable: httpx.Client,
+                                               writable_db: Path) -> None:
+    intervention, urn = suggested(writable_db)[-1]
+    page = writable.get(f"/la/{urn}").text
+    action = f"/interventions/{intervention}/confirm"
+    assert f'action="{action}"' in page
+    assert re.search(rf'<label[^>]*for="token-{intervention}"', page)
+    wrong = writable.post(action, data={"token": "guess"})
+    assert wrong.status_code == 401 and "not this server&#39;s write token" in wrong.text
+    assert (intervention, urn) in suggested(writable_db)
+    done = writable.post(action, data={"token": TOKEN}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/la/{urn}#timeline"
+    assert (intervention, urn) not in suggested(writable_db)
+    assert f'action="{action}"' not in writable.get(f"/la/{urn}").text
