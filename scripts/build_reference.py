@@ -65,13 +65,16 @@ names resolve to their successors. An authority is active unless it has successo
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling, when loaded by path
+import generated_file  # noqa: E402
+from generated_file import BuildError, to_json, write_if_changed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference"
@@ -176,9 +179,6 @@ SHARED_NAMES = (
     },
 )
 
-
-class BuildError(Exception):
-    """The reference tables are not as this script expects."""
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -394,44 +394,15 @@ def cast_list(value: object) -> list[object]:
     return value
 
 
-def to_json(document: Mapping[str, object]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def write(reference_dir: Path, output: Path) -> bool:
     """Write the document to `output`; True if the file changed."""
-    text = to_json(build(reference_dir))
-    if output.exists() and output.read_text(encoding="utf-8") == text:
-        return False
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    return True
+    return write_if_changed(to_json(build(reference_dir)), output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("reference_dir", nargs="?", type=Path, default=DEFAULT_REFERENCE)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 if the output would change; write nothing"
-    )
-    args = parser.parse_args(argv)
-    reference_dir: Path = args.reference_dir
-    output: Path = args.output
-    if not (reference_dir / LOOKUP).is_file():
-        parser.error(f"{reference_dir / LOOKUP} not found; pass the shared reference folder")
-    try:
-        if args.check:
-            current = output.read_text(encoding="utf-8") if output.exists() else ""
-            stale = current != to_json(build(reference_dir))
-            sys.stderr.write(f"{output}: {'out of date' if stale else 'up to date'}\n")
-            return 1 if stale else 0
-        changed = write(reference_dir, output)
-    except BuildError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return 2
-    sys.stderr.write(f"{output}: {'written' if changed else 'unchanged'}\n")
-    return 0
+    description = (__doc__ or "").split("\n", 1)[0]
+    return generated_file.main(build, description, LOOKUP, DEFAULT_REFERENCE, DEFAULT_OUTPUT,
+                               argv)
 
 
 if __name__ == "__main__":
