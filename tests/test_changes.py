@@ -241,7 +241,7 @@ def test_an_update_that_finds_a_new_report_logs_it_with_the_grade_it_replaced(
     wight.publications.insert(0, newest)  # Ofsted publishes the 2023 report
     said = run_cli("--db", str(tmp_path / "ilacs.db"), "update", "--base-url", server.base_url,
                    "--rate", "0")
-    assert "1 new inspections and 0 new visits recorded" in said
+    assert "1 new inspection and 0 new visits recorded" in said
     assert "1 change logged: see them with `ilacs changes --since " in said
 
     new = list_changes(conn, since=between)

@@ -128,9 +128,14 @@ class UpdateSummary:
                  f"Ofsted's website; {self.already_downloaded} already downloaded")
         if self.dry_run:
             return f"{found}; {len(self.planned)} would be downloaded (dry run: nothing written)."
-        return (f"{found}; {len(self.downloaded)} downloaded; {len(self.new_inspections)} new "
-                f"inspections and {len(self.new_visits)} new visits recorded; "
-                f"{len(self.problems)} problems.")
+        return (f"{found}; {len(self.downloaded)} downloaded; "
+                f"{_counted(len(self.new_inspections), 'new inspection')} and "
+                f"{_counted(len(self.new_visits), 'new visit')} recorded; "
+                f"{_counted(len(self.problems), 'problem')}.")
+
+
+def _counted(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 ProgressHook = Callable[[UpdateProgress], None]

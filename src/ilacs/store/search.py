@@ -19,12 +19,15 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
+import sys
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+from operator import itemgetter
 
 from ilacs.errors import StoreError
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
@@ -33,6 +36,7 @@ from ilacs.store.rows import DocumentKind, SearchHit
 
 _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
 SNIPPET_TOKENS = 24
+_ID_HEX_DIGITS = 16  # a page id as fixed-width hex: any SQLite rowid fits
 ADMITTED_KEPT = 64  # filters whose page flags an index keeps: 64 x 12 kB for the full record
 
 # A document's LA and publication date, from whichever fact table holds it.
@@ -125,12 +129,18 @@ def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:
     # One row holding every id, not a row per id: Python's sqlite3 lets go of the GIL for
     # each row, and under a server's load 11,000 hand-backs (a word on every page) cost
     # more than the ranking. SQLite keeps a subquery's ORDER BY when the outer query is an
-    # aggregate other than count, min or max (select.c), so the array is in rank order;
-    # tests/test_search.py checks it against a plain ORDER BY rank.
+    # aggregate other than count, min or max (select.c), so the ids are in rank order;
+    # tests/test_search.py checks it against a plain ORDER BY rank. Fixed-width hex, not a
+    # JSON array: it decodes in C (0.04 ms for 11,674 ids, against 0.8 ms for json.loads),
+    # and that time holds the GIL that every other request in flight is waiting for.
     [text] = conn.execute(
-        "SELECT json_group_array(rowid) FROM (SELECT rowid FROM pages_fts "
-        "WHERE pages_fts MATCH ? ORDER BY rank, rowid)", (match,)).fetchone()
-    return array("q", json.loads(text))
+        f"SELECT group_concat(printf('%0{_ID_HEX_DIGITS}x', rowid), '') FROM (SELECT rowid "
+        "FROM pages_fts WHERE pages_fts MATCH ? ORDER BY rank, rowid)", (match,)).fetchone()
+    ids = array("Q")
+    ids.frombytes(bytes.fromhex(text or ""))
+    if sys.byteorder == "little":
+        ids.byteswap()  # hex digits are written most significant first
+    return ids
 
 
 def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
@@ -140,14 +150,26 @@ def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
     ids: Sequence[int] = ranking.page_ids
     admitted = index.admitted(filters)
     if admitted is not None:
-        size = len(admitted)  # a page written after the index was loaded is let through by none
-        ids = [page_id for page_id in ids if page_id < size and admitted[page_id]]
+        ids = _admitted_ids(ids, admitted)
     start = max(offset, 0)
     chosen = list(ids[start:start + max(limit, 0)])
     snippets = _snippets(conn, ranking.match, chosen)
     hits = tuple(hit for page_id in chosen
                  if (hit := index.hit(page_id, snippets.get(page_id, ""))) is not None)
     return SearchResults(ranking.query, hits, len(ids), ranking.match)
+
+
+def _admitted_ids(ids: Sequence[int], admitted: bytes) -> list[int]:
+    """The ids whose flag is set, in order. A page written after the index was loaded (an
+    id past the flags) is let through by none."""
+    if not ids:
+        return []
+    if max(ids) < len(admitted):
+        # itemgetter and compress loop in C: a third faster than a comprehension over a
+        # word on every page, and this runs holding the GIL.
+        return list(compress(ids, itemgetter(*ids)(admitted) if len(ids) > 1
+                             else (admitted[ids[0]],)))
+    return [page_id for page_id in ids if page_id < len(admitted) and admitted[page_id]]
 
 
 def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict[int, str]:

@@ -97,19 +97,15 @@ async def _serve_page(request: Request, template: str, build: PageBuilder) -> Re
     # A feed's links are absolute, so its body depends on the address it was asked for.
     address = str(request.url) if feed else f"{request.url.path}?{request.url.query}"
     key = (snapshot.version, address)
-    body = state.cache.get(key)
-    if body is None:
-        try:
-            # Rendering and compressing too, not only the page's data: zlib, hashing and
-            # SQLite let go of the GIL, so a worker thread overlaps them with other requests.
-            body = await anyio.to_thread.run_sync(
-                _page_body, request, snapshot, state, template, build,
-                limiter=state.builders())
-        except BadParameter as error:
-            return _error(request, 400, str(error))
-        except PageNotFound as error:
-            return _error(request, 404, str(error))
-        state.cache.put(key, body)
+    try:
+        # Rendering and compressing too, not only the page's data: zlib, hashing and SQLite
+        # let go of the GIL, so a worker thread overlaps them with other requests.
+        body = await state.cache.get_or_build(key, lambda: anyio.to_thread.run_sync(
+            _page_body, request, snapshot, state, template, build, limiter=state.builders()))
+    except BadParameter as error:
+        return _error(request, 400, str(error))
+    except PageNotFound as error:
+        return _error(request, 404, str(error))
     return body.response(request)
 
 

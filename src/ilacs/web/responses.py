@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -56,6 +58,41 @@ class BodyCache:
         self._entries = entries
         self._bodies: OrderedDict[tuple[str, str], Body] = OrderedDict()
         self._lock = threading.Lock()
+        # Pages being built, each with what it came to: its body, the error it raised, or
+        # None if its request was cancelled before the end.
+        self._building: dict[tuple[str, str], asyncio.Future[Body | Exception | None]] = {}
+
+    async def get_or_build(self, key: tuple[str, str],
+                           build: Callable[[], Awaitable[Body]]) -> Body:
+        """The cached body for `key`, else what `build()` makes of it, built once however
+        many requests ask for the page while it is being built: twenty visitors arriving at
+        a page no one has opened since the record changed wait for one build, not twenty."""
+        body = self.get(key)
+        if body is not None:
+            return body
+        loop = asyncio.get_running_loop()
+        building = self._building.get(key)
+        if building is not None and building.get_loop() is loop:
+            awaited = await asyncio.shield(building)
+            if isinstance(awaited, Exception):
+                raise awaited
+            if awaited is not None:
+                return awaited
+            # The request building it was cancelled first: build it for this one.
+        future: asyncio.Future[Body | Exception | None] = loop.create_future()
+        self._building[key] = future
+        outcome: Body | Exception | None = None
+        try:
+            outcome = await build()
+            self.put(key, outcome)
+            return outcome
+        except Exception as error:
+            outcome = error
+            raise
+        finally:
+            if self._building.get(key) is future:
+                del self._building[key]
+            future.set_result(outcome)
 
     def get(self, key: tuple[str, str]) -> Body | None:
         with self._lock:

@@ -1,0 +1,91 @@
+"""The page cache's build-once rule: requests that arrive while a page is being built wait
+for that build instead of starting their own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from ilacs.web.responses import HTML, Body, BodyCache
+
+KEY = ("version-1", "/search?q=neglect")
+
+
+class Builds:
+    """A page build that can be held open, counting how often it was started."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.started = 0
+        self.release = asyncio.Event()
+        self.error = error
+
+    async def __call__(self) -> Body:
+        self.started += 1
+        await self.release.wait()
+        if self.error is not None:
+            raise self.error
+        return Body.of(f"<p>build {self.started}</p>", HTML)
+
+
+async def until(condition: Callable[[], bool], rounds: int = 100) -> None:
+    """Let the other tasks run until `condition()` holds."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the condition never held")
+
+
+def test_requests_arriving_during_a_build_share_it() -> None:
+    async def scenario() -> None:
+        cache, build = BodyCache(), Builds()
+        requests = [asyncio.create_task(cache.get_or_build(KEY, build)) for _ in range(20)]
+        await until(lambda: build.started == 1)
+        await asyncio.sleep(0)
+        build.release.set()
+        bodies = await asyncio.gather(*requests)
+        assert build.started == 1
+        assert all(body is bodies[0] for body in bodies)
+        assert cache.get(KEY) is bodies[0]
+        # Cached now: a later request builds nothing.
+        assert await cache.get_or_build(KEY, build) is bodies[0]
+        assert build.started == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_failed_build_fails_every_waiting_request_and_is_not_cached() -> None:
+    async def scenario() -> None:
+        cache, build = BodyCache(), Builds(ValueError("page=0 is not a page number"))
+        requests = [asyncio.create_task(cache.get_or_build(KEY, build)) for _ in range(3)]
+        await until(lambda: build.started == 1)
+        build.release.set()
+        outcomes = await asyncio.gather(*requests, return_exceptions=True)
+        assert [str(outcome) for outcome in outcomes] == ["page=0 is not a page number"] * 3
+        assert build.started == 1
+        assert cache.get(KEY) is None
+        with pytest.raises(ValueError):
+            await cache.get_or_build(KEY, build)
+        assert build.started == 2
+
+    asyncio.run(scenario())
+
+
+def test_a_waiting_request_builds_the_page_itself_if_the_first_is_cancelled() -> None:
+    async def scenario() -> None:
+        cache, build = BodyCache(), Builds()
+        first = asyncio.create_task(cache.get_or_build(KEY, build))
+        await until(lambda: build.started == 1)
+        waiting = asyncio.create_task(cache.get_or_build(KEY, build))
+        await asyncio.sleep(0)
+        first.cancel()
+        await until(lambda: build.started == 2)
+        build.release.set()
+        body = await waiting
+        assert body.content == b"<p>build 2</p>"
+        assert cache.get(KEY) is body
+        assert first.cancelled()
+
+    asyncio.run(scenario())
