@@ -12,6 +12,7 @@ import pytest
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import Grade
+from ilacs.extract.themes import classify
 from ilacs.store import (
     Origin,
     inspections_for,
@@ -21,6 +22,7 @@ from ilacs.store import (
     stored_version,
     summary,
 )
+from ilacs.store.items import improvement_items
 from test_store_factories import fresh_store, make_document, make_problem, make_report, save_report
 
 FINDING = "The timeliness of assessments for children in need."
@@ -129,3 +131,31 @@ def test_a_malformed_bundle_stores_nothing(tmp_path: Path, damage: Any) -> None:
     with pytest.raises(StoreError):
         load_bundle(target, bundle)
     assert summary(target).documents == 0
+
+
+def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Path) -> None:
+    source = _record(tmp_path)
+    bundle = record_to_bundle(source)
+    read = improvement_items(source)
+    expected = [[m.theme for m in classify(item.text)] for item in read]
+    assert any(expected), "the factory's points should fall under some theme"
+    assert [(p["position"], p["section"], p["page"], p["themes"])
+            for p in bundle["point_themes"]] == [
+        (item.number, item.section, item.page, themes) for item, themes in zip(
+            read, expected, strict=True)]
+
+    fresh = fresh_store(tmp_path / "fresh")
+    load_bundle(fresh, bundle)
+    bundled = improvement_items(fresh)
+    assert [(i.number, i.section, i.page, i.urn, i.date) for i in bundled] == [
+        (i.number, i.section, i.page, i.urn, i.date) for i in read]
+    assert all(i.text == "" for i in bundled)
+    assert [list(i.themes or ()) for i in bundled] == expected
+
+    # Ingesting the document brings its words, and its points are no longer counted twice.
+    newer = save_report(fresh, make_report(grade="good"))
+    newer_path = fresh.execute("SELECT path FROM documents WHERE sha256 = ?",
+                               (newer.sha256,)).fetchone()[0]
+    assert sorted(i.text for i in improvement_items(fresh) if i.text) == sorted(
+        i.text for i in read if i.document_path == newer_path)
+    assert len(improvement_items(fresh)) == len(read)

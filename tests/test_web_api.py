@@ -236,14 +236,40 @@ def test_the_bundled_record_says_how_to_add_texts(bundled_web: str) -> None:
         search = bundled.get("/search.json", params={"q": "neglect"}).json()
         assert search["total"] == 0 and "ilacs ingest" in search["texts_missing"]
         themes = bundled.get("/themes.json").json()
-        assert themes["points_read"] == 0 and "ilacs update" in themes["texts_missing"]
+        assert themes["points_read"] == 0 and themes["points_themed_only"] > 1000
+        assert "ilacs update" in themes["texts_missing"]
         wight = bundled.get("/la/80419.json").json()
-        assert wight["points_counted"] > 0 and wight["texts_missing"]
+        assert wight["points_counted"] > 0 and "ilacs ingest" in wight["texts_missing"]
         html = bundled.get("/search?q=neglect").text
         assert "<code>ilacs ingest FOLDER</code>" in html
         # The bundled record has no files, but `--documents` folders let it open the source.
         cell = next(c for e in wight["timeline"] for c in e["grades"] if c["grade"])
         assert bundled.get(cell["source"]["url"].partition("#")[0]).status_code == 200
+
+
+def test_the_bundled_record_counts_themes_as_the_full_record_does(
+        bundled_web: str, client: httpx.Client) -> None:
+    """The bundle ships each point's themes and page (never its words), so `make run` shows
+    the same national themes, trends and an LA's themes as a record that read every text."""
+    def counts(page: dict[str, Any]) -> list[tuple[str, int, int, int]]:
+        return [(t["theme"], t["events"], t["points"], t["authorities"]) for t in page["themes"]]
+
+    full = client.get("/themes.json").json()
+    with httpx.Client(base_url=bundled_web, timeout=60) as bundled:
+        shipped = bundled.get("/themes.json").json()
+        assert counts(shipped) == counts(full) and shipped["trends"] == full["trends"]
+        assert shipped["points_themed_only"] == full["points_read"]
+        detail = bundled.get("/themes.json", params={"theme": "neglect"}).json()["selected"]
+        assert detail["points_total"] == client.get(
+            "/themes.json", params={"theme": "neglect"}).json()["selected"]["points_total"]
+        assert all(p["text"] == "" and p["evidence"] == "" and p["source"]["page"]
+                   for p in detail["points"])
+        wight = bundled.get("/la/80419.json").json()
+        full_wight = client.get("/la/80419.json").json()
+        assert [(g["theme"], g["events"], len(g["points"])) for g in wight["themes"]] == [
+            (g["theme"], g["events"], len(g["points"])) for g in full_wight["themes"]]
+        page = bundled.get("/la/80419").text
+        assert "Text not held in this record" in page and "<code>ilacs ingest FOLDER</code>" in page
 
 
 def _picker(page: str, select_id: str) -> list[tuple[str, str, bool]]:

@@ -9,6 +9,7 @@ map work with JavaScript, and reading works without it. Every page is checked wi
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -95,11 +96,20 @@ def test_axe_would_catch_a_violation(page: Any, web: str) -> None:
 
 def test_the_bundled_record_pages_pass_axe_and_say_how_to_add_text(page: Any,
                                                                      bundled_web: str) -> None:
-    for path in ["/search?q=neglect", "/themes", "/la/80419"]:
+    for path in ["/search?q=neglect", "/themes", "/themes?theme=neglect", "/la/80419"]:
         page.goto(bundled_web + path)
         assert page.locator(".ilacs-notice code").count() >= 1
         assert axe_violations(page) == []
+    # The bundle ships each point's themes and page, not its words: an LA's themes open to
+    # points that link to their page and say their text is not held.
+    page.locator("#improve ~ details summary").first.click()
+    point = page.locator("#improve ~ details[open] li").first
+    assert "Text not held in this record" in point.inner_text()
+    assert re.search(r"#page=\d+$", point.locator("a").get_attribute("href") or "")
     shot(page, "bundled_la")
+    page.goto(bundled_web + "/themes")
+    assert page.locator("#themes-table tbody tr").count() >= 20
+    shot(page, "bundled_themes")
 
 
 def test_find_an_la_from_the_england_page_and_open_its_report(page: Any, web: str) -> None:

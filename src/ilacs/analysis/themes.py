@@ -94,9 +94,12 @@ class PeerThemes:
 
 
 def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
-    """Every dated improvement point of a known authority, with its themes."""
-    return [ThemedItem(item, classify(item.text)) for item in record.items
-            if item.urn is not None and item.date is not None]
+    """Every dated improvement point of a known authority, with its themes: classified from
+    its text, or as stored for a point whose text is not held (then with no evidence)."""
+    known = theme_names()
+    return [ThemedItem(item, classify(item.text) if item.themes is None else tuple(
+                ThemeMatch(theme, "") for theme in item.themes if theme in known))
+            for item in record.items if item.urn is not None and item.date is not None]
 
 
 def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCount]:

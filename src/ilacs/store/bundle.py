@@ -2,8 +2,9 @@
 
 It holds facts only: which documents exist (hash, path, size, kind), each inspection's
 dates, type, lead inspector, grades with the page they are printed on, and how many points
-inspectors asked to improve; each visit letter's kind, dates, inspectors and visit theme; and
-the confirmed interventions register with its sources. It never holds page text,
+inspectors asked to improve; each visit letter's kind, dates, inspectors and visit theme;
+each improvement point's themes (ilacs's own classification), section and page; and the
+confirmed interventions register with its sources. It never holds page text,
 improvement-point sentences, a letter's focus or headline as printed, or the judgement
 wording: those stay in Ofsted's documents and are read locally by ingest.
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
+from ilacs.extract.themes import classify
 from ilacs.store.interventions import upsert_interventions
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
@@ -49,6 +51,16 @@ _INTERVENTION_FIELDS = (
     "urn", "type", "partner_urn", "partner_name", "start_date", "end_date", "status", "note",
     "origin",
 )
+# Every improvement point: read (classified now from its text) or known only from a bundle.
+_POINTS_SQL = """
+SELECT i.document_sha256, f.position, f.section, f.page, f.text, NULL AS themes
+FROM findings f JOIN inspections i ON i.id = f.inspection_id
+UNION ALL
+SELECT v.document_sha256, f.position, f.section, f.page, f.text, NULL
+FROM visit_findings f JOIN visits v ON v.id = f.visit_id
+UNION ALL
+SELECT document_sha256, position, section, page, NULL, themes FROM point_themes
+"""
 _PROBLEM_FIELDS = (
     "path", "kind", "severity", "message", "page", "field", "snippet", "parser_version",
 )
@@ -116,9 +128,23 @@ def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
         "documents": documents,
         "inspections": inspections,
         "visits": visits,
+        "point_themes": _point_themes(conn),
         "interventions": interventions,
         "problems": problems,
     }
+
+
+def _point_themes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Each improvement point's themes, section and page, by document path and position."""
+    paths = dict(conn.execute("SELECT sha256, path FROM documents").fetchall())
+    points = [
+        {"document_sha256": sha256, "position": position, "section": section, "page": page,
+         "themes": [match.theme for match in classify(text)] if text is not None
+         else themes.split()}
+        for sha256, position, section, page, text, themes in conn.execute(_POINTS_SQL)
+    ]
+    return sorted(points, key=lambda p: (paths[p["document_sha256"]], p["document_sha256"],
+                                         p["position"]))
 
 
 def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLoad:
@@ -138,6 +164,9 @@ def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLo
     problems: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for problem in bundle.get("problems", []):
         problems[problem["document_sha256"]].append(problem)
+    points: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for point in bundle.get("point_themes", []):
+        points[point["document_sha256"]].append(point)
     loaded = skipped = 0
     try:
         with transaction(conn):
@@ -155,6 +184,7 @@ def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLo
                     _insert_visit(conn, visit)
                 for problem in problems.get(document["sha256"], []):
                     _insert_problem(conn, problem)
+                _insert_points(conn, points.get(document["sha256"], []))
                 loaded += 1
             _load_interventions(conn, bundle.get("interventions", []))
     except (KeyError, TypeError, ValueError) as error:
@@ -239,6 +269,19 @@ def _insert_visit(conn: sqlite3.Connection, visit: Mapping[str, Any]) -> None:
             "priority_action_count": int(values["priority_action_count"] or 0),
         },
     )
+
+
+def _insert_points(conn: sqlite3.Connection, points: list[Mapping[str, Any]]) -> None:
+    rows = []
+    for point in points:
+        themes = point["themes"]
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            raise TypeError(f"a point's themes must be a list of theme keys, found {themes!r}")
+        rows.append((point["document_sha256"], int(point["position"]), str(point["section"]),
+                     None if point.get("page") is None else int(point["page"]),
+                     " ".join(themes)))
+    conn.executemany("INSERT INTO point_themes (document_sha256, position, section, page, "
+                     "themes) VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _load_interventions(conn: sqlite3.Connection, items: Any) -> None:

@@ -23,24 +23,36 @@ class ItemRow:
     document_path: str
     number: int  # 1-based position among the document's improvement points
     section: str
-    text: str
+    text: str  # empty when the record holds only the point's themes (bundled documents)
     outcome: int | None
     page: int | None
+    # Theme keys stored for a point whose text is not held; None: classify `text`.
+    themes: tuple[str, ...] | None = None
 
 
 _ITEMS_SQL = """
 SELECT i.urn, 'inspection' AS event, i.id AS event_id,
        coalesce(i.inspection_start, i.publication_date) AS date, i.framework,
-       d.path, f.position, f.section, f.text, f.outcome, f.page
+       d.path, f.position, f.section, f.text, f.outcome, f.page, NULL AS themes
 FROM findings f
 JOIN inspections i ON i.id = f.inspection_id
 JOIN documents d ON d.sha256 = i.document_sha256
 UNION ALL
 SELECT v.urn, v.kind, v.id, coalesce(v.visit_start, v.publication_date), NULL,
-       d.path, f.position, f.section, f.text, f.outcome, f.page
+       d.path, f.position, f.section, f.text, f.outcome, f.page, NULL
 FROM visit_findings f
 JOIN visits v ON v.id = f.visit_id
 JOIN documents d ON d.sha256 = v.document_sha256
+UNION ALL
+SELECT coalesce(i.urn, v.urn), CASE WHEN i.id IS NOT NULL THEN 'inspection' ELSE v.kind END,
+       coalesce(i.id, v.id),
+       coalesce(i.inspection_start, i.publication_date, v.visit_start, v.publication_date),
+       i.framework, d.path, p.position, p.section, '', NULL, p.page, p.themes
+FROM point_themes p
+JOIN documents d ON d.sha256 = p.document_sha256
+LEFT JOIN inspections i ON i.document_sha256 = p.document_sha256
+LEFT JOIN visits v ON v.document_sha256 = p.document_sha256
+WHERE i.id IS NOT NULL OR v.id IS NOT NULL
 ORDER BY 1, 4, 2, 3, 7
 """
 
@@ -48,8 +60,9 @@ ORDER BY 1, 4, 2, 3, 7
 def improvement_items(conn: sqlite3.Connection) -> list[ItemRow]:
     """Every stored improvement point, by authority, date and position in its document.
 
-    Documents from the bundled record carry no item text and so give no rows here: their
-    points exist only as counts until the document is ingested.
+    Points of documents known only from the bundled record come with their themes and page
+    but an empty `text`: the bundle never holds the sentences; ingesting the document
+    brings them.
     """
     rows: list[ItemRow] = []
     numbers: dict[tuple[str, int], int] = {}
@@ -61,5 +74,6 @@ def improvement_items(conn: sqlite3.Connection) -> list[ItemRow]:
             date=date.fromisoformat(row[3]) if row[3] else None, framework=row[4],
             document_path=row[5], number=numbers[key], section=row[7], text=row[8],
             outcome=row[9], page=row[10],
+            themes=tuple(row[11].split()) if row[11] is not None else None,
         ))
     return rows

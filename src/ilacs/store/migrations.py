@@ -306,6 +306,21 @@ CREATE TABLE change_state (
 );
 """
 
+# The themes of improvement points whose words the record does not hold: the bundled record
+# ships each point's themes (ilacs's own classification) and page, never its sentence, so
+# theme counts and trends work before any document is ingested. Ingesting the document
+# replaces these with its points' text (clear_facts).
+POINT_THEMES_SCHEMA = """
+CREATE TABLE point_themes (
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    page INTEGER,
+    themes TEXT NOT NULL,
+    PRIMARY KEY (document_sha256, position)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -340,6 +355,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the change log: what the record learned and when (new and corrected inspections, "
         "visits and interventions), for `ilacs changes` and the Atom feed",
         CHANGES_SCHEMA,
+    ),
+    Migration(
+        7,
+        "point_themes: the themes and page of improvement points whose text is not held "
+        "(bundled documents), so theme counts work before documents are ingested",
+        POINT_THEMES_SCHEMA,
     ),
 )
 

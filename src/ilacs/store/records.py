@@ -169,6 +169,7 @@ def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
     conn.execute("DELETE FROM visits WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM articles WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM problems WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM point_themes WHERE document_sha256 = ?", (sha256,))
 
 
 def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: InspectionReport) -> None:

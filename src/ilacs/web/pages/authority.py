@@ -40,6 +40,12 @@ TEXTS_MISSING = (
     "inspectors asked this authority to improve, and to search it, add the documents: "
     "`ilacs ingest FOLDER` for files you have, or `ilacs update` to fetch them from Ofsted."
 )
+WORDS_MISSING = (
+    "Points from documents whose text this record does not hold are counted under their "
+    "themes, with a link to their page, but their words are not shown. To read them, and to "
+    "search them, add the documents: `ilacs ingest FOLDER` for files you have, or "
+    "`ilacs update` to fetch them from Ofsted."
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class NextInspection:
 
 @dataclass(frozen=True)
 class ImprovementPoint:
-    text: str
+    text: str  # empty when the record holds the point's themes but not its words
     date: date | None
     event: str
     evidence: str
@@ -125,7 +131,7 @@ class AuthorityPage:
     ranking_rule: str | None
     next_inspection: NextInspection | None
     points_counted: int  # improvement points the record knows of, text or not
-    themes: tuple[ThemeGroup, ...]  # most raised first; empty when no text is held
+    themes: tuple[ThemeGroup, ...]  # most raised first; empty when no point's themes are known
     texts_missing: str | None  # what to do when points are counted but their text is absent
     compare_url: str
 
@@ -157,7 +163,7 @@ def _authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
         judgements=judgement_options(), timeline=_timeline(snapshot, urn),
         neighbour_model=NEIGHBOUR_MODEL, neighbours=neighbours, standings=standings,
         ranking_rule=rule, next_inspection=_next(snapshot, urn), points_counted=counted,
-        themes=themes, texts_missing=TEXTS_MISSING if counted and not themes else None,
+        themes=themes, texts_missing=_texts_missing(counted, themes),
         compare_url=urls.compare([urn], with_neighbours=True),
     )
 
@@ -270,6 +276,14 @@ def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
                             tuple(sorted(points[key], key=lambda p: p.date or date.min,
                                          reverse=True)))
                  for key in order)
+
+
+def _texts_missing(counted: int, themes: tuple[ThemeGroup, ...]) -> str | None:
+    if counted and not themes:
+        return TEXTS_MISSING
+    if any(not point.text for group in themes for point in group.points):
+        return WORDS_MISSING
+    return None
 
 
 def _partial(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ from datetime import date
 from ilacs.analysis.themes import by_year, theme_counts, theme_trend
 from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
-from ilacs.web.pages.authority import TEXTS_MISSING
+from ilacs.web.pages.authority import TEXTS_MISSING, WORDS_MISSING
 from ilacs.web.pages.common import AuthorityRef, BadParameter, Source, authority_ref, source
 from ilacs.web.snapshot import Snapshot
 
@@ -43,11 +43,11 @@ class ThemeTrend:
 
 @dataclass(frozen=True)
 class ThemePoint:
-    text: str
+    text: str  # empty when the record holds the point's themes but not its words
     authority: AuthorityRef | None
     date: date | None
     event: str
-    evidence: str
+    evidence: str  # the words that matched; empty when the text is not held
     source: Source | None
 
 
@@ -64,6 +64,7 @@ class ThemeDetail:
 @dataclass(frozen=True)
 class ThemesPage:
     points_read: int  # improvement points whose text the record holds
+    points_themed_only: int  # points known by their themes alone (from the bundled record)
     points_unthemed: int
     themes: tuple[ThemeSummary, ...]  # most raised first
     years: tuple[int, ...]
@@ -91,12 +92,14 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
             if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
+    without_text = sum(not themed.item.text for themed in items)
     return ThemesPage(
-        points_read=len(items), points_unthemed=sum(not themed.themes for themed in items),
+        points_read=len(items) - without_text, points_themed_only=without_text,
+        points_unthemed=sum(not themed.themes for themed in items),
         themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.items,
                                   c.authorities, urls.themes(c.theme)) for c in counts),
         years=years, trends=tuple(trends), selected=None,
-        texts_missing=None if items else TEXTS_MISSING)
+        texts_missing=TEXTS_MISSING if not items else WORDS_MISSING if without_text else None)
 
 
 def _cell(year: int, raising: int, total: int) -> TrendCell:
