@@ -12,6 +12,7 @@ import html
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from ilacs.store.search import (
 )
 from ilacs.web.pages.search import PER_PAGE, RankingCache, search_page, search_results
 from ilacs.web.snapshot import Snapshot, load_snapshot
+from test_store_factories import fresh_store, make_document, make_report, save_report
 
 ANY = SearchFilters()
 ALL = 1_000_000  # a limit above any number of pages
@@ -226,3 +228,20 @@ def test_concurrent_requests_for_one_ranking_share_it(corpus_db: Path) -> None:
         thread.join()
     assert made == ["children"] and len(results) == 6
     assert all(result is results[0] for result in results)
+
+
+def test_a_page_written_after_the_index_was_loaded_passes_no_filter(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path / "record")
+    save_report(conn, make_report(grade="good"))
+    index = SearchIndex.load(conn)
+    save_report(conn, make_report(grade="good", start=date(2014, 5, 1), published=None),
+                make_document("Children in need in 2014.", path="reports/80419/older.pdf"))
+    ranking = rank_pages(conn, "children")
+    assert len(ranking.page_ids) == 3  # two pages of the first report, one of the second
+
+    unfiltered = results_page(conn, index, ranking, SearchFilters(), PER_PAGE, 0)
+    reports = results_page(conn, index, ranking,
+                           SearchFilters(kind=DocumentKind.INSPECTION_REPORT), PER_PAGE, 0)
+    assert unfiltered.total == 3 and len(unfiltered.hits) == 2  # the new page has no facts yet
+    assert reports.total == 2
+    assert [hit.page for hit in reports.hits] == [hit.page for hit in unfiltered.hits]
