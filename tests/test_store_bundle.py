@@ -151,6 +151,7 @@ def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Pa
         (i.number, i.section, i.page, i.urn, i.date) for i in read]
     assert all(i.text == "" for i in bundled)
     assert [list(i.themes or ()) for i in bundled] == expected
+    assert summary(fresh).points_themed_only == len(read) and summary(source).findings > 0
 
     # Ingesting the document brings its words, and its points are no longer counted twice.
     newer = save_report(fresh, make_report(grade="good"))
@@ -159,3 +160,5 @@ def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Pa
     assert sorted(i.text for i in improvement_items(fresh) if i.text) == sorted(
         i.text for i in read if i.document_path == newer_path)
     assert len(improvement_items(fresh)) == len(read)
+    assert summary(fresh).points_themed_only == len(read) - len(
+        [i for i in read if i.document_path == newer_path])

@@ -46,6 +46,7 @@ def summary(conn: sqlite3.Connection) -> StoreSummary:
         inspections=scalar("SELECT count(*) FROM inspections"),
         judgements=scalar("SELECT count(*) FROM judgements"),
         findings=scalar("SELECT count(*) FROM findings"),
+        points_themed_only=scalar("SELECT count(*) FROM point_themes"),
         problems_by_severity=counts(
             "SELECT severity, count(*) FROM problems GROUP BY severity ORDER BY 1"
         ),

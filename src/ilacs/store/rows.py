@@ -167,7 +167,8 @@ class StoreSummary:
     documents_by_origin: Mapping[str, int]
     inspections: int
     judgements: int
-    findings: int
+    findings: int  # inspection reports' improvement points whose text is held
+    points_themed_only: int  # points known by their themes and page alone (bundled record)
     problems_by_severity: Mapping[str, int]
     authorities: int
     authorities_covered: int  # authorities in the register with at least one inspection
