@@ -174,8 +174,11 @@ def test_themes_drill_down_to_points_that_raise_the_theme(client: httpx.Client) 
     page = client.get("/themes.json").json()
     assert page["points_read"] > 1000 and page["texts_missing"] is None
     assert page["themes"][0]["events"] >= page["themes"][-1]["events"]
-    detail = client.get("/themes.json", params={"theme": "neglect"}).json()["selected"]
+    detail_page = client.get("/themes.json", params={"theme": "neglect"}).json()
+    detail = detail_page["selected"]
     assert detail["points"] and detail["points_total"] >= len(detail["points"])
+    assert all(point["text_held"] for point in detail["points"])
+    assert detail_page["texts_missing"] is None
     assert all(point["evidence"] for point in detail["points"])
     assert all(point["evidence"].lower() in point["text"].lower().replace("’", "'")
                for point in detail["points"][:50])
@@ -262,8 +265,8 @@ def test_the_bundled_record_counts_themes_as_the_full_record_does(
         detail = bundled.get("/themes.json", params={"theme": "neglect"}).json()["selected"]
         assert detail["points_total"] == client.get(
             "/themes.json", params={"theme": "neglect"}).json()["selected"]["points_total"]
-        assert all(p["text"] == "" and p["evidence"] == "" and p["source"]["page"]
-                   for p in detail["points"])
+        assert all(p["text"] == "" and not p["text_held"] and p["evidence"] == ""
+                   and p["source"]["page"] for p in detail["points"])
         wight = bundled.get("/la/80419.json").json()
         full_wight = client.get("/la/80419.json").json()
         assert [(g["theme"], g["events"], len(g["points"])) for g in wight["themes"]] == [

@@ -64,6 +64,11 @@ def test_a_failed_build_fails_every_waiting_request_and_is_not_cached() -> None:
         build.release.set()
         outcomes = await asyncio.gather(*requests, return_exceptions=True)
         assert [str(outcome) for outcome in outcomes] == ["page=0 is not a page number"] * 3
+        assert all(isinstance(outcome, ValueError) for outcome in outcomes)
+        # Each waiter raises its own copy, caused by the builder's error.
+        builder_error = outcomes[0]
+        assert all(outcome is not builder_error and outcome.__cause__ is builder_error
+                   for outcome in outcomes[1:])
         assert build.started == 1
         assert cache.get(KEY) is None
         with pytest.raises(ValueError):
@@ -73,19 +78,20 @@ def test_a_failed_build_fails_every_waiting_request_and_is_not_cached() -> None:
     asyncio.run(scenario())
 
 
-def test_a_waiting_request_builds_the_page_itself_if_the_first_is_cancelled() -> None:
+def test_one_waiting_request_builds_the_page_if_the_first_is_cancelled() -> None:
     async def scenario() -> None:
         cache, build = BodyCache(), Builds()
         first = asyncio.create_task(cache.get_or_build(KEY, build))
         await until(lambda: build.started == 1)
-        waiting = asyncio.create_task(cache.get_or_build(KEY, build))
+        waiting = [asyncio.create_task(cache.get_or_build(KEY, build)) for _ in range(5)]
         await asyncio.sleep(0)
         first.cancel()
         await until(lambda: build.started == 2)
         build.release.set()
-        body = await waiting
-        assert body.content == b"<p>build 2</p>"
-        assert cache.get(KEY) is body
+        bodies = await asyncio.gather(*waiting)
+        assert build.started == 2  # one of the five took over; the others waited for it
+        assert all(body is bodies[0] for body in bodies)
+        assert bodies[0].content == b"<p>build 2</p>" and cache.get(KEY) is bodies[0]
         assert first.cancelled()
 
     asyncio.run(scenario())

@@ -226,11 +226,11 @@ def summary(ctx: click.Context, db: str | None) -> None:
     conn = _open(ctx, db)
     facts = store_summary(conn)
     console.print(f"Documents: {facts.documents_by_kind} ({facts.documents_by_origin})")
-    themed_only = (f" (and {facts.points_themed_only} points of reports and letters known "
-                   "by their themes only: ingest the documents to read them)"
-                   if facts.points_themed_only else "")
     console.print(f"Inspections: {facts.inspections}, judgements: {facts.judgements}, "
-                  f"improvement points: {facts.findings}{themed_only}")
+                  f"improvement points read from reports: {facts.findings}")
+    if facts.points_themed_only:
+        console.print(f"Improvement points of reports and letters known by their themes only: "
+                      f"{facts.points_themed_only} (ingest the documents to read them)")
     console.print(f"Authorities with an inspection: {facts.authorities_covered} of "
                   f"{facts.authorities}; problems: {facts.problems_by_severity}")
 

@@ -46,7 +46,10 @@ def summary(conn: sqlite3.Connection) -> StoreSummary:
         inspections=scalar("SELECT count(*) FROM inspections"),
         judgements=scalar("SELECT count(*) FROM judgements"),
         findings=scalar("SELECT count(*) FROM findings"),
-        points_themed_only=scalar("SELECT count(*) FROM point_themes"),
+        points_themed_only=scalar(
+            "SELECT count(*) FROM point_themes p WHERE p.document_sha256 IN "
+            "(SELECT document_sha256 FROM inspections UNION SELECT document_sha256 FROM visits)"
+        ),
         problems_by_severity=counts(
             "SELECT severity, count(*) FROM problems GROUP BY severity ORDER BY 1"
         ),

@@ -136,7 +136,7 @@ def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:
     [text] = conn.execute(
         f"SELECT group_concat(printf('%0{_ID_HEX_DIGITS}x', rowid), '') FROM (SELECT rowid "
         "FROM pages_fts WHERE pages_fts MATCH ? ORDER BY rank, rowid)", (match,)).fetchone()
-    ids = array("Q")
+    ids = array("q")  # the same 8 bytes as the hex: a negative rowid would come back as one
     ids.frombytes(bytes.fromhex(text or ""))
     if sys.byteorder == "little":
         ids.byteswap()  # hex digits are written most significant first

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import gzip
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -51,6 +53,11 @@ class Body:
         return Response(self.content, status, headers=headers, media_type=self.media_type)
 
 
+# A page being built, and what it came to: its body, the error it raised, or None if its
+# request was cancelled before the end.
+_Building = asyncio.Future[Body | Exception | None]
+
+
 class BodyCache:
     """Rendered pages by (record version, URL): a page is built once per change of the record."""
 
@@ -58,29 +65,36 @@ class BodyCache:
         self._entries = entries
         self._bodies: OrderedDict[tuple[str, str], Body] = OrderedDict()
         self._lock = threading.Lock()
-        # Pages being built, each with what it came to: its body, the error it raised, or
-        # None if its request was cancelled before the end.
-        self._building: dict[tuple[str, str], asyncio.Future[Body | Exception | None]] = {}
+        # Pages being built, per event loop (tests and `ilacs publish` run loops of their own).
+        self._building: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[tuple[str, str], _Building]] = \
+            weakref.WeakKeyDictionary()
 
     async def get_or_build(self, key: tuple[str, str],
                            build: Callable[[], Awaitable[Body]]) -> Body:
         """The cached body for `key`, else what `build()` makes of it, built once however
         many requests ask for the page while it is being built: twenty visitors arriving at
         a page no one has opened since the record changed wait for one build, not twenty."""
-        body = self.get(key)
-        if body is not None:
-            return body
         loop = asyncio.get_running_loop()
-        building = self._building.get(key)
-        if building is not None and building.get_loop() is loop:
-            awaited = await asyncio.shield(building)
+        with self._lock:
+            building = self._building.setdefault(loop, {})
+        while True:
+            body = self.get(key)
+            if body is not None:
+                return body
+            pending = building.get(key)
+            if pending is None:
+                break
+            awaited = await asyncio.shield(pending)
             if isinstance(awaited, Exception):
-                raise awaited
+                # A copy for each waiter, so one error object does not collect every
+                # waiting request's frames; the builder's own error is its cause.
+                raise _copy_of(awaited) from awaited
             if awaited is not None:
                 return awaited
-            # The request building it was cancelled first: build it for this one.
-        future: asyncio.Future[Body | Exception | None] = loop.create_future()
-        self._building[key] = future
+            # The request building it was cancelled first: the next to get here builds it.
+        future: _Building = loop.create_future()
+        building[key] = future
         outcome: Body | Exception | None = None
         try:
             outcome = await build()
@@ -90,8 +104,7 @@ class BodyCache:
             outcome = error
             raise
         finally:
-            if self._building.get(key) is future:
-                del self._building[key]
+            del building[key]  # only this request's coroutine adds or removes `key` here
             future.set_result(outcome)
 
     def get(self, key: tuple[str, str]) -> Body | None:
@@ -107,6 +120,13 @@ class BodyCache:
             self._bodies.move_to_end(key)
             while len(self._bodies) > self._entries:
                 self._bodies.popitem(last=False)
+
+
+def _copy_of(error: Exception) -> Exception:
+    try:
+        return copy.copy(error)
+    except Exception:  # an error type that cannot be rebuilt from its arguments
+        return error
 
 
 def error_document(status: int, message: str) -> dict[str, object]:

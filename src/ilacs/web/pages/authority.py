@@ -104,7 +104,8 @@ class NextInspection:
 
 @dataclass(frozen=True)
 class ImprovementPoint:
-    text: str  # empty when the record holds the point's themes but not its words
+    text: str  # empty when the text is not held
+    text_held: bool  # False: the record knows the point's themes and page, not its words
     date: date | None
     event: str
     evidence: str
@@ -268,7 +269,7 @@ def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
             continue
         for match in themed.themes:
             points[match.theme].append(ImprovementPoint(
-                item.text, item.date, item.event, match.evidence,
+                item.text, item.themes is None, item.date, item.event, match.evidence,
                 source(snapshot, item.document_path, item.page)))
             events[match.theme].add((item.event, item.event_id))
     order = sorted(points, key=lambda key: (-len(events[key]), names.get(key, key)))
@@ -281,7 +282,7 @@ def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
 def _texts_missing(counted: int, themes: tuple[ThemeGroup, ...]) -> str | None:
     if counted and not themes:
         return TEXTS_MISSING
-    if any(not point.text for group in themes for point in group.points):
+    if any(not point.text_held for group in themes for point in group.points):
         return WORDS_MISSING
     return None
 

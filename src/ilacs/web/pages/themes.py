@@ -43,7 +43,8 @@ class ThemeTrend:
 
 @dataclass(frozen=True)
 class ThemePoint:
-    text: str  # empty when the record holds the point's themes but not its words
+    text: str  # empty when the text is not held
+    text_held: bool  # False: the record knows the point's themes and page, not its words
     authority: AuthorityRef | None
     date: date | None
     event: str
@@ -78,7 +79,12 @@ def themes_page(snapshot: Snapshot, theme: str | None) -> ThemesPage:
     if theme and theme not in known:
         raise BadParameter(f"theme={theme!r} is not a theme; use one of " + ", ".join(known))
     national = snapshot.memo("themes", lambda: _national(snapshot))
-    return replace(national, selected=_detail(snapshot, theme)) if theme else national
+    if not theme:
+        return national
+    detail = _detail(snapshot, theme)
+    # The notice speaks of the points shown, not of the whole record's.
+    held = all(point.text_held for point in detail.points)
+    return replace(national, selected=detail, texts_missing=None if held else WORDS_MISSING)
 
 
 def _national(snapshot: Snapshot) -> ThemesPage:
@@ -92,7 +98,7 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
             if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
-    without_text = sum(not themed.item.text for themed in items)
+    without_text = sum(themed.item.themes is not None for themed in items)
     return ThemesPage(
         points_read=len(items) - without_text, points_themed_only=without_text,
         points_unthemed=sum(not themed.themes for themed in items),
@@ -114,7 +120,8 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     for themed in matching[:DRILL_DOWN_LIMIT]:
         item = themed.item
         authority = snapshot.record.authority(item.urn) if item.urn is not None else None
-        points.append(ThemePoint(item.text, authority_ref(authority) if authority else None,
+        points.append(ThemePoint(item.text, item.themes is None,
+                                 authority_ref(authority) if authority else None,
                                  item.date, item.event, themed.evidence(theme) or "",
                                  source(snapshot, item.document_path, item.page)))
     trend = tuple(_cell(p.year, p.events_raising, p.events_total)
