@@ -89,7 +89,10 @@ class BodyCache:
             if isinstance(awaited, Exception):
                 # A copy for each waiter, so one error object does not collect every
                 # waiting request's frames; the builder's own error is its cause.
-                raise _copy_of(awaited) from awaited
+                copied = _copy_of(awaited)
+                if copied is None:
+                    raise awaited
+                raise copied from awaited
             if awaited is not None:
                 return awaited
             # The request building it was cancelled first: the next to get here builds it.
@@ -122,11 +125,11 @@ class BodyCache:
                 self._bodies.popitem(last=False)
 
 
-def _copy_of(error: Exception) -> Exception:
+def _copy_of(error: Exception) -> Exception | None:
     try:
         return copy.copy(error)
     except Exception:  # an error type that cannot be rebuilt from its arguments
-        return error
+        return None
 
 
 def error_document(status: int, message: str) -> dict[str, object]:
