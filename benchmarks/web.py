@@ -12,6 +12,8 @@ starts a fresh server (so every search is ranked anew), and prints p50/p95/p99 l
 - the England page, all 153 LA pages, search (distinct queries and filters), JSON twins;
 - the first visit to each URL (nothing cached yet) apart from repeat visits;
 - the baseline: a static file served by the same server under the same load.
+After each run, the same cold searches are timed one after another on one connection with
+no server: the machine's speed at that moment (it is shared, and varies through a day).
 The ratio of each group's p95 to the baseline's says how much work a page adds to the
 transport itself; the absolute p95s are what the issue's targets (50 ms pages, 100 ms
 search at 20 clients) are about. A last table gives each group's p95 over the runs (median
@@ -26,6 +28,7 @@ import os
 import random
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,6 +39,11 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 import httpx
+
+from ilacs.extract.models import Grade
+from ilacs.store.rows import DocumentKind
+from ilacs.store.search import SearchFilters, SearchIndex, rank_pages, results_page
+from ilacs.web.pages.search import PER_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -50,6 +58,11 @@ SEARCHES = [
     "independent reviewing officers", "\"strategy meetings\"", "advocacy", "permanence",
 ]
 SEARCH_FILTERS = ["", "&kind=letter", "&kind=inspection_report&grade=inadequate", "&year=2024"]
+ONE_AT_A_TIME = "searches alone (total)"
+# The same filters as the search layer takes them, for the one-at-a-time measure.
+FILTERS = [SearchFilters(), SearchFilters(kind=DocumentKind.LETTER),
+           SearchFilters(kind=DocumentKind.INSPECTION_REPORT, grade=Grade.INADEQUATE),
+           SearchFilters(year=2024)]
 
 
 def build_record(path: Path) -> None:
@@ -191,6 +204,23 @@ def wait_until_warm(base: str) -> None:
     raise SystemExit("the server did not start and pre-render its main pages in 2 minutes")
 
 
+def one_at_a_time_ms(db: Path) -> float:
+    """The search phase's cold searches (every text ranked, a page of hits with snippets for
+    each filter) one after another on one connection, with no server: how fast this shared
+    machine is at the moment, to read the run's p95s against."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        index = SearchIndex.load(conn)
+        started = time.perf_counter()
+        for text in SEARCHES:
+            ranking = rank_pages(conn, text)
+            for filters in FILTERS:
+                results_page(conn, index, ranking, filters, PER_PAGE, 0)
+        return (time.perf_counter() - started) * 1000
+    finally:
+        conn.close()
+
+
 def measure(db: Path, clients: int, rounds: int) -> dict[str, float]:
     port = free_port()
     server = subprocess.Popen([str(ILACS), "--db", str(db), "serve", "--port", str(port)],
@@ -211,7 +241,13 @@ def measure(db: Path, clients: int, rounds: int) -> dict[str, float]:
             used = (cpu_seconds(server.pid) - cpu[0], own_cpu_seconds() - cpu[1])
             print(f"phase {name}: {len(plan)} requests in {elapsed:.1f} s (CPU: server "
                   f"{used[0]:.1f} s, load generator {used[1]:.1f} s)")
-        return report(timings, clients)
+        p95s = report(timings, clients)
+        server.terminate()
+        server.wait(timeout=10)
+        alone = p95s[ONE_AT_A_TIME] = one_at_a_time_ms(db)
+        print(f"the same {len(SEARCHES) * len(FILTERS)} cold searches one at a time, no "
+              f"server: {alone:.0f} ms")
+        return p95s
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -236,7 +272,8 @@ def main() -> None:
         for run in range(1, args.runs + 1):
             print(f"\nrun {run} of {args.runs}")
             runs.append(measure(db, args.clients, args.rounds))
-        print(f"\np95 over {args.runs} runs (ms): median (lowest to highest)")
+        print(f"\np95 over {args.runs} runs (ms): median (lowest to highest); the last row is "
+              "the cold searches' total time one at a time with no server, not a p95")
         for group in runs[0]:
             values = [run[group] for run in runs]
             print(f"{group:22} {statistics.median(values):8.1f} "
