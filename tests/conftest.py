@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 if TYPE_CHECKING:
@@ -149,6 +150,13 @@ def web(corpus_db: Path) -> Iterator[str]:
 
     with running_server(WebSettings(corpus_db)) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def client(web: str) -> Iterator[httpx.Client]:
+    """An HTTP client of the dashboard over the full record."""
+    with httpx.Client(base_url=web, timeout=60) as http:
+        yield http
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -24,6 +21,7 @@ from ilacs.reference import (
     load_register,
     slugify,
 )
+from script_modules import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -51,15 +49,6 @@ def shared() -> Path:
             "and labels did not run"
         )
     return SHARED
-
-
-def _build_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_reference", BUILD_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- the data ------------------------------------------------------------------------------
@@ -418,7 +407,7 @@ def test_every_labelled_la_name_matches_its_urn(register: Register, shared: Path
 
 
 def test_rebuilding_gives_the_packaged_json(shared: Path, tmp_path: Path) -> None:
-    build = _build_script()
+    build = load_script(BUILD_SCRIPT)
     output = tmp_path / "authorities.json"
     build.write(shared / "reference", output)
     assert output.read_text(encoding="utf-8") == PACKAGED.read_text(encoding="utf-8")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import re
 import sys
 import urllib.error
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from script_modules import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "vendor_assets.py"
@@ -22,16 +22,7 @@ MANIFEST = VENDOR_DIR / "VENDORED.json"
 SRI_SHA512 = re.compile(r"^sha512-[A-Za-z0-9+/]{86}==$")
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("vendor_assets", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-va = _load_script()
+va = load_script(SCRIPT)
 css_branding = sys.modules["css_branding"]  # the script's CSS step, imported by it
 
 SAMPLE_CSS = """@charset "UTF-8";

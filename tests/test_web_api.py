@@ -34,11 +34,6 @@ JSON_PAGES = {
 
 
 @pytest.fixture(scope="module")
-def client(web: str) -> httpx.Client:
-    return httpx.Client(base_url=web, timeout=60)
-
-
-@pytest.fixture(scope="module")
 def openapi(client: httpx.Client) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200

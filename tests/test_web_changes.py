@@ -20,11 +20,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def client(web: str) -> httpx.Client:
-    return httpx.Client(base_url=web, timeout=60)
-
-
-@pytest.fixture(scope="module")
 def changes(client: httpx.Client) -> dict[str, Any]:
     response = client.get("/changes.json")
     assert response.status_code == 200

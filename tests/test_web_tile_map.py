@@ -3,12 +3,10 @@ active authority, a recognisable England, and exactly what scripts/build_tile_ma
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 import math
 import random
-import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 
 from conftest import SHARED
 from ilacs.reference import Authority, load_register
+from script_modules import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = SHARED / "reference"
@@ -52,12 +51,7 @@ def authorities() -> tuple[Authority, ...]:
 
 @pytest.fixture(scope="module")
 def builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_tile_map", BUILD_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BUILD_SCRIPT)
 
 
 @pytest.fixture(scope="module")

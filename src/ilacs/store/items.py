@@ -29,6 +29,11 @@ class ItemRow:
     # Theme keys stored for a point whose text is not held; None: classify `text`.
     themes: tuple[str, ...] | None = None
 
+    @property
+    def text_held(self) -> bool:
+        """False for a point known by its themes and page alone."""
+        return self.themes is None
+
 
 _ITEMS_SQL = """
 SELECT i.urn, 'inspection' AS event, i.id AS event_id,

@@ -269,7 +269,7 @@ def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
             continue
         for match in themed.themes:
             points[match.theme].append(ImprovementPoint(
-                item.text, item.themes is None, item.date, item.event, match.evidence,
+                item.text, item.text_held, item.date, item.event, match.evidence,
                 source(snapshot, item.document_path, item.page)))
             events[match.theme].add((item.event, item.event_id))
     order = sorted(points, key=lambda key: (-len(events[key]), names.get(key, key)))

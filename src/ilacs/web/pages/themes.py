@@ -98,7 +98,7 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
             if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
-    without_text = sum(themed.item.themes is not None for themed in items)
+    without_text = sum(not themed.item.text_held for themed in items)
     return ThemesPage(
         points_read=len(items) - without_text, points_themed_only=without_text,
         points_unthemed=sum(not themed.themes for themed in items),
@@ -120,7 +120,7 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     for themed in matching[:DRILL_DOWN_LIMIT]:
         item = themed.item
         authority = snapshot.record.authority(item.urn) if item.urn is not None else None
-        points.append(ThemePoint(item.text, item.themes is None,
+        points.append(ThemePoint(item.text, item.text_held,
                                  authority_ref(authority) if authority else None,
                                  item.date, item.event, themed.evidence(theme) or "",
                                  source(snapshot, item.document_path, item.page)))
