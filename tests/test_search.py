@@ -24,10 +24,12 @@ from ilacs.store.search import (
     Ranking,
     SearchFilters,
     SearchIndex,
+    compact_search_index,
     rank_pages,
     results_page,
     search,
 )
+from ilacs.store.settle import settle
 from ilacs.web.pages.search import PER_PAGE, RankingCache, search_page, search_results
 from ilacs.web.snapshot import Snapshot, load_snapshot
 from test_store_factories import fresh_store, make_document, make_report, save_report
@@ -245,3 +247,42 @@ def test_a_page_written_after_the_index_was_loaded_passes_no_filter(tmp_path: Pa
     assert unfiltered.total == 3 and len(unfiltered.hits) == 2  # the new page has no facts yet
     assert reports.total == 2
     assert [hit.page for hit in reports.hits] == [hit.page for hit in unfiltered.hits]
+
+
+def segments(conn: sqlite3.Connection) -> int:
+    count: int = conn.execute("SELECT count(DISTINCT segid) FROM pages_fts_idx").fetchone()[0]
+    return count
+
+
+def test_a_settled_record_has_its_search_index_in_one_segment(
+        conn: sqlite3.Connection) -> None:
+    assert segments(conn) == 1  # the corpus record was settled after its last ingest
+
+
+def test_merging_the_search_index_changes_no_result(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path / "record")
+    for year in range(2014, 2024):  # each document is its own write, and its own segment
+        save_report(conn, make_report(start=date(year, 3, 6), end=date(year, 3, 17),
+                                      published=date(year, 4, 20)),
+                    make_document(f"Children in need in {year}.", "Neglect of children; "
+                                  f"placements for care leavers in {year}.",
+                                  path=f"reports/80419/{year}.pdf"))
+    assert segments(conn) > 1
+    queries = ["children", "plac*", "neglect OR care", '"care leavers"', "2019"]
+    before = [search(conn, query, limit=ALL) for query in queries]
+
+    assert compact_search_index(conn) is True
+    assert segments(conn) == 1
+    assert [search(conn, query, limit=ALL) for query in queries] == before
+    assert [len(results.hits) for results in before] == [20, 10, 10, 10, 2]
+    assert compact_search_index(conn) is False  # nothing left to merge
+
+
+def test_settling_merges_the_search_index(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path / "record")
+    for number in range(3):
+        save_report(conn, make_report(), make_document(f"Page {number} of children's text.",
+                                                       path=f"reports/80419/{number}.pdf"))
+    assert segments(conn) > 1
+    settle(conn)
+    assert segments(conn) == 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ilacs.store.changes import record_changes
 from ilacs.store.claims import link_claims
+from ilacs.store.search import compact_search_index
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class Settled:
 
 def settle(conn: sqlite3.Connection) -> Settled:
     """Link news claims to the record as it now stands (a report ingested after the article
-    that reported it still confirms or contradicts it), then log what changed."""
+    that reported it still confirms or contradicts it), log what changed, and merge the
+    search index if the writes split it."""
+    compact_search_index(conn)
     contradictions = link_claims(conn)
     return Settled(contradictions, record_changes(conn))
