@@ -9,6 +9,7 @@ dashboard's path (rankings kept, filters applied in memory) must give exactly wh
 from __future__ import annotations
 
 import html
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
+    SYMBOL_FONT_BULLET,
     Ranking,
     SearchFilters,
     SearchIndex,
@@ -158,8 +160,8 @@ def test_snippets_are_fts5s_for_each_page(conn: sqlite3.Connection) -> None:
                 "AND p.document_sha256 = ? AND p.number = ?",
                 (query, hit.document_sha256, hit.page)).fetchall()
             assert "<mark>" in hit.snippet
-            assert hit.snippet == html.escape(alone, quote=False).replace(
-                "\x02", "<mark>").replace("\x03", "</mark>")
+            assert hit.snippet == re.sub("[\ue000-\uf8ff]", "•", html.escape(
+                alone, quote=False).replace("\x02", "<mark>").replace("\x03", "</mark>"))
 
 
 @pytest.mark.parametrize("query", ['homes: "unregistered', "placements:", "NOT", '"'])
@@ -286,3 +288,13 @@ def test_settling_merges_the_search_index(tmp_path: Path) -> None:
     assert segments(conn) > 1
     settle(conn)
     assert segments(conn) == 1
+
+
+def test_snippets_show_symbol_font_bullets_as_bullets(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path / "record")
+    save_report(conn, make_report(), make_document(
+        "Inspectors looked at:\n\uf0a7 neglect of children\n\uf06e plans\n\uf02d audits"))
+    [hit] = search(conn, "neglect OR plans OR audits").hits
+    assert hit.snippet == (f"Inspectors looked at:\n{SYMBOL_FONT_BULLET} <mark>neglect</mark> of "
+                           f"children\n{SYMBOL_FONT_BULLET} <mark>plans</mark>\n"
+                           f"{SYMBOL_FONT_BULLET} <mark>audits</mark>")

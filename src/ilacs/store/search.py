@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sqlite3
 import sys
 import threading
@@ -36,6 +37,11 @@ from ilacs.store.rows import DocumentKind, SearchHit
 from ilacs.store.transactions import transaction
 
 _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
+# Bullets that PDFs draw from Symbol and Wingdings fonts come out of the text layer as
+# private-use code points (U+F06E, U+F02D, U+F0A7... in the corpus), which any other font
+# shows as an empty box; a snippet shows them as the bullets they are.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+SYMBOL_FONT_BULLET = "•"
 SNIPPET_TOKENS = 24
 _ID_HEX_DIGITS = 16  # a page id as fixed-width hex: any SQLite rowid fits
 ADMITTED_KEPT = 64  # filters whose page flags an index keeps: 64 x 12 kB for the full record
@@ -307,9 +313,7 @@ def _passes(document: _Document, filters: SearchFilters) -> bool:
 
 
 def _highlight(snippet: str) -> str:
-    """Escape the page text, then turn FTS5's match markers into <mark> elements."""
-    return (
-        html.escape(snippet, quote=False)
-        .replace(_OPEN_MARK, "<mark>")
-        .replace(_CLOSE_MARK, "</mark>")
-    )
+    """Escape the page text, turn FTS5's match markers into <mark> elements, and symbol-font
+    glyphs into bullets."""
+    return _PRIVATE_USE.sub(SYMBOL_FONT_BULLET, html.escape(snippet, quote=False)
+                            .replace(_OPEN_MARK, "<mark>").replace(_CLOSE_MARK, "</mark>"))
