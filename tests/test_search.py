@@ -263,7 +263,7 @@ def test_a_settled_record_has_its_search_index_in_one_segment(
 
 def test_merging_the_search_index_changes_no_result(tmp_path: Path) -> None:
     conn = fresh_store(tmp_path / "record")
-    for year in range(2014, 2024):  # each document is its own write, and its own segment
+    for year in range(2014, 2024):  # ten writes: FTS5 leaves the index in several segments
         save_report(conn, make_report(start=date(year, 3, 6), end=date(year, 3, 17),
                                       published=date(year, 4, 20)),
                     make_document(f"Children in need in {year}.", "Neglect of children; "
