@@ -160,8 +160,7 @@ def test_snippets_are_fts5s_for_each_page(conn: sqlite3.Connection) -> None:
                 "AND p.document_sha256 = ? AND p.number = ?",
                 (query, hit.document_sha256, hit.page)).fetchall()
             assert "<mark>" in hit.snippet
-            assert hit.snippet == re.sub("[\ue000-\uf8ff]", "•", html.escape(
-                alone, quote=False).replace("\x02", "<mark>").replace("\x03", "</mark>"))
+            assert hit.snippet == shown(alone)
 
 
 @pytest.mark.parametrize("query", ['homes: "unregistered', "placements:", "NOT", '"'])
@@ -290,11 +289,21 @@ def test_settling_merges_the_search_index(tmp_path: Path) -> None:
     assert segments(conn) == 1
 
 
-def test_snippets_show_symbol_font_bullets_as_bullets(tmp_path: Path) -> None:
+def shown(snippet: str) -> str:
+    """FTS5's snippet as a page shows it: escaped, matches marked, and pdfium's soft hyphens,
+    symbol-font dashes and other private-use glyphs as a hyphen, dashes and bullets."""
+    marked = html.escape(snippet, quote=False).replace("\x02", "<mark>").replace(
+        "\x03", "</mark>").replace("\ufffe", "-").replace("\uf02d", "–").replace("\uf0be", "–")
+    return re.sub("[\ue000-\uf8ff]", "•", marked)
+
+
+def test_snippets_show_pdfium_marks_as_hyphens_dashes_and_bullets(tmp_path: Path) -> None:
     conn = fresh_store(tmp_path / "record")
     save_report(conn, make_report(), make_document(
-        "Inspectors looked at:\n\uf0a7 neglect of children\n\uf06e plans\n\uf02d audits"))
+        "Inspectors looked at:\n\uf0a7 neglect of children\n\uf06e multi\ufffeagency plans\n"
+        "\uf02d audits"))
     [hit] = search(conn, "neglect OR plans OR audits").hits
     assert hit.snippet == (f"Inspectors looked at:\n{SYMBOL_FONT_BULLET} <mark>neglect</mark> of "
-                           f"children\n{SYMBOL_FONT_BULLET} <mark>plans</mark>\n"
-                           f"{SYMBOL_FONT_BULLET} <mark>audits</mark>")
+                           f"children\n{SYMBOL_FONT_BULLET} multi-agency <mark>plans</mark>\n"
+                           "– <mark>audits</mark>")
+    assert search(conn, '"multi-agency plans"').total == 1  # U+FFFE parts words as "-" does

@@ -33,13 +33,17 @@ from operator import itemgetter
 from ilacs.errors import StoreError
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
+from ilacs.extract.text import SOFT_HYPHEN_MARK, SUB_BULLETS
 from ilacs.store.rows import DocumentKind, SearchHit
 from ilacs.store.transactions import transaction
 
 _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
-# Bullets that PDFs draw from Symbol and Wingdings fonts come out of the text layer as
-# private-use code points (U+F06E, U+F02D, U+F0A7... in the corpus), which any other font
-# shows as an empty box; a snippet shows them as the bullets they are.
+# Stored page text is pdfium's, which no browser shows as printed: a hyphen it took for a
+# soft one is U+FFFE, and bullets drawn from Symbol and Wingdings fonts are private-use code
+# points (U+F06E, U+F0A7, and U+F02D for a dash, in the corpus), all drawn as empty boxes.
+# Snippets show them as the hyphens, dashes and bullets they are (as extraction reads them).
+_SHOWN_AS = str.maketrans({SOFT_HYPHEN_MARK: "-", **{
+    mark: "–" for mark in SUB_BULLETS if "\ue000" <= mark <= "\uf8ff"}})
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 SYMBOL_FONT_BULLET = "•"
 SNIPPET_TOKENS = 24
@@ -313,7 +317,8 @@ def _passes(document: _Document, filters: SearchFilters) -> bool:
 
 
 def _highlight(snippet: str) -> str:
-    """Escape the page text, turn FTS5's match markers into <mark> elements, and symbol-font
-    glyphs into bullets."""
-    return _PRIVATE_USE.sub(SYMBOL_FONT_BULLET, html.escape(snippet, quote=False)
-                            .replace(_OPEN_MARK, "<mark>").replace(_CLOSE_MARK, "</mark>"))
+    """Escape the page text, turn FTS5's match markers into <mark> elements, and pdfium's
+    marks for hyphens, dashes and bullets into characters a browser shows."""
+    escaped = html.escape(snippet.translate(_SHOWN_AS), quote=False)
+    return _PRIVATE_USE.sub(SYMBOL_FONT_BULLET, escaped).replace(
+        _OPEN_MARK, "<mark>").replace(_CLOSE_MARK, "</mark>")
