@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import LABELS, REPORTS
 from ilacs.cli import cli
 from ilacs.store import open_store
+from test_store_factories import make_document, make_report, save_report
 
 
 def run(*args: str) -> str:
@@ -83,3 +84,11 @@ def test_eval_reads_letter_labels(tmp_path: Path, shared_dir: Path) -> None:
     for field in ("urn", "kind", "publication_date", "letter_date", "visit_start", "visit_end",
                   "lead_inspector"):
         assert result["fields"][field] == {"correct": len(chosen), "total": len(chosen)}, field
+
+
+def test_search_prints_a_line_a_hit_with_pdfium_marks_shown(tmp_path: Path) -> None:
+    db = tmp_path / "record.db"
+    save_report(open_store(db), make_report(), make_document(
+        "Seen:\n\uf0a7 neglect\n\uf06e multi\ufffeagency plans", path="r.pdf"))
+    output = run("search", "plans", "--db", str(db))
+    assert output == "r.pdf, page 1: Seen: • neglect • multi-agency plans\n"

@@ -272,8 +272,9 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
     conn = _open(ctx, db)
     hits = search_pages(conn, query, limit)
     for hit in hits:
-        snippet = escape(html.unescape(hit.snippet)).replace("<mark>", "[bold]").replace(
-            "</mark>", "[/bold]")
+        # One line a hit: the page's own line breaks would only break the snippet up.
+        snippet = escape(" ".join(html.unescape(hit.snippet).split())).replace(
+            "<mark>", "[bold]").replace("</mark>", "[/bold]")
         console.print(f"[cyan]{escape(hit.path)}[/], page {hit.page}: {snippet}",
                       highlight=False)
     if not hits:
