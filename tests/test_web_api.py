@@ -96,6 +96,19 @@ def test_england_lists_every_authority_with_its_latest_grades(client: httpx.Clie
     assert wight["authority"]["url"] == "/la/80419"
 
 
+def test_england_distribution_tables_keep_each_grade_in_its_column(
+        client: httpx.Client) -> None:
+    page = client.get("/index.json").json()
+    for table in (page["now"], page["over_time"]):
+        columns = [[count["name"] for count in row["counts"]] for row in table]
+        assert all(names == columns[0] for names in columns)
+        assert all(sum(count["count"] for count in row["counts"]) == row["total"]
+                   for row in table)
+    adequate = [next(c["count"] for c in row["counts"] if c["name"] == "Adequate")
+                for row in page["over_time"]]
+    assert adequate[0] > 0 and 0 in adequate  # a 2013 grade, and years that gave none
+
+
 def test_england_filters_narrow_the_table(client: httpx.Client) -> None:
     london = client.get("/index.json", params={"region": "London"}).json()
     assert len(london["authorities"]) == 33

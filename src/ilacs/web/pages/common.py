@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ilacs.analysis.grades import (
@@ -120,13 +120,25 @@ def grade_cells(snapshot: Snapshot, inspection: InspectionRow | None) -> tuple[G
     return tuple(cells)
 
 
-def distribution(label: str, counts: Mapping[Grade, int]) -> Distribution:
+def distribution(label: str, counts: Mapping[Grade, int],
+                 adequate: bool | None = None) -> Distribution:
+    """How many of each grade, and their shares. "Adequate" (a grade only before 2014) is
+    counted if `adequate`, or when None, if these counts hold one."""
     total = sum(counts.values())
-    shown = [g for g in GRADE_ORDER if g is not Grade.ADEQUATE or counts.get(g)]
+    with_adequate = bool(counts.get(Grade.ADEQUATE)) if adequate is None else adequate
+    shown = [g for g in GRADE_ORDER if g is not Grade.ADEQUATE or with_adequate]
     return Distribution(label, total, tuple(
         GradeCount(g, GRADE_NAMES[g], counts.get(g, 0),
                    round(100 * counts.get(g, 0) / total, 1) if total else 0.0)
         for g in shown))
+
+
+def distribution_rows(rows: Sequence[tuple[str, Mapping[Grade, int]]]
+                      ) -> tuple[Distribution, ...]:
+    """The rows of one table of distributions, with the same grades in the same columns:
+    "Adequate" in every row if any row has one."""
+    adequate = any(counts.get(Grade.ADEQUATE) for _, counts in rows)
+    return tuple(distribution(label, counts, adequate) for label, counts in rows)
 
 
 def parse_authority_urn(snapshot: Snapshot, la: str | None) -> int | None:

@@ -19,7 +19,7 @@ from ilacs.web.pages.common import (
     Option,
     Source,
     authority_ref,
-    distribution,
+    distribution_rows,
     grade_cells,
     grade_options,
     judgement_options,
@@ -165,16 +165,16 @@ _SORT_KEYS = {
 
 
 def _now(rows: list[LatestRow]) -> tuple[Distribution, ...]:
-    return tuple(
-        distribution(JUDGEMENT_NAMES[option.value], count_grades(
+    return distribution_rows([
+        (JUDGEMENT_NAMES[option.value], count_grades(
             g for row in rows if (g := _grade(row, option.value)) is not None))
-        for option in judgement_options())
+        for option in judgement_options()])
 
 
 def _over_time(snapshot: Snapshot, judgement: str) -> tuple[Distribution, ...]:
-    return tuple(
-        distribution(period.period, period.counts)
-        for period in grade_distribution(snapshot.record, judgement, by="year"))
+    return distribution_rows([
+        (period.period, period.counts)
+        for period in grade_distribution(snapshot.record, judgement, by="year")])
 
 
 @dataclass(frozen=True)
