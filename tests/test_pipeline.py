@@ -71,6 +71,25 @@ def test_new_parser_version_reextracts(
     assert conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == 3
 
 
+def test_ingesting_a_moved_folder_again_records_where_the_files_are_now(
+        tmp_path: Path, shared_dir: Path) -> None:
+    first, moved = tmp_path / "first", tmp_path / "moved"
+    shutil.copytree(REPORTS / ISLE_OF_WIGHT, first / ISLE_OF_WIGHT)
+    conn = open_store(tmp_path / "ilacs.db")
+    ensure_authorities(conn)
+    assert ingest(conn, find_files([first]), workers=1).new == 3
+
+    def locations() -> set[str]:
+        return {row[0] for row in conn.execute("SELECT location FROM documents")}
+
+    assert {Path(place).parent for place in locations()} == {(first / ISLE_OF_WIGHT).resolve()}
+    first.rename(moved)
+    again = ingest(conn, find_files([moved]), workers=1)
+    assert (again.new, again.reextracted, again.unchanged) == (0, 0, 3)
+    assert {Path(place).parent for place in locations()} == {(moved / ISLE_OF_WIGHT).resolve()}
+    assert all(Path(place).is_file() for place in locations())
+
+
 def test_bad_files_beside_good_ones_do_not_stop_the_run(tmp_path: Path, shared_dir: Path) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()

@@ -20,6 +20,7 @@ from ilacs.extract.models import Extraction
 from ilacs.store import (
     DocumentKind,
     Origin,
+    note_location,
     record_problem,
     save_document,
     save_unreadable,
@@ -114,6 +115,9 @@ def ingest(
             continue
         if current:
             summary.unchanged += 1
+            # The same bytes, perhaps from a folder moved since: the dashboard opens the
+            # source from where it is now.
+            note_location(conn, digest, str(source.path.resolve()))
             if on_progress:
                 on_progress(source)
             continue

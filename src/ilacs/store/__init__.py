@@ -29,6 +29,7 @@ from ilacs.store.queries import (
     summary,
 )
 from ilacs.store.records import (
+    note_location,
     record_problem,
     save_document,
     save_unreadable,
@@ -86,6 +87,7 @@ __all__ = [
     "search",
     "SearchFilters",
     "SearchResults",
+    "note_location",
     "stored_kind",
     "stored_version",
     "summary",

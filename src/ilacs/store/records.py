@@ -34,6 +34,18 @@ def stored_version(conn: sqlite3.Connection, sha256: str) -> StoredVersion | Non
     return None if row is None else StoredVersion(Origin(row[0]), row[1])
 
 
+def note_location(conn: sqlite3.Connection, sha256: str, location: str) -> bool:
+    """Record where a stored document's file is now (it may have moved since it was
+    ingested, or have been ingested before locations were kept); True if that changed.
+    Writes nothing when the location is already the recorded one."""
+    row = conn.execute("SELECT location FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None or row[0] == location:
+        return False
+    with transaction(conn):
+        conn.execute("UPDATE documents SET location = ? WHERE sha256 = ?", (location, sha256))
+    return True
+
+
 def stored_kind(conn: sqlite3.Connection, sha256: str) -> DocumentKind | None:
     """What kind of document these bytes were stored as, or None if they are not stored."""
     row = conn.execute("SELECT kind FROM documents WHERE sha256 = ?", (sha256,)).fetchone()

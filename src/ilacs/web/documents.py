@@ -16,8 +16,13 @@ MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/ht
 
 
 def locate(snapshot: Snapshot, ref: DocumentRef, roots: Sequence[Path]) -> Path | None:
-    """The file holding exactly this document's bytes, if this machine has it."""
-    return snapshot.memo(("document-file", ref.sha256), lambda: _find(ref, roots))
+    """The file holding exactly this document's bytes, if this machine has it. Where it was
+    found is kept (hashing a file is the slow part), but checked to be there still: a folder
+    moved while the server runs must give a 404 that says so, not an error."""
+    found = snapshot.memo(("document-file", ref.sha256), lambda: _find(ref, roots))
+    if found is None or found.is_file():
+        return found
+    return _find(ref, roots)
 
 
 def _find(ref: DocumentRef, roots: Sequence[Path]) -> Path | None:
@@ -57,5 +62,11 @@ def how_to_add(ref: DocumentRef) -> str:
         return ("This record was built from ilacs's bundled facts, which do not include the "
                 "documents themselves. Start the dashboard with `ilacs serve --documents "
                 "FOLDER` pointing at your copy of the reports, or `ilacs ingest` them.")
-    return ("The file this document was ingested from has moved or changed. Ingest it again, "
+    if ref.location is None:
+        return ("The record does not say where this file was read from (it was ingested "
+                "before ilacs kept file locations). Ingest its folder again with `ilacs ingest "
+                "FOLDER`, which records where each file is, or start the dashboard with "
+                "`ilacs serve --documents FOLDER`.")
+    return ("The file it was read from has moved or changed since. Ingest its "
+            "folder again with `ilacs ingest FOLDER`, which records where each file is now, "
             "or start the dashboard with `ilacs serve --documents FOLDER`.")

@@ -6,6 +6,7 @@ OpenAPI document describes (`schema_of` gives the same schema the tests validate
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -51,6 +52,27 @@ class AuthorityOptions:
         return Markup(joined.replace(plain, plain.replace('">', '" selected>', 1), 1))
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:)]")
+
+
+def message_html(text: str) -> Markup:
+    """A plain-text message (an error's, say) as HTML: `commands` in backticks as code, and
+    web addresses as links."""
+    parts = []
+    for index, part in enumerate(text.split("`")):
+        if index % 2:
+            parts.append(f"<code>{escape(part)}</code>")
+            continue
+        last = 0
+        for found in _WEB_ADDRESS.finditer(part):
+            address = escape(found.group())
+            parts += [str(escape(part[last:found.start()])),
+                      f'<a class="govuk-link" href="{address}">{address}</a>']
+            last = found.end()
+        parts.append(str(escape(part[last:])))
+    return Markup("".join(parts))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -61,7 +83,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(long_date=long_date, grade_name=grade_name,
-                       framework_name=framework_name)
+                       framework_name=framework_name, message_html=message_html)
     env.globals.update(urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions())
     return env
