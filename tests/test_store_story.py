@@ -167,3 +167,16 @@ def test_exports_carry_visits_and_the_register(record: sqlite3.Connection,
     assert {visit["kind"] for visit in exported["visits"]} == {"focused_visit", "jtai"}
     assert len(exported["interventions"]) == len(list_interventions(record))
     assert all(item["sources"] for item in exported["interventions"])
+
+
+@pytest.mark.parametrize(("when_date", "precision", "said"), [
+    ("2012-01-01", "year", "2012"), ("2022-07-01", "month", "2022-07"),
+    ("2018-12-13", "day", "2018-12-13"), (None, None, "2019-03-04")])
+def test_a_claim_keeps_its_date_as_precise_as_the_article(
+        when_date: str | None, precision: str | None, said: str) -> None:
+    claim = ClaimRow(id=1, kind="rating", urn=80419, judgement=None, grade="good",
+                     previous_grade=None, intervention_type=None, action=None,
+                     partner_urn=None, when_printed=None, when_date=when_date, status="consistent",
+                     link_note=None, article_title=None, article_date="2019-03-04",
+                     article_path="news/a.txt", source_url=None, when_precision=precision)
+    assert claim.date_as_said == said

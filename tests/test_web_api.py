@@ -150,6 +150,22 @@ def test_an_authority_page_tells_its_whole_story(client: httpx.Client,
                           for cell in graded)
 
 
+def test_an_authority_timeline_reads_in_words_not_codes(client: httpx.Client) -> None:
+    timeline = client.get("/la/80419.json").json()["timeline"]
+    inspections = [event for event in timeline if event["kind"] == "inspection"]
+    assert inspections and all(
+        re.fullmatch(r"Framework: (?:ILACS|Single inspection|Safeguarding).*", event["details"][0])
+        and re.fullmatch(r"Published \d{1,2} [A-Z][a-z]+ \d{4}", event["details"][1])
+        for event in inspections)
+    [partner] = [event for event in timeline if event["title"].startswith("Improvement partner")]
+    assert partner["details"][0] == "2013 to January 2024"
+    assert partner["date_printed"] == "2013" and partner["status_label"] == "Ended"
+    assert all("_" not in event["title"] for event in timeline)
+    html = client.get("/la/80419").text
+    assert "Framework: ilacs_" not in html and ">Ended</span>" in html
+    assert '<a class="govuk-link" href="https://www.communitycare.co.uk/' in html
+
+
 def test_a_judgement_link_opens_the_report_at_its_page(client: httpx.Client) -> None:
     page = client.get("/la/80419.json").json()
     cell = next(cell for event in page["timeline"] for cell in event["grades"] if cell["grade"])

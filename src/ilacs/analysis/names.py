@@ -49,5 +49,20 @@ def visit_kind_name(value: str) -> str:
 
 
 def intervention_type_name(value: str) -> str:
-    """'statutory_direction' -> 'Statutory direction'."""
-    return value.replace("_", " ").capitalize()
+    """'statutory_direction' -> 'Statutory direction'; 'childrens_trust' -> "Children's trust"."""
+    return INTERVENTION_TYPE_NAMES.get(value) or value.replace("_", " ").capitalize()
+
+
+INTERVENTION_TYPE_NAMES: Mapping[str, str] = {"childrens_trust": "Children's trust"}
+
+
+def partial_date(value: str | None) -> str:
+    """A full or partial ISO date as people write it: '2013', 'January 2024', '5 March 2024'."""
+    if not value:
+        return "not known"
+    parts = [int(part) for part in value.split("-")[:3]]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{date(parts[0], parts[1], 1):%B %Y}"
+    return long_date(date(*parts))

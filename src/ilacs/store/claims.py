@@ -170,7 +170,8 @@ def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
             continue
         status = "consistent" if row["confirmed"] else "suggested"
         return Link(status, intervention_id=row["id"],
-                    note=f"{row['type']} in the register ({row['origin']})")
+                    note="matches the " + row["type"].replace("_", " ").replace(
+                        "childrens", "children's") + " in the record's register of interventions")
     ending = claim["action"] in _ENDING
     partner_name = None
     if claim["partner_urn"] is not None:

@@ -48,10 +48,21 @@ class ClaimRow:
     article_date: str | None
     article_path: str
     source_url: str | None
+    when_precision: str | None = None  # "day", "month" or "year": how much of when_date was said
 
     @property
     def date(self) -> str | None:
         return self.when_date or self.article_date
+
+    @property
+    def date_as_said(self) -> str | None:
+        """The claim's date as precise as the article was: "2012", "2022-07" or a full date."""
+        if self.when_date and self.when_precision in _PRECISION_LENGTH:
+            return self.when_date[:_PRECISION_LENGTH[self.when_precision]]
+        return self.date
+
+
+_PRECISION_LENGTH = {"year": len("2012"), "month": len("2012-07")}
 
 
 def visits_for(conn: sqlite3.Connection, urn: int) -> list[VisitRow]:
@@ -105,6 +116,7 @@ def claims_for(conn: sqlite3.Connection, urn: int | None = None,
             when_date=row["when_date"], status=row["status"], link_note=row["link_note"],
             article_title=row["title"], article_date=row["article_date"],
             article_path=row["path"], source_url=row["source_url"],
+            when_precision=row["when_precision"],
         )
         for row in rows
     ]

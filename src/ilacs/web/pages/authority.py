@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from ilacs.analysis.benchmark import benchmark
+from ilacs.analysis.names import (
+    framework_name,
+    intervention_type_name,
+    long_date,
+    partial_date,
+)
 from ilacs.errors import AnalysisError
 from ilacs.extract.themes import theme_names
 from ilacs.record import describe_claim
@@ -59,6 +65,13 @@ class AuthorityInfo:
     successors: tuple[AuthorityRef, ...]
 
 
+INTERVENTION_STATUS_NAMES = {"active": "Active", "ended": "Ended",
+                             "unknown": "Status not known"}
+CLAIM_STATUS_NAMES = {"consistent": "Matches the record", "contradicts": "Contradicts the record",
+                      "unlinked": "Not matched to an inspection",
+                      "suggested": "Suggests an intervention"}
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     date: date | None
@@ -71,6 +84,7 @@ class TimelineEvent:
     date_printed: str | None = None  # a partial date ("2013") as recorded, for display
     # A suggested intervention, which a dashboard that allows writing can confirm.
     unconfirmed_intervention: int | None = None
+    status_label: str | None = None  # the status in words, as the page shows it
 
 
 @dataclass(frozen=True)
@@ -199,29 +213,33 @@ def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
         if item.urn != urn:
             continue
         partner = f" with {item.partner_name}" if item.partner_name else ""
-        period = (f"{item.start_date or 'start unknown'} to {item.end_date or 'now'}",
-                   *(f"Source: {s}" for s in item.sources))
+        start = partial_date(item.start_date) if item.start_date else "start not known"
+        period = (f"{start} to {partial_date(item.end_date) if item.end_date else 'now'}",
+                  *(f"Source: {s}" for s in item.sources))
+        label = INTERVENTION_STATUS_NAMES.get(item.status, item.status)
         events.append(TimelineEvent(
             _date(item.start_date or item.end_date), "intervention",
-            item.type.replace("_", " ").capitalize() + partner, period, (), None,
+            intervention_type_name(item.type) + partner, period, (), None,
             item.status + ("" if item.confirmed else " (suggested, not confirmed)"),
-            _partial(item.start_date or item.end_date), None if item.confirmed else item.id))
+            _partial(item.start_date or item.end_date), None if item.confirmed else item.id,
+            label if item.confirmed else f"{label}: suggested, not confirmed"))
     for claim in snapshot.claims:
         if claim.urn != urn:
             continue
         about = tuple(d for d in (claim.article_title, claim.link_note) if d)
         events.append(TimelineEvent(
-            _date(claim.date), "news_claim", "News: " + describe_claim(claim),
-            about, (), source(snapshot, claim.article_path, None), claim.status))
+            _date(claim.date_as_said), "news_claim", "News: " + describe_claim(claim),
+            about, (), source(snapshot, claim.article_path, None), claim.status,
+            _partial(claim.date_as_said), status_label=CLAIM_STATUS_NAMES.get(claim.status)))
     events.sort(key=lambda event: (event.date is None, event.date or date.min))
     return tuple(events)
 
 
 def _inspection_event(snapshot: Snapshot, row: InspectionRow) -> TimelineEvent:
     kind = (row.inspection_type.value + " " if row.inspection_type else "") + "inspection"
-    lines = [f"Framework: {row.framework or 'unknown'}"]
+    lines = [f"Framework: {framework_name(row.framework)}"]
     if row.publication_date:
-        lines.append(f"Published {row.publication_date.isoformat()}")
+        lines.append(f"Published {long_date(row.publication_date)}")
     if row.lead_inspector:
         lines.append(f"Lead inspector: {row.lead_inspector}")
     lines.append(f"{row.improvement_item_count} points to improve")
@@ -288,7 +306,8 @@ def _texts_missing(counted: int, themes: tuple[ThemeGroup, ...]) -> str | None:
 
 
 def _partial(value: str | None) -> str | None:
-    return value if value and len(value) < len("2013-05-01") else None
+    """A partial date ("2013", "2013-05") as the page prints it; None for a full date."""
+    return partial_date(value) if value and len(value) < len("2013-05-01") else None
 
 
 def _date(value: str | None) -> date | None:
