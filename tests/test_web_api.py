@@ -166,6 +166,31 @@ def test_an_authority_timeline_reads_in_words_not_codes(client: httpx.Client) ->
     assert '<a class="govuk-link" href="https://www.communitycare.co.uk/' in html
 
 
+def test_recolouring_the_map_keeps_the_table_filters(client: httpx.Client) -> None:
+    html = client.get("/", params={"region": "London", "grade": "good",
+                                   "sort": "inspected"}).text
+    form = html[html.index("data-map-form"):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="region" value="London">' in form
+    assert '<input type="hidden" name="grade" value="good">' in form
+    assert '<input type="hidden" name="sort" value="inspected">' in form
+    assert 'name="la_type"' not in form
+
+
+def test_search_says_when_it_lists_only_the_best_matches(client: httpx.Client) -> None:
+    many = client.get("/search", params={"q": "children"}).text
+    assert "The best 1,000 are listed, over 50 pages." in many
+    assert "are listed, over" not in client.get("/search", params={"q": "LADO"}).text
+
+
+def test_an_authority_without_neighbours_offers_no_comparison_with_them(
+        client: httpx.Client) -> None:
+    northamptonshire = client.get("/la/121939").text  # abolished in 2021: no neighbours
+    assert "has no statistical neighbours" in northamptonshire
+    assert "Compare with its statistical neighbours" not in northamptonshire
+    assert "Compare with its statistical neighbours" in client.get("/la/80419").text
+
+
 def test_a_judgement_link_opens_the_report_at_its_page(client: httpx.Client) -> None:
     page = client.get("/la/80419.json").json()
     cell = next(cell for event in page["timeline"] for cell in event["grades"] if cell["grade"])

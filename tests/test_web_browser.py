@@ -197,6 +197,47 @@ def test_keyboard_users_can_skip_to_the_content_and_reach_an_la(page: Any, web: 
     page.wait_for_url("**/la/*")
 
 
+def test_focus_shows_on_the_dark_header_and_on_every_tile_colour(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    page.focus(".ilacs-header__wordmark")
+    assert page.evaluate("getComputedStyle(document.activeElement).backgroundColor") == \
+        "rgb(255, 221, 0)"  # GOV.UK's focus yellow, against the header's dark teal
+    tiles = page.locator("svg[data-map] a")
+    for index in range(tiles.count()):  # a yellow ring on a yellow tile would not show
+        tiles.nth(index).focus()
+        fill, stroke = page.evaluate("[getComputedStyle(document.activeElement.querySelector("
+                                     "'rect')).fill, getComputedStyle(document.activeElement."
+                                     "querySelector('rect')).stroke]")
+        assert (fill, stroke) == ("rgb(11, 12, 12)", "rgb(255, 221, 0)")
+
+
+def test_keyboard_users_can_skip_the_map(page: Any, web: str) -> None:
+    page.goto(web + "/")
+    skip = page.locator("a.govuk-skip-link[href='#authorities']")
+    skip.focus()
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('svg[data-map]')") is None
+    assert page.evaluate("document.activeElement.compareDocumentPosition("
+                         "document.getElementById('authorities')) & 2") == 2  # past the map
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
+                                                         width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for path in ["/", "/la/80419", "/compare?la=80419&with=neighbours", "/compare?la=80419&la="
+                 "80480", "/themes", "/themes?theme=neglect", "/downloads", "/search?q=neglect"]:
+        page.goto(web + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        if width >= 1280:  # wide enough for every table: none scrolls, none is cut off
+            assert page.evaluate("[...document.querySelectorAll('.ilacs-table-scroll')].filter("
+                                 "e => e.scrollWidth > e.clientWidth).length") == 0, path
+    context.close()
+
+
 def test_pages_read_and_filter_without_javascript(browser: Any, web: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -49,13 +49,13 @@ RULES = {
     "good_or_better": Rule(
         "good_or_better", "short", 30, 42, True, False,
         "ILACS framework: good or outstanding authorities receive a short inspection about "
-        "three years after their last inspection (six months either side), with a focused "
-        "visit between"),
+        "three years after the last day on site of their last inspection (six months either "
+        "side), with a focused visit in between"),
     "requires_improvement": Rule(
         "requires_improvement", "standard", 30, 42, True, False,
         "ILACS framework: authorities that require improvement to be good receive a standard "
-        "inspection about three years after their last inspection, with a focused visit "
-        "between"),
+        "inspection about three years after the last day on site of their last inspection, "
+        "with a focused visit in between"),
     "inadequate": Rule(
         "inadequate", "standard", 18, 42, False, True,
         "ILACS framework: inadequate authorities receive monitoring visits (one to three a "
@@ -63,12 +63,13 @@ RULES = {
     "2026_focused": Rule(
         "2026_focused", "short", 30, 42, True, False,
         "ILACS from April 2026: good or better on leaders and on at least two of the three "
-        "practice judgements brings a short inspection about three years on and a focused "
-        "visit between"),
+        "practice judgements brings a short inspection about three years after the last day "
+        "on site, and a focused visit in between"),
     "2026_standard": Rule(
         "2026_standard", "standard", 30, 42, False, False,
         "ILACS from April 2026: authorities not good on leaders and two practice judgements "
-        "receive a standard inspection about three years on, without a focused visit"),
+        "receive a standard inspection about three years after the last day on site, without "
+        "a focused visit"),
 }
 
 

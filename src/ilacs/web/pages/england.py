@@ -43,6 +43,13 @@ class EnglandFilters:
     grade: Grade | None = None
     sort: str = "name"
 
+    def table_parameters(self) -> list[tuple[str, str]]:
+        """The query parameters of the table's filters that differ from the defaults."""
+        found = [("region", self.region), ("la_type", self.la_type),
+                 ("grade", self.grade.value if self.grade else None),
+                 ("sort", None if self.sort == "name" else self.sort)]
+        return [(name, value) for name, value in found if value]
+
 
 @dataclass(frozen=True)
 class LatestRow:

@@ -77,6 +77,7 @@ class SearchPage:
     grades: tuple[Option, ...]
     judgements: tuple[Option, ...]
     texts_missing: str | None
+    listed_at_most: int = MAX_PAGE * PER_PAGE  # pages beyond are counted in total, not listed
 
 
 def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
