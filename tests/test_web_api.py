@@ -166,6 +166,22 @@ def test_an_authority_timeline_reads_in_words_not_codes(client: httpx.Client) ->
     assert '<a class="govuk-link" href="https://www.communitycare.co.uk/' in html
 
 
+def test_england_says_why_authorities_inspected_since_the_reform_have_no_grade(
+        client: httpx.Client) -> None:
+    page = client.get("/index.json").json()
+    reformed = [row for row in page["authorities"] if row["framework"] == "ilacs_2026"]
+    assert reformed and all(row["grades"][0]["grade"] is None for row in reformed)
+    assert page["no_grade_reason"].startswith(
+        f"{len(reformed)} authorities were last inspected under the framework in use since "
+        "April 2026, which gives no overall effectiveness grade")
+    overall = next(d for d in page["now"] if d["label"] == "Overall effectiveness")
+    never = sum(1 for row in page["authorities"] if row["inspected"] is None)
+    assert overall["total"] + len(reformed) + never == page["authority_count"]
+    assert client.get("/index.json", params={"judgement": "care_leavers"}).json()[
+        "no_grade_reason"] is None
+    assert page["no_grade_reason"] in client.get("/").text
+
+
 def test_recolouring_the_map_keeps_the_table_filters(client: httpx.Client) -> None:
     html = client.get("/", params={"region": "London", "grade": "good",
                                    "sort": "inspected"}).text

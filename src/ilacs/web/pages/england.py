@@ -103,6 +103,8 @@ class EnglandPage:
     over_time: tuple[Distribution, ...]  # every inspection's grade for the judgement, by year
     map: TileMap
     latest_documents: tuple[PublishedDocument, ...]
+    # Why some authorities have no grade for the chosen judgement (the 2026 reform), if so.
+    no_grade_reason: str | None = None
 
 
 def parse_england_filters(region: str | None, la_type: str | None, judgement: str | None,
@@ -134,7 +136,24 @@ def england_page(snapshot: Snapshot, filters: EnglandFilters) -> EnglandPage:
                                 lambda: _over_time(snapshot, filters.judgement)),
         map=_tile_map(everyone, filters.judgement),
         latest_documents=snapshot.memo("england-latest", lambda: _latest_documents(snapshot)),
+        no_grade_reason=_no_grade_reason(everyone, filters.judgement),
     )
+
+
+REFORMED_FRAMEWORK = "ilacs_2026"  # gives no overall effectiveness grade
+
+
+def _no_grade_reason(rows: list[LatestRow], judgement: str) -> str | None:
+    """Authorities last inspected since the April 2026 reform have no overall effectiveness
+    grade: say so wherever the page counts or colours by it."""
+    reformed = sum(1 for row in rows if row.framework == REFORMED_FRAMEWORK
+                   and _grade(row, judgement) is None)
+    if not reformed:
+        return None
+    authorities = "authority was" if reformed == 1 else "authorities were"
+    return (f"{reformed} {authorities} last inspected under the framework in use since April "
+            f"2026, which gives no {JUDGEMENT_NAMES[judgement].lower()} grade: they show as "
+            "No grade on the map and are not counted in Grades now.")
 
 
 def _latest_rows(snapshot: Snapshot) -> list[LatestRow]:
