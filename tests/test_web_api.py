@@ -182,6 +182,20 @@ def test_england_says_why_authorities_inspected_since_the_reform_have_no_grade(
     assert page["no_grade_reason"] in client.get("/").text
 
 
+def test_a_shared_rank_reads_as_joint(client: httpx.Client) -> None:
+    page = client.get("/la/80419.json").json()
+    ranked = [s for s in page["standings"] if s["rank"]]
+    for standing in ranked:
+        counts = {c["grade"]: c["count"] for c in standing["distribution"]["counts"]}
+        at_least = round(standing["top_percent"] * standing["size"] / 100)
+        assert standing["tied_with"] == at_least - standing["rank"]  # the rest share its grade
+        assert sum(counts.values()) == standing["size"]
+    tied = next(s for s in ranked if s["tied_with"] and s["group"] == "England")
+    html = client.get("/la/80419").text
+    assert (f"joint {tied['rank']} of {tied['size']} <span class=\"ilacs-muted\">(top "
+            f"{int(tied['top_percent'] + 0.5)}%, tied with {tied['tied_with']} others)") in html
+
+
 def test_recolouring_the_map_keeps_the_table_filters(client: httpx.Client) -> None:
     html = client.get("/", params={"region": "London", "grade": "good",
                                    "sort": "inspected"}).text

@@ -65,6 +65,7 @@ class Standing:
     rank: int | None  # None when the authority has no current grade
     top_percent: float | None
     percentile: float | None
+    tied_with: int | None = None  # other authorities with the same grade (its rank is joint)
 
     @property
     def shares(self) -> dict[Grade, float]:
@@ -118,7 +119,8 @@ def standing(group: str, subject: CurrentGrade, members: Iterable[CurrentGrade])
     size = len(grades)
     return Standing(group, size, counts, rank=better + 1,
                     top_percent=round(100 * (better + tied) / size, 1),
-                    percentile=round(100 * (worse + tied / 2) / size, 1))
+                    percentile=round(100 * (worse + tied / 2) / size, 1),
+                    tied_with=tied - 1)
 
 
 def benchmark(record: AnalysisRecord, urn: int, model: NeighbourModel = "2025",

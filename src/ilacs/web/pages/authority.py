@@ -104,6 +104,7 @@ class Standing:
     rank: int | None
     top_percent: float | None
     distribution: Distribution
+    tied_with: int | None = None  # other authorities in the group with the same grade
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,8 @@ def _benchmark(snapshot: Snapshot, authority: Authority) -> tuple[
                                  theirs.date if theirs else None, grade_cells(snapshot, theirs)))
     standings = tuple(
         Standing(result.judgement, standing.group, standing.size, standing.rank,
-                 standing.top_percent, distribution(standing.group, standing.counts))
+                 standing.top_percent, distribution(standing.group, standing.counts),
+                 standing.tied_with)
         for result in found.judgements for standing in result.standings)
     return tuple(rows), standings, found.ranking_rule
 
