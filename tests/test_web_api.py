@@ -249,6 +249,13 @@ def test_compare_with_neighbours_adds_them_and_the_groups(client: httpx.Client) 
     assert england["total"] == client.get("/index.json").json()["now"][0]["total"]
 
 
+def test_comparing_two_authorities_shows_each_ones_groups(client: httpx.Client) -> None:
+    page = client.get("/compare.json", params=[("la", "80419"), ("la", "80480")]).json()
+    assert [group["label"] for group in page["groups"]] == [
+        "Isle of Wight's statistical neighbours (2025)", "South East",
+        "Lancashire's statistical neighbours (2025)", "North West", "England"]
+
+
 def test_themes_drill_down_to_points_that_raise_the_theme(client: httpx.Client) -> None:
     page = client.get("/themes.json").json()
     assert page["points_read"] > 1000 and page["texts_missing"] is None

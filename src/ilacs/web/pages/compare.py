@@ -49,7 +49,7 @@ class ComparePage:
     chosen: tuple[int, ...]
     with_neighbours: bool
     rows: tuple[CompareRow, ...]
-    groups: tuple[GroupRow, ...]  # for the first authority chosen
+    groups: tuple[GroupRow, ...]  # each chosen authority's neighbours and region, then England
     choices: tuple[AuthorityRef, ...]  # every active authority, for the form
 
 
@@ -72,25 +72,25 @@ def parse_urns(snapshot: Snapshot, values: Sequence[str]) -> tuple[int, ...]:
 
 def compare_page(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: bool) -> ComparePage:
     rows = [_row(snapshot, urn, "chosen") for urn in urns]
-    groups: list[GroupRow] = []
-    if urns:
+    groups: dict[str, GroupRow] = {}  # by label: two chosen authorities may share a region
+    for index, urn in enumerate(urns):
         try:
-            found = benchmark(snapshot.record, urns[0], NEIGHBOUR_MODEL)
-        except AnalysisError:
-            found = None
-        if found is not None:
-            if with_neighbours:
-                rows += [_row(snapshot, n.current.urn, f"neighbour {n.rank}")
-                         for n in found.judgements[0].neighbours if n.current.urn not in urns]
-            for position, label in enumerate(_group_labels(found.authority.name,
-                                                           found.authority.region_name)):
-                groups.append(GroupRow(label, tuple(
-                    distribution(JUDGEMENT_NAMES[result.judgement],
-                                 result.standings[position].counts)
-                    for result in found.judgements)))
+            found = benchmark(snapshot.record, urn, NEIGHBOUR_MODEL)
+        except AnalysisError:  # no neighbours: a predecessor authority, say
+            continue
+        if with_neighbours and index == 0:
+            rows += [_row(snapshot, n.current.urn, f"neighbour {n.rank}")
+                     for n in found.judgements[0].neighbours if n.current.urn not in urns]
+        for position, label in enumerate(_group_labels(found.authority.name,
+                                                       found.authority.region_name)):
+            groups.setdefault(label, GroupRow(label, tuple(
+                distribution(JUDGEMENT_NAMES[result.judgement],
+                             result.standings[position].counts)
+                for result in found.judgements)))
+    england = groups.pop("England", None)
     return ComparePage(
         judgements=judgement_options(), chosen=urns, with_neighbours=with_neighbours,
-        rows=tuple(rows), groups=tuple(groups),
+        rows=tuple(rows), groups=(*groups.values(), *([england] if england else [])),
         choices=authority_refs(snapshot),
     )
 
