@@ -207,6 +207,24 @@ def test_recolouring_the_map_keeps_the_table_filters(client: httpx.Client) -> No
     assert 'name="la_type"' not in form
 
 
+def test_search_says_how_it_read_what_finds_nothing(client: httpx.Client) -> None:
+    def notes(**params: str) -> list[str]:
+        found: list[str] = client.get("/search.json", params=params).json()["notes"]
+        return found
+
+    assert notes(q="neglect") == [] and notes(q="neglect NOT abuse") == []
+    assert [note.split(",")[0] for note in notes(q="neglect AND NOT abuse")] == [
+        "This search is not in the search syntax (a stray quote"]
+    assert len(notes(q="-neglect")) == 1
+    letters = client.get("/search.json", params={"q": "neglect", "kind": "letter",
+                                                 "grade": "inadequate"}).json()
+    assert letters["total"] == 0
+    assert letters["notes"] == ["Grades come from inspection reports: visit letters and news "
+                                "articles have none, so a grade filter leaves only reports."]
+    assert "Grades come from inspection reports" in client.get(
+        "/search", params={"q": "neglect", "kind": "letter", "grade": "inadequate"}).text
+
+
 def test_search_says_when_it_lists_only_the_best_matches(client: httpx.Client) -> None:
     many = client.get("/search", params={"q": "children"}).text
     assert "The best 1,000 are listed, over 50 pages." in many

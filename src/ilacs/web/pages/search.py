@@ -78,6 +78,7 @@ class SearchPage:
     judgements: tuple[Option, ...]
     texts_missing: str | None
     listed_at_most: int = MAX_PAGE * PER_PAGE  # pages beyond are counted in total, not listed
+    notes: tuple[str, ...] = ()  # how the search was read, where it may not be what was meant
 
 
 def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
@@ -186,7 +187,24 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
         kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
         grades=grade_options(), judgements=judgement_options(),
         texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
+        notes=_notes(results, filters),
     )
+
+
+AS_A_PHRASE = ("This search is not in the search syntax (a stray quote, a colon, a hyphen "
+               "before a word, or AND NOT), so it was searched as one exact phrase. To leave a "
+               "word out, write NOT before it: neglect NOT abuse.")
+GRADES_ONLY_IN_REPORTS = ("Grades come from inspection reports: visit letters and news "
+                          "articles have none, so a grade filter leaves only reports.")
+
+
+def _notes(results: SearchResults, filters: SearchFilters) -> tuple[str, ...]:
+    notes = []
+    if results.query and results.match != results.query:
+        notes.append(AS_A_PHRASE)
+    if filters.grade is not None and filters.kind not in (None, DocumentKind.INSPECTION_REPORT):
+        notes.append(GRADES_ONLY_IN_REPORTS)
+    return tuple(notes)
 
 
 def _years(snapshot: Snapshot) -> tuple[int, ...]:
