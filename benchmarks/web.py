@@ -14,6 +14,7 @@ starts a fresh server (so every search is ranked anew), and prints p50/p95/p99 l
 - the baseline: a static file served by the same server under the same load.
 After each run, the same cold searches are timed one after another on one connection with
 no server: the machine's speed at that moment (it is shared, and varies through a day).
+Each run starts with the record's file read through once (see `read_through`).
 The ratio of each group's p95 to the baseline's says how much work a page adds to the
 transport itself; the absolute p95s are what the issue's targets (50 ms pages, 100 ms
 search at 20 clients) are about. A last table gives each group's p95 over the runs (median
@@ -221,7 +222,17 @@ def one_at_a_time_ms(db: Path) -> float:
         conn.close()
 
 
+def read_through(path: Path) -> None:
+    """Read the record's file once, so that every run starts with it in the OS's file cache,
+    as a server in use has it: this shared machine's memory manager drops a file's pages
+    after about a minute unused, and a first search then waits for the disk."""
+    with path.open("rb") as file:
+        while file.read(1 << 20):
+            pass
+
+
 def measure(db: Path, clients: int, rounds: int) -> dict[str, float]:
+    read_through(db)
     port = free_port()
     server = subprocess.Popen([str(ILACS), "--db", str(db), "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, env={**os.environ})

@@ -26,6 +26,7 @@ from ilacs.store.search import (
     Ranking,
     SearchFilters,
     SearchIndex,
+    SnippetCache,
     compact_search_index,
     rank_pages,
     results_page,
@@ -163,6 +164,45 @@ def test_snippets_are_fts5s_for_each_page(conn: sqlite3.Connection) -> None:
             assert hit.snippet == shown(alone)
 
 
+def snippet_requests(conn: sqlite3.Connection) -> list[str]:
+    """Start recording the SQL that asks FTS5 for snippets on `conn` (as SQLite runs it)."""
+    asked: list[str] = []
+    conn.set_trace_callback(lambda sql: asked.append(sql) if "snippet(" in sql else None)
+    return asked
+
+
+def test_kept_snippets_are_not_made_again(conn: sqlite3.Connection) -> None:
+    index = SearchIndex.load(conn)
+    ranking = rank_pages(conn, "neglect OR abuse")  # reports and letters among the best ten
+    letters = SearchFilters(kind=DocumentKind.LETTER)
+    kept = SnippetCache(1000)
+    try:
+        asked = snippet_requests(conn)
+        first = results_page(conn, index, ranking, ANY, 10, 0, kept)
+        again = results_page(conn, index, ranking, ANY, 10, 0, kept)
+        assert len(asked) == 1 and len(kept) == 10  # the second page of hits cost no SQL
+        # Letters among the best ten are kept already; only the others are asked for.
+        shared = {(h.document_sha256, h.page) for h in first.hits if h.kind is letters.kind}
+        assert 0 < len(shared) < 10
+        assert results_page(conn, index, ranking, letters, 10, 0, kept) == \
+            results_page(conn, index, ranking, letters, 10, 0)
+        asked_ids = re.findall(r"\+rowid IN \(([^)]*)\)", asked[1])
+        assert len(asked_ids[0].split(",")) == 10 - len(shared)
+    finally:
+        conn.set_trace_callback(None)
+    assert first == again == results_page(conn, index, ranking, ANY, 10, 0)
+
+
+def test_snippets_kept_are_the_latest_few(conn: sqlite3.Connection) -> None:
+    index = SearchIndex.load(conn)
+    kept = SnippetCache(15)
+    for query in ["neglect", "adoption"]:
+        results_page(conn, index, rank_pages(conn, query), ANY, 10, 0, kept)
+    assert len(kept) == 15
+    assert len(kept.known("neglect", rank_pages(conn, "neglect").page_ids[:10])) == 5
+    assert len(kept.known("adoption", rank_pages(conn, "adoption").page_ids[:10])) == 10
+
+
 @pytest.mark.parametrize("query", ['homes: "unregistered', "placements:", "NOT", '"'])
 def test_a_query_fts5_cannot_parse_is_searched_as_a_phrase(conn: sqlite3.Connection,
                                                            query: str) -> None:
@@ -231,6 +271,35 @@ def test_concurrent_requests_for_one_ranking_share_it(corpus_db: Path) -> None:
         thread.join()
     assert made == ["children"] and len(results) == 6
     assert all(result is results[0] for result in results)
+
+
+def test_waiting_for_a_ranking_returns_once_it_is_kept(conn: sqlite3.Connection) -> None:
+    cache = RankingCache(8)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_rank(text: str) -> Ranking:
+        started.set()
+        release.wait(10)
+        return rank_pages(conn, text)
+
+    assert not cache.pending("neglect")
+    cache.wait_if_pending("neglect")  # nobody is ranking it: returns at once
+    ranker = threading.Thread(target=cache.get, args=("neglect", slow_rank))
+    ranker.start()
+    assert started.wait(10) and cache.pending("neglect")
+    waited: list[bool] = []
+    waiter = threading.Thread(target=lambda: (cache.wait_if_pending("neglect"),
+                                              waited.append(cache.pending("neglect"))))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive()  # still waiting while the ranking is being made
+    release.set()
+    ranker.join(10)
+    waiter.join(10)
+    assert waited == [False]
+    made: list[str] = []
+    cache.get("neglect", lambda text: made.append(text) or rank_pages(conn, text))
+    assert made == []  # the waiter's ranking is kept
 
 
 def test_a_page_written_after_the_index_was_loaded_passes_no_filter(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import WRITE_TOKEN, suggested
 from ilacs.web import WebSettings
+from ilacs.web.pages.search import PER_PAGE
 from web_server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -248,7 +249,7 @@ def test_pages_read_and_filter_without_javascript(browser: Any, web: str) -> Non
     page.wait_for_url("**region=London**")
     assert page.locator("#authority-table tbody tr").count() == 33
     page.goto(web + "/search?q=neglect")
-    assert page.locator(".ilacs-result").count() == 20
+    assert page.locator(".ilacs-result").count() == PER_PAGE
     shot(page, "no_javascript_search")
     context.close()
 

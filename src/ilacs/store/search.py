@@ -42,10 +42,12 @@ _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
 # soft one is U+FFFE, and bullets drawn from Symbol and Wingdings fonts are private-use code
 # points (U+F06E, U+F0A7, and U+F02D for a dash, in the corpus), all drawn as empty boxes.
 # Snippets show them as the hyphens, dashes and bullets they are (as extraction reads them).
-_SHOWN_AS = str.maketrans({SOFT_HYPHEN_MARK: "-", **{
-    mark: "–" for mark in SUB_BULLETS if "\ue000" <= mark <= "\uf8ff"}})
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 SYMBOL_FONT_BULLET = "•"
+_SHOWN_AS = {SOFT_HYPHEN_MARK: "-",
+             **{mark: "–" for mark in SUB_BULLETS if "\ue000" <= mark <= "\uf8ff"}}
+# One pass that finds the few marks there are: str.translate with a table looks up every
+# character in Python, 13 µs a snippet, two thirds of what building a page of hits costs.
+_PDFIUM_MARKS = re.compile(f"[{SOFT_HYPHEN_MARK}\ue000-\uf8ff]")
 SNIPPET_TOKENS = 24
 _ID_HEX_DIGITS = 16  # a page id as fixed-width hex: any SQLite rowid fits
 ADMITTED_KEPT = 64  # filters whose page flags an index keeps: 64 x 12 kB for the full record
@@ -155,16 +157,23 @@ def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:
 
 
 def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
-                 filters: SearchFilters, limit: int, offset: int) -> SearchResults:
+                 filters: SearchFilters, limit: int, offset: int,
+                 kept: SnippetCache | None = None) -> SearchResults:
     """One page of `ranking`'s hits that pass the filters, with snippets; `total` counts
-    every page that passes."""
+    every page that passes. Snippets in `kept` are not made again, and those made are kept."""
     ids: Sequence[int] = ranking.page_ids
     admitted = index.admitted(filters)
     if admitted is not None:
         ids = _admitted_ids(ids, admitted)
     start = max(offset, 0)
     chosen = list(ids[start:start + max(limit, 0)])
-    snippets = _snippets(conn, ranking.match, chosen)
+    if kept is None:
+        snippets = _snippets(conn, ranking.match, chosen)
+    else:
+        snippets = kept.known(ranking.match, chosen)
+        made = _snippets(conn, ranking.match, [i for i in chosen if i not in snippets])
+        kept.keep(ranking.match, made)
+        snippets.update(made)
     hits = tuple(hit for page_id in chosen
                  if (hit := index.hit(page_id, snippets.get(page_id, ""))) is not None)
     return SearchResults(ranking.query, hits, len(ids), ranking.match)
@@ -200,6 +209,40 @@ def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict
         (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, min(page_ids), max(page_ids),
          *page_ids)).fetchone()
     return {page_id: _highlight(snippet) for page_id, snippet in json.loads(text)}
+
+
+class SnippetCache:
+    """Snippets already made, by what FTS5 was asked and the page, the latest `size` kept.
+
+    Making a snippet is most of a search's cost (FTS5 tokenises the whole page, twice), and
+    the same pages come back under other filters and on the next visit: a server keeps one
+    of these per version of the record.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._snippets: OrderedDict[tuple[str, int], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._snippets)
+
+    def known(self, match: str, page_ids: Sequence[int]) -> dict[int, str]:
+        found = {}
+        with self._lock:
+            for page_id in page_ids:
+                snippet = self._snippets.get((match, page_id))
+                if snippet is not None:
+                    self._snippets.move_to_end((match, page_id))
+                    found[page_id] = snippet
+        return found
+
+    def keep(self, match: str, snippets: dict[int, str]) -> None:
+        with self._lock:
+            for page_id, snippet in snippets.items():
+                self._snippets[(match, page_id)] = snippet
+            while len(self._snippets) > self._size:
+                self._snippets.popitem(last=False)
 
 
 def compact_search_index(conn: sqlite3.Connection) -> bool:
@@ -319,6 +362,9 @@ def _passes(document: _Document, filters: SearchFilters) -> bool:
 def _highlight(snippet: str) -> str:
     """Escape the page text, turn FTS5's match markers into <mark> elements, and pdfium's
     marks for hyphens, dashes and bullets into characters a browser shows."""
-    escaped = html.escape(snippet.translate(_SHOWN_AS), quote=False)
-    return _PRIVATE_USE.sub(SYMBOL_FONT_BULLET, escaped).replace(
-        _OPEN_MARK, "<mark>").replace(_CLOSE_MARK, "</mark>")
+    escaped = _PDFIUM_MARKS.sub(_shown_as, html.escape(snippet, quote=False))
+    return escaped.replace(_OPEN_MARK, "<mark>").replace(_CLOSE_MARK, "</mark>")
+
+
+def _shown_as(mark: re.Match[str]) -> str:
+    return _SHOWN_AS.get(mark.group(), SYMBOL_FONT_BULLET)

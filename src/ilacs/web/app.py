@@ -14,7 +14,7 @@ import logging
 import tempfile
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,12 @@ from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
 from ilacs.web.pages.downloads import downloads_page, parse_export_filename
 from ilacs.web.pages.england import england_page, parse_england_filters
-from ilacs.web.pages.search import parse_page_number, parse_search_filters, search_page
+from ilacs.web.pages.search import (
+    parse_page_number,
+    parse_search_filters,
+    search_page,
+    search_rankings,
+)
 from ilacs.web.pages.themes import themes_page
 from ilacs.web.render import render_html, render_json
 from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, error_document
@@ -49,12 +54,16 @@ from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
+# What a page waits for before it takes a builder (see _await_ranking).
+BeforeBuilding = Callable[[Request, Snapshot], Awaitable[None]]
 
-# Pages not yet cached are built two at a time: while one is in SQLite or zlib, which let go
-# of the GIL, the other runs Python. More threads would only share the GIL, so that every
-# page in progress finished later: search p95 at 20 clients went from 94-150 ms with
-# Starlette's 40 threads to 79-102 ms with 2 (benchmarks/web.py, docs/web.md).
-BUILDERS = 2
+# Pages not yet cached are built four at a time: SQLite, zlib and hashing let go of the GIL,
+# so while some builds are there others run Python. With two, a core sat idle whenever both
+# wanted the GIL (a third of both cores idle during a burst of new searches); with
+# Starlette's 40 threads every page in progress shared it and all finished late. Search p95
+# at 20 clients: 94-150 ms with 40 threads, 104 ms with 2, 92 ms with 3 or 4 (medians of 12
+# alternating runs; benchmarks/web.py, docs/web.md).
+BUILDERS = 4
 
 NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/themes", "Themes"),
               ("/search", "Search"), ("/changes", "Changes"), ("/downloads", "Downloads"))
@@ -90,18 +99,25 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json")
 
 
-async def _serve_page(request: Request, template: str, build: PageBuilder) -> Response:
+async def _serve_page(request: Request, template: str, build: PageBuilder,
+                      before: BeforeBuilding | None = None) -> Response:
     state = _state(request)
     snapshot = state.source.current()
     feed = request.url.path.endswith(".atom")
     # A feed's links are absolute, so its body depends on the address it was asked for.
     address = str(request.url) if feed else f"{request.url.path}?{request.url.query}"
     key = (snapshot.version, address)
-    try:
+
+    async def build_body() -> Body:
+        if before is not None:
+            await before(request, snapshot)
         # Rendering and compressing too, not only the page's data: zlib, hashing and SQLite
         # let go of the GIL, so a worker thread overlaps them with other requests.
-        body = await state.cache.get_or_build(key, lambda: anyio.to_thread.run_sync(
-            _page_body, request, snapshot, state, template, build, limiter=state.builders()))
+        return await anyio.to_thread.run_sync(_page_body, request, snapshot, state, template,
+                                              build, limiter=state.builders())
+
+    try:
+        body = await state.cache.get_or_build(key, build_body)
     except BadParameter as error:
         return _error(request, 400, str(error))
     except PageNotFound as error:
@@ -171,6 +187,15 @@ def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
                        parse_page_number(q.get("page")))
 
 
+async def _await_ranking(request: Request, snapshot: Snapshot) -> None:
+    """Wait for the ranking of this search's text that another request is making, outside
+    the builders: waiting in one, a builder would sit idle while other pages queue."""
+    text = request.query_params.get("q", "").strip()
+    rankings = search_rankings(snapshot)
+    if rankings.pending(text):
+        await anyio.to_thread.run_sync(rankings.wait_if_pending, text)
+
+
 def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
     urn, since = parse_changes_filters(snapshot, request.query_params.get("la"),
                                        request.query_params.get("since"))
@@ -182,9 +207,9 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
-                 build: PageBuilder) -> list[BaseRoute]:
+                 build: PageBuilder, before: BeforeBuilding | None = None) -> list[BaseRoute]:
     async def endpoint(request: Request) -> Response:
-        return await _serve_page(request, template, build)
+        return await _serve_page(request, template, build, before)
 
     # JSON first: "/la/{key}" would otherwise also match "/la/80419.json".
     return [*(Route(p, endpoint, methods=["GET", "HEAD"]) for p in json_paths),
@@ -350,7 +375,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/la/{key}", authority_by_name),
         *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
         *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),
-        *_page_routes("/search", ("/search.json",), "search.html", _search),
+        *_page_routes("/search", ("/search.json",), "search.html", _search, _await_ranking),
         *_page_routes("/changes", ("/changes.json",), "changes.html", _changes),
         *_page_routes("/changes.atom", (), "changes.atom", _changes),
         *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads),

@@ -77,6 +77,9 @@ def message_html(text: str) -> Markup:
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("ilacs.web", "templates"),
+        # Templates are package files: asking the file system whether each changed, three
+        # stat calls a page, only slowed every render.
+        auto_reload=False,
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
