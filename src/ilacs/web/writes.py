@@ -29,11 +29,13 @@ def refusal(settings: WebSettings, given: str, how: str) -> tuple[int, str] | No
 
 
 def confirm_and_settle(source: SnapshotSource, intervention_id: int) -> dict[str, Any]:
-    """Confirm the intervention, then settle the record so the change log has it."""
+    """Confirm the intervention, then settle the record so the change log has it; the next
+    page served shows it."""
     conn = source.writable_connection()
     try:
         confirmed = confirm_intervention(conn, intervention_id).as_dict()
         settle(conn)
-        return confirmed
     finally:
         conn.close()
+    source.refresh()
+    return confirmed
