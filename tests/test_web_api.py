@@ -17,8 +17,6 @@ import httpx
 import jsonschema
 import pytest
 
-from ilacs.web.pages.search import MAX_PAGE, PER_PAGE
-
 JSON_PAGES = {
     "/index.json": "EnglandPage",
     "/index.json?region=London&sort=inspected": "EnglandPage",
@@ -229,7 +227,7 @@ def test_search_says_how_it_read_what_finds_nothing(client: httpx.Client) -> Non
 
 def test_search_says_when_it_lists_only_the_best_matches(client: httpx.Client) -> None:
     many = client.get("/search", params={"q": "children"}).text
-    assert f"The best {MAX_PAGE * PER_PAGE:,} are listed, over {MAX_PAGE} pages." in many
+    assert "The best 1,000 are listed, over 100 pages." in many
     assert "are listed, over" not in client.get("/search", params={"q": "LADO"}).text
 
 

@@ -8,6 +8,7 @@ through the API and through the LA page's form, and the change log must say so.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pytest
 from conftest import WRITE_TOKEN as TOKEN
 from conftest import suggested
 from ilacs.web import WebSettings
+from ilacs.web.snapshot import SnapshotSource
+from ilacs.web.writes import confirm_and_settle
 from web_server import running_server
 
 
@@ -82,3 +85,19 @@ def test_the_la_page_form_confirms_a_suggestion(writable: httpx.Client,
     assert done.status_code == 303 and done.headers["location"] == f"/la/{urn}#timeline"
     assert (intervention, urn) not in suggested(writable_db)
     assert f'action="{action}"' not in writable.get(f"/la/{urn}").text
+
+
+def test_a_write_through_the_dashboard_shows_on_the_next_page_at_once(
+        writable_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ilacs.db"
+    with sqlite3.connect(writable_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    intervention, _ = suggested(copy)[0]
+    # The file is looked at once an hour here: only the write's own refresh can show it.
+    snapshots = SnapshotSource(copy, check_every=3600)
+    before = snapshots.current()
+    assert not next(i for i in before.interventions if i.id == intervention).confirmed
+    confirm_and_settle(snapshots, intervention)
+    after = snapshots.current()
+    assert after is not before
+    assert next(i for i in after.interventions if i.id == intervention).confirmed

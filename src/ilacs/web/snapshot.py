@@ -66,9 +66,8 @@ class Snapshot:
             if key in self._memo:
                 return self._memo[key]  # type: ignore[return-value]
         value = compute()
-        with self._lock:
-            self._memo.setdefault(key, value)
-        return value
+        with self._lock:  # a thread that computed it meanwhile got there first: theirs
+            return self._memo.setdefault(key, value)  # type: ignore[return-value]
 
 
 def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
@@ -122,21 +121,30 @@ class SnapshotSource:
 
     def current(self) -> Snapshot:
         """The snapshot of the record, the file looked at every `check_every` seconds: a
-        write by another process shows within that; one by this process, at once (`refresh`)."""
+        write by another process shows within that; one by this process, at once (`refresh`).
+        While another thread is loading a new snapshot, the one before is handed out."""
         if time.monotonic() < self._next_check:
             return self._snapshot
-        return self.refresh()
+        return self._look(wait=False)
 
     def refresh(self) -> Snapshot:
         """The snapshot as the file is now (after this process wrote to it, say)."""
+        return self._look(wait=True)
+
+    def _look(self, wait: bool) -> Snapshot:
         self._next_check = time.monotonic() + self._check_every
-        version = self._file_version()
-        if version != self._snapshot.version:
-            with self._lock:
-                if version != self._snapshot.version:
-                    self._snapshot = load_snapshot(self.connection(), version)
-                    _warm(self._snapshot)
-        return self._snapshot
+        if self._file_version() == self._snapshot.version:
+            return self._snapshot
+        if not self._lock.acquire(blocking=wait):
+            return self._snapshot  # being loaded by another thread
+        try:
+            version = self._file_version()  # again: a load may have ended meanwhile
+            if version != self._snapshot.version:
+                self._snapshot = load_snapshot(self.connection(), version)
+                _warm(self._snapshot)
+            return self._snapshot
+        finally:
+            self._lock.release()
 
     def _file_version(self) -> str:
         parts = []

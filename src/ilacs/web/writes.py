@@ -35,7 +35,7 @@ def confirm_and_settle(source: SnapshotSource, intervention_id: int) -> dict[str
     try:
         confirmed = confirm_intervention(conn, intervention_id).as_dict()
         settle(conn)
+        return confirmed
     finally:
         conn.close()
-    source.refresh()
-    return confirmed
+        source.refresh()  # even if settling failed: the confirmation itself was written

@@ -43,7 +43,7 @@ MAX_PAGE = 100
 # Rankings kept per version of the record: at most 8 bytes a matching page, so even 128 of
 # a word on every page of the full record ("children") hold about 12 MB.
 RANKINGS_KEPT = 128
-# Snippets kept per version of the record: 300 to 600 bytes each, so about 10 MB at most.
+# Snippets kept per version of the record: about 600 bytes each with their keys, so 12 MB.
 SNIPPETS_KEPT = 20_000
 KIND_NAMES = {DocumentKind.INSPECTION_REPORT: "Inspection report", DocumentKind.LETTER:
               "Visit letter", DocumentKind.NEWS: "News article"}
