@@ -30,6 +30,7 @@ from datetime import date
 from itertools import compress
 from operator import itemgetter
 
+from ilacs.caching import LatestKept
 from ilacs.errors import StoreError
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
@@ -167,13 +168,11 @@ def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
         ids = _admitted_ids(ids, admitted)
     start = max(offset, 0)
     chosen = list(ids[start:start + max(limit, 0)])
-    if kept is None:
-        snippets = _snippets(conn, ranking.match, chosen)
-    else:
-        snippets = kept.known(ranking.match, chosen)
-        made = _snippets(conn, ranking.match, [i for i in chosen if i not in snippets])
+    snippets = kept.known(ranking.match, chosen) if kept is not None else {}
+    made = _snippets(conn, ranking.match, [i for i in chosen if i not in snippets])
+    if kept is not None:
         kept.keep(ranking.match, made)
-        snippets.update(made)
+    snippets.update(made)
     hits = tuple(hit for page_id in chosen
                  if (hit := index.hit(page_id, snippets.get(page_id, ""))) is not None)
     return SearchResults(ranking.query, hits, len(ids), ranking.match)
@@ -220,29 +219,18 @@ class SnippetCache:
     """
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._snippets: OrderedDict[tuple[str, int], str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._snippets: LatestKept[tuple[str, int], str] = LatestKept(size)
 
     def __len__(self) -> int:
         return len(self._snippets)
 
     def known(self, match: str, page_ids: Sequence[int]) -> dict[int, str]:
-        found = {}
-        with self._lock:
-            for page_id in page_ids:
-                snippet = self._snippets.get((match, page_id))
-                if snippet is not None:
-                    self._snippets.move_to_end((match, page_id))
-                    found[page_id] = snippet
-        return found
+        return {page_id: snippet for page_id in page_ids
+                if (snippet := self._snippets.get((match, page_id))) is not None}
 
     def keep(self, match: str, snippets: dict[int, str]) -> None:
-        with self._lock:
-            for page_id, snippet in snippets.items():
-                self._snippets[(match, page_id)] = snippet
-            while len(self._snippets) > self._size:
-                self._snippets.popitem(last=False)
+        for page_id, snippet in snippets.items():
+            self._snippets.put((match, page_id), snippet)
 
 
 def compact_search_index(conn: sqlite3.Connection) -> bool:

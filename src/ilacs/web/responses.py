@@ -8,12 +8,13 @@ import gzip
 import hashlib
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from ilacs.caching import LatestKept
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -62,8 +63,7 @@ class BodyCache:
     """Rendered pages by (record version, URL): a page is built once per change of the record."""
 
     def __init__(self, entries: int = CACHE_ENTRIES) -> None:
-        self._entries = entries
-        self._bodies: OrderedDict[tuple[str, str], Body] = OrderedDict()
+        self._bodies: LatestKept[tuple[str, str], Body] = LatestKept(entries)
         self._lock = threading.Lock()
         # Pages being built, per event loop (tests and `ilacs publish` run loops of their own).
         self._building: weakref.WeakKeyDictionary[
@@ -111,18 +111,10 @@ class BodyCache:
             future.set_result(outcome)
 
     def get(self, key: tuple[str, str]) -> Body | None:
-        with self._lock:
-            body = self._bodies.get(key)
-            if body is not None:
-                self._bodies.move_to_end(key)
-            return body
+        return self._bodies.get(key)
 
     def put(self, key: tuple[str, str], body: Body) -> None:
-        with self._lock:
-            self._bodies[key] = body
-            self._bodies.move_to_end(key)
-            while len(self._bodies) > self._entries:
-                self._bodies.popitem(last=False)
+        self._bodies.put(key, body)
 
 
 def _copy_of(error: Exception) -> Exception | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from ilacs.caching import LatestKept
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
     Ranking,
@@ -115,19 +115,18 @@ class RankingCache:
     once is computed by the first of them while the others wait for it."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._rankings: OrderedDict[str, Ranking] = OrderedDict()
+        self._rankings: LatestKept[str, Ranking] = LatestKept(size)
         self._pending: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, text: str, compute: Callable[[str], Ranking]) -> Ranking:
         with self._lock:
-            if (found := self._kept(text)) is not None:
+            if (found := self._rankings.get(text)) is not None:
                 return found
             pending = self._pending.setdefault(text, threading.Lock())
         with pending:
             with self._lock:
-                if (found := self._kept(text)) is not None:
+                if (found := self._rankings.get(text)) is not None:
                     return found
             try:
                 ranking = compute(text)
@@ -136,10 +135,8 @@ class RankingCache:
                     self._pending.pop(text, None)
                 raise
             with self._lock:
-                self._rankings[text] = ranking
+                self._rankings.put(text, ranking)
                 self._pending.pop(text, None)
-                while len(self._rankings) > self._size:
-                    self._rankings.popitem(last=False)
         return ranking
 
     def pending(self, text: str) -> bool:
@@ -155,12 +152,6 @@ class RankingCache:
         if pending is not None:
             with pending:
                 pass
-
-    def _kept(self, text: str) -> Ranking | None:
-        found = self._rankings.get(text)
-        if found is not None:
-            self._rankings.move_to_end(text)
-        return found
 
 
 def search_results(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
