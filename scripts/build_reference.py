@@ -43,6 +43,13 @@ written by hand for names Ofsted uses that the tables lack ("London Corporation"
 provider name for the City of London). Council words ("Council", "London Borough of", "MBC",
 "Children's Trust" ...) need no aliases: `ilacs.reference.names` takes them off when matching.
 
+ONS codes: `region_ons_code` is the E12 code of the authority's region, the code most rows
+give that region in `rgn22cd` (two rows carry a neighbouring region's code; each is noted).
+`former_ons_codes` (`FORMER_ONS_CODES`, written by hand) lists codes an authority had before a
+change of code alone (Barnsley's and Sheffield's boundary changes, Buckinghamshire, North
+Yorkshire and Somerset becoming unitary on their county's boundary), so official statistics
+published under an old code join to the same authority.
+
 Lineage (`REORGANISATIONS`, written by hand from the domain notes and the tables; URNs and codes
 from la_lookup.csv, old LA codes from the "Old SNs" rows of the 2021 neighbour file, Bournemouth's
 ONS code from Ofsted's official statistics):
@@ -171,6 +178,21 @@ REORGANISATIONS = (
     ),
 )
 
+# ONS codes an authority had before a change of code alone (same LA number, same services),
+# so official statistics published under the old code join to it. From ONS's register of
+# code changes: a county that became a unitary authority on the same boundary, or a boundary
+# change that gave a metropolitan district a new code.
+FORMER_ONS_CODES: dict[int, tuple[tuple[str, str, str], ...]] = {
+    80426: (("E08000016", "2024-04-01", "Barnsley's ONS code until a boundary change"),),
+    80551: (("E08000019", "2024-04-01", "Sheffield's ONS code until a boundary change"),),
+    80442: (("E10000002", "2020-04-01",
+             "Buckinghamshire County Council's code; the county became a unitary authority"),),
+    80530: (("E10000023", "2023-04-01",
+             "North Yorkshire County Council's code; the county became a unitary authority"),),
+    80555: (("E10000027", "2023-04-01",
+             "Somerset County Council's code; the county became a unitary authority"),),
+}
+
 SHARED_NAMES = (
     {
         "name": "Northamptonshire Children's Trust",
@@ -260,6 +282,18 @@ def link(
     }
 
 
+def region_ons_codes(lookup: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """Region name -> the ONS region code (E12...) most rows give it: `rgn22cd` is wrong on
+    a few rows (Buckinghamshire and Gloucestershire carry a neighbouring region's code)."""
+    votes: dict[str, dict[str, int]] = {}
+    for row in lookup:
+        if row["rgn22cd"]:
+            counts = votes.setdefault(row["region_name"], {})
+            counts[row["rgn22cd"]] = counts.get(row["rgn22cd"], 0) + 1
+    return {name: max(sorted(counts), key=lambda code: counts[code])
+            for name, counts in votes.items()}
+
+
 def region_codes(lookup: Iterable[Mapping[str, str]]) -> dict[str, str]:
     codes: dict[str, set[str]] = {}
     for row in lookup:
@@ -286,6 +320,7 @@ def build(reference_dir: Path) -> dict[str, object]:
     lookup = read_lookup(reference_dir / LOOKUP)
     models = {m: read_neighbours(reference_dir / f, m) for m, f in NEIGHBOUR_FILES.items()}
     regions = region_codes(lookup)
+    region_ons = region_ons_codes(lookup)
     authorities: dict[int, dict[str, object]] = {}
 
     for row in lookup:
@@ -301,6 +336,13 @@ def build(reference_dir: Path) -> dict[str, object]:
             notes.append(
                 f"region_code {row['region_code'] or 'blank'} in the source; "
                 f"{region_code} taken from region_name"
+            )
+
+        region_ons_code = region_ons[row["region_name"]]
+        if row["rgn22cd"] != region_ons_code:
+            notes.append(
+                f"rgn22cd {row['rgn22cd'] or 'blank'} in the source; {region_ons_code}, the code "
+                f"of {row['region_name']} in the other rows"
             )
 
         la_type = row["ons_la_type"] or None
@@ -348,6 +390,11 @@ def build(reference_dir: Path) -> dict[str, object]:
             "aliases": sorted_names(names, exclude=name),
             "region_code": region_code,
             "region_name": row["region_name"],
+            "region_ons_code": region_ons_code,
+            "former_ons_codes": [
+                {"ons_code": old, "until": until, "note": why}
+                for old, until, why in FORMER_ONS_CODES.get(urn, ())
+            ],
             "la_type": la_type,
             "population_0_25": population,
             "active": True,

@@ -130,6 +130,31 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
     return path
 
 
+DFE = SHARED / "reference" / "dfe"
+
+
+@pytest.fixture(scope="session")
+def statistics_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A record holding only official statistics, loaded from ../shared/reference/dfe as
+    `ilacs statistics load` loads them."""
+    from ilacs.ingest.statistics import find_statistics_files, load_statistics
+
+    if not DFE.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: no DfE statistics at {DFE}")
+    path = tmp_path_factory.mktemp("statistics") / "ilacs.db"
+    conn = open_store(path)
+    ensure_authorities(conn)
+    files, problems = find_statistics_files([DFE])
+    result = load_statistics(conn, files, workers=2)
+    conn.close()
+    assert problems == [] and len(result.datasets) == 16
+    # The lookup table and Ofsted's provider workbook are not statistics ilacs reads.
+    refused = sorted(p.path for p in result.problems if p.severity.value == "error")
+    assert refused == [str(DFE / "Childrens_social_care_in_England_2023_underlying_data.ods"),
+                       str(DFE / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")]
+    return path
+
+
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What `make run` serves: the bundled facts-only record, no page text."""

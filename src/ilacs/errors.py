@@ -21,6 +21,8 @@ class ProblemKind(StrEnum):
     UNKNOWN_AUTHORITY = "unknown_authority"
     MISSING_FIELD = "missing_field"
     UNREADABLE_VALUE = "unreadable_value"
+    NOT_TIDY_STATISTICS = "not_tidy_statistics"
+    UNKNOWN_AREA = "unknown_area"
 
 
 class Severity(StrEnum):
@@ -37,10 +39,22 @@ class Problem:
     field: str | None = None
     snippet: str | None = None
     severity: Severity = Severity.WARNING
+    row: int | None = None  # the line of a CSV file (header = 1), or a spreadsheet's row
 
     def describe(self) -> str:
-        where = self.path if self.page is None else f"{self.path}, page {self.page}"
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
+
+    @property
+    def where(self) -> str:
+        """The file, then the page or the row and column, as a reader looks for it."""
+        parts = [self.path]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.row is not None and self.field:
+            parts.append(f"column {self.field}")
+        return ", ".join(parts)
 
 
 class IlacsError(Exception):

@@ -38,8 +38,12 @@ def bundled_record() -> dict[str, Any]:
 
 
 def load_bundled_record(conn: sqlite3.Connection) -> BundleLoad:
+    """The bundled facts and official figures; what was ingested or loaded here is kept."""
+    from ilacs.ingest.statistics import load_bundled_statistics
+
     ensure_authorities(conn)
     loaded = load_bundle(conn, bundled_record())
+    load_bundled_statistics(conn)
     settle(conn)
     return loaded
 

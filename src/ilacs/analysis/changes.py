@@ -42,6 +42,8 @@ def tell(change: Change) -> ChangeStory:
                          for topic, name in _TOPIC_NAMES.items())
         return ChangeStory(change, f"The record began, holding {held}", (
             "Changes after this one are listed one by one.",))
+    if topic == "statistics":
+        return _statistics(change)
     la = change.la_name or _authority_name(change.urn)
     if topic == "intervention":
         return _intervention(change, la)
@@ -137,6 +139,53 @@ def _intervention(change: Change, la: str) -> ChangeStory:
     elif change.kind is ChangeKind.INTERVENTION_ADDED and not facts.get("confirmed"):
         verb = "suggested"
     return ChangeStory(change, f"{la}: {name.lower()}{partner} {verb}", tuple(lines))
+
+
+def _statistics(change: Change) -> ChangeStory:
+    facts = change.facts
+    title = str(facts.get("title") or facts.get("dataset"))
+    periods = [str(p) for p in facts.get("periods", [])]
+    span = (f" for {periods[0]}" if len(periods) == 1 else
+            f" for {periods[0]} to {periods[-1]}" if periods else "")
+    lines = [f"{facts.get('figures', 0):,} figures{span}, from {facts.get('location')}"]
+    if change.kind is ChangeKind.STATISTICS_ADDED:
+        return ChangeStory(change, f"Official statistics added: {title}", tuple(lines))
+    lines.insert(0, f"{facts.get('changed', 0):,} figures revised, {facts.get('added', 0):,} "
+                    f"added, {facts.get('removed', 0):,} withdrawn")
+    for move in facts.get("indicator_moves", [])[:5]:
+        lines.append(f"{subject_name(str(move['subject']))}, {indicator_label(move)} "
+                     f"{move['period']}: {_figure(move['before'])} → {_figure(move['after'])}")
+    moved = int(facts.get("indicators_moved", 0))
+    if moved > 5:
+        lines.append(f"and {moved - 5:,} more headline values")
+    return ChangeStory(change, f"Official statistics revised: {title}", tuple(lines))
+
+
+def indicator_label(move: Mapping[str, Any]) -> str:
+    from ilacs.statistics.catalogue import load_catalogue
+
+    found = load_catalogue().indicators_by_key.get(str(move.get("indicator")))
+    return found.short_label.lower() if found else str(move.get("indicator"))
+
+
+def subject_name(subject: str) -> str:
+    """"la:80419" -> "Isle of Wight"; "region:E12000008" -> "South East"; "england"."""
+    kind, _, key = subject.partition(":")
+    register = load_register()
+    if kind == "england":
+        return "England"
+    if kind == "la":
+        return _authority_name(int(key))
+    if kind == "region":
+        return next((a.region_name for a in register.all(include_defunct=True)
+                     if a.region_ons_code == key), key)
+    return key
+
+
+def _figure(value: object) -> str:
+    if isinstance(value, float | int):
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value} (not a figure)" if value else "none"
 
 
 def _field_line(field: FieldChange) -> str:

@@ -1,31 +1,23 @@
 """Ofsted's official statistics workbook of local authority inspection outcomes.
 
-Ofsted publishes the outcomes as an OpenDocument spreadsheet (.ods). It is read here with the
-standard library alone (`zipfile` + `xml.etree`) so checking our record against the official
-table costs no new dependency. Columns are found by header name, never by position, because
-the workbook's layout has changed between releases (the care leavers sub-judgement was split
-out in 2023).
+Ofsted publishes the outcomes as an OpenDocument spreadsheet (.ods). It is read with the
+standard library alone (`ilacs.documents.spreadsheet`) so checking our record against the
+official table costs no new dependency. Columns are found by header name, never by position,
+because the workbook's layout has changed between releases (the care leavers sub-judgement
+was split out in 2023).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from xml.etree import ElementTree as ET
 
+from ilacs.documents.spreadsheet import BLANK, SheetCell, SheetRow, read_ods
 from ilacs.errors import IlacsError
-
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-# Spreadsheet apps pad every row out to column 16384 and every sheet to row 1048576 with one
-# repeated empty element; a non-empty cell or row repeated absurdly often is capped instead.
-_MAX_REPEAT = 1000
 
 LATEST_SHEET = "Inspections_as_at_31_March"
 IN_YEAR_SHEET = "In-year_inspections"
@@ -74,14 +66,9 @@ class OfficialTable:
     history: tuple[OfficialRow, ...]
 
 
-@dataclass(frozen=True)
-class _Cell:
-    text: str
-    date_value: str | None  # office:date-value, ISO; more reliable than the printed text
-
-
-_BLANK = _Cell("", None)
-_Row = tuple[int, list[_Cell]]  # 1-based row number, cells from column A
+_Cell = SheetCell
+_BLANK = BLANK
+_Row = SheetRow
 
 
 # Distinctive words rather than exact headers, so small rewordings between releases still map.
@@ -111,50 +98,6 @@ def _column_for(header: str) -> str | None:
         if f" {phrase} " in joined:
             return key
     return None
-
-
-def _cell_text(cell: ET.Element) -> str:
-    """Text of every text:p in the cell (spans and links included), one line per paragraph."""
-
-    def walk(node: ET.Element) -> str:
-        parts = [node.text or ""]
-        for child in node:
-            if child.tag == f"{_TEXT}s":  # ODF collapses runs of spaces into <text:s text:c=n>
-                parts.append(" " * int(child.get(f"{_TEXT}c", "1")))
-            elif child.tag == f"{_TEXT}tab":
-                parts.append("\t")
-            elif child.tag == f"{_TEXT}line-break":
-                parts.append("\n")
-            else:
-                parts.append(walk(child))
-            parts.append(child.tail or "")
-        return "".join(parts)
-
-    # Direct children only: a text:p nested in an office:annotation is a comment, not the value.
-    return "\n".join(walk(p) for p in cell.findall(f"{_TEXT}p")).strip()
-
-
-def _sheet_rows(table: ET.Element) -> Iterator[_Row]:
-    """Non-blank rows with their true row numbers; blank runs are counted, never built."""
-    number = 0
-    for row in table.iter(f"{_TABLE}table-row"):
-        cells: list[_Cell] = []
-        pending_blanks = 0  # blank cells are only materialised once a filled cell follows
-        for cell in row:
-            if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                continue
-            repeat = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
-            value = _Cell(_cell_text(cell), cell.get(f"{_OFFICE}date-value"))
-            if not value.text and value.date_value is None:
-                pending_blanks += repeat
-                continue
-            cells.extend([_BLANK] * pending_blanks + [value] * min(repeat, _MAX_REPEAT))
-            pending_blanks = 0
-        repeat = int(row.get(f"{_TABLE}number-rows-repeated", "1"))
-        if cells:
-            for offset in range(min(repeat, _MAX_REPEAT)):
-                yield number + offset + 1, cells
-        number += repeat
 
 
 def _parse_date(cell: _Cell) -> date | None:
@@ -246,17 +189,7 @@ def _period_date(period: str, phrase: str) -> date | None:
 
 def read_official_table(path: Path) -> OfficialTable:
     """Read the cover facts and the three data sheets of Ofsted's outcomes workbook."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            content = archive.read("content.xml")
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise IlacsError(f"not a readable OpenDocument spreadsheet ({error})",
-                         path=str(path)) from error
-    try:
-        sheets = {table.get(f"{_TABLE}name", ""): list(_sheet_rows(table))
-                  for table in ET.fromstring(content).iter(f"{_TABLE}table")}
-    except (ET.ParseError, ValueError) as error:  # ValueError: a non-numeric repeat count
-        raise IlacsError(f"content.xml is malformed ({error})", path=str(path)) from error
+    sheets = read_ods(path)
     for required in ("Cover", LATEST_SHEET, IN_YEAR_SHEET, HISTORY_SHEET):
         if required not in sheets:
             raise IlacsError(f"missing sheet {required!r} (found: {', '.join(sheets) or 'none'})",

@@ -38,6 +38,7 @@ __all__ = [
     "NEIGHBOUR_MODELS",
     "Authority",
     "Closeness",
+    "FormerCode",
     "LineageLink",
     "Neighbour",
     "NeighbourModel",
@@ -49,7 +50,7 @@ __all__ = [
     "load_register",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 K = TypeVar("K")
 NeighbourModel = Literal["2021", "2025"]
 NEIGHBOUR_MODELS: tuple[NeighbourModel, ...] = ("2021", "2025")
@@ -110,6 +111,15 @@ class LineageLink:
 
 
 @dataclass(frozen=True)
+class FormerCode:
+    """An ONS code the authority had before a change of code alone (same LA number)."""
+
+    ons_code: str
+    until: date
+    note: str
+
+
+@dataclass(frozen=True)
 class Authority:
     urn: int
     la_code: str  # DfE three-digit LA code, e.g. "921"
@@ -119,6 +129,7 @@ class Authority:
     aliases: tuple[str, ...]
     region_code: str
     region_name: str
+    region_ons_code: str  # ONS code of the region, e.g. "E12000008"
     la_type: str | None  # "County", "Unitary Authority", "Metropolitan District", "London Borough"
     population_0_25: int | None
     active: bool
@@ -126,6 +137,7 @@ class Authority:
     predecessors: tuple[LineageLink, ...] = field(repr=False)
     successors: tuple[LineageLink, ...] = field(repr=False)
     notes: tuple[str, ...] = field(repr=False)  # corrections made to the source data
+    former_ons_codes: tuple[FormerCode, ...] = field(default=(), repr=False)
 
     @property
     def population(self) -> int | None:
@@ -172,6 +184,14 @@ class Register:
         self._by_code = _unique(self._authorities, lambda a: a.la_code, "LA code")
         self._by_ons = _unique(self._authorities, lambda a: a.ons_code, "ONS code")
         self._by_slug = _unique(self._authorities, lambda a: a.slug, "slug")
+        self._by_former: dict[str, Authority] = {}
+        for authority in self._authorities:
+            for former in authority.former_ons_codes:
+                if former.ons_code in self._by_ons or former.ons_code in self._by_former:
+                    raise ReferenceDataError(
+                        f"the former ONS code {former.ons_code} of {authority.name} is "
+                        "already held by another authority")
+                self._by_former[former.ons_code] = authority
         self._index: dict[str, tuple[int, ...]] = {}
         self._build_index(shared_names)
         self._finder: PhraseFinder[tuple[int, ...]] | None = None
@@ -258,9 +278,10 @@ class Register:
             raise UnknownAuthority(f"no local authority has URN {urn}") from None
 
     def by_code(self, la_code: str) -> Authority:
-        """By DfE three-digit LA code ("921"); ONS codes ("E06000046") are accepted too."""
+        """By DfE three-digit LA code ("921"); ONS codes ("E06000046") are accepted too,
+        former ones ("E10000023", North Yorkshire before 2023) included."""
         code = str(la_code).strip().upper()
-        found = self._by_code.get(code) or self._by_ons.get(code)
+        found = self._by_code.get(code) or self._by_ons.get(code) or self._by_former.get(code)
         if found is None:
             raise UnknownAuthority(f"no local authority has LA code {la_code!r}")
         return found
@@ -435,6 +456,12 @@ def _link(value: object) -> LineageLink:
     )
 
 
+def _former(value: object) -> FormerCode:
+    item = _mapping(value, "former ONS code")
+    return FormerCode(_str(item, "ons_code"), date.fromisoformat(_str(item, "until")),
+                      _str(item, "note"))
+
+
 def _neighbour_refs(value: object) -> tuple[NeighbourRef, ...]:
     models = _mapping(value, "neighbours")
     refs: list[NeighbourRef] = []
@@ -469,6 +496,7 @@ def _authority(value: object) -> Authority:
             aliases=_strs(item, "aliases"),
             region_code=_str(item, "region_code"),
             region_name=_str(item, "region_name"),
+            region_ons_code=_str(item, "region_ons_code"),
             la_type=_opt_str(item, "la_type"),
             population_0_25=_opt_int(item, "population_0_25"),
             active=active,
@@ -476,6 +504,8 @@ def _authority(value: object) -> Authority:
             predecessors=tuple(_link(v) for v in _list(item.get("predecessors", []), "links")),
             successors=tuple(_link(v) for v in _list(item.get("successors", []), "links")),
             notes=_strs(item, "notes"),
+            former_ons_codes=tuple(
+                _former(v) for v in _list(item.get("former_ons_codes", []), "former codes")),
         )
     except (ValueError, TypeError, KeyError) as exc:
         raise ValueError(f"authority with URN {urn}: {exc}") from exc

@@ -40,6 +40,8 @@ class ChangeKind(StrEnum):
     INTERVENTION_ADDED = "intervention_added"
     INTERVENTION_CHANGED = "intervention_changed"
     INTERVENTION_REMOVED = "intervention_removed"
+    STATISTICS_ADDED = "statistics_added"
+    STATISTICS_CHANGED = "statistics_changed"
 
 
 _KINDS_BY_TOPIC = {
@@ -110,6 +112,17 @@ def record_changes(conn: sqlite3.Connection) -> int:
             [(subject, _dump(facts)) for subject, facts in current.items()
              if known.get(subject) != facts])
     return len(rows)
+
+
+def append_change(conn: sqlite3.Connection, kind: ChangeKind, subject: str,
+                  facts: Facts) -> None:
+    """Log one change that is not a difference of the facts `record_changes` follows (a
+    statistics data set loaded or replaced), in the caller's transaction."""
+    when = datetime.now(UTC).isoformat(timespec="milliseconds")
+    conn.execute(
+        "INSERT INTO changes (recorded_at, kind, subject, urn, document_sha256, published, "
+        "details) VALUES (?, ?, ?, NULL, NULL, NULL, ?)",
+        (when, kind.value, subject, _dump({"facts": facts})))
 
 
 def list_changes(conn: sqlite3.Connection, since: date | datetime | None = None,

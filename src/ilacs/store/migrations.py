@@ -321,6 +321,88 @@ CREATE TABLE point_themes (
 );
 """
 
+# Official statistics (see ilacs.statistics and ilacs.ingest.statistics). Every figure of a
+# loaded file is a row of `statistics_values`: its series (dataset, indicator column, filter
+# values, time identifier), its area as the file names it, its period, and either a value or
+# the symbol printed in its place (`missing`), never both. Areas keep the codes as printed and
+# how they join the register (`relation`, `urns`), so a figure under an old code is still
+# that authority's. `indicator_values` holds the headline indicators of the catalogue,
+# derived once from the series when they change (a rate from a count and the population),
+# each keyed by its subject ('england', 'region:E12000008', 'la:80419' ...) and citing the
+# figures it came from. `statistics_values` has no foreign keys: checking two parents for each
+# of several hundred thousand figures doubled the time of a load, so `replace_dataset`
+# deletes a data set's figures itself.
+STATISTICS_SCHEMA = """
+ALTER TABLE problems ADD COLUMN row INTEGER;
+
+CREATE TABLE statistics_sources (
+    dataset TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    publication TEXT,
+    location TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('loaded', 'fetched', 'bundled')),
+    reader_version TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    layout TEXT NOT NULL DEFAULT '{}',
+    loaded_at TEXT NOT NULL
+);
+
+CREATE TABLE statistics_areas (
+    id INTEGER PRIMARY KEY,
+    level TEXT NOT NULL CHECK (level IN ('national', 'regional', 'local_authority')),
+    code TEXT NOT NULL,
+    la_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('nation', 'region', 'same', 'former_code',
+        'shared', 'predecessor')),
+    subject TEXT NOT NULL,
+    urn INTEGER,
+    urns TEXT NOT NULL DEFAULT '[]',
+    note TEXT,
+    UNIQUE (level, code, la_code)
+);
+CREATE INDEX statistics_areas_subject ON statistics_areas (subject);
+
+CREATE TABLE statistics_series (
+    id INTEGER PRIMARY KEY,
+    dataset TEXT NOT NULL REFERENCES statistics_sources (dataset) ON DELETE CASCADE,
+    indicator TEXT NOT NULL,
+    filters TEXT NOT NULL,
+    time_identifier TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    UNIQUE (dataset, indicator, filters, time_identifier)
+);
+
+CREATE TABLE statistics_values (
+    series_id INTEGER NOT NULL,
+    area_id INTEGER NOT NULL,
+    period TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    value REAL,
+    missing TEXT CHECK (missing IN ('c', 'x', 'z', 'k', 'low', 'u')),
+    row INTEGER NOT NULL,
+    CHECK ((value IS NULL) <> (missing IS NULL)),
+    PRIMARY KEY (series_id, area_id, period)
+) WITHOUT ROWID;
+
+CREATE TABLE indicator_values (
+    indicator TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    urn INTEGER,
+    year INTEGER NOT NULL,
+    period TEXT NOT NULL,
+    value REAL,
+    missing TEXT,
+    missing_note TEXT,
+    sources TEXT NOT NULL,
+    CHECK ((value IS NULL) <> (missing IS NULL)),
+    PRIMARY KEY (indicator, subject, year)
+) WITHOUT ROWID;
+CREATE INDEX indicator_values_urn ON indicator_values (urn, indicator);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -361,6 +443,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "point_themes: the themes and page of improvement points whose text is not held "
         "(bundled documents), so theme counts work before documents are ingested",
         POINT_THEMES_SCHEMA,
+    ),
+    Migration(
+        8,
+        "official statistics: sources, areas joined to the register, long series of every "
+        "figure (suppressed ones as typed missing values), headline indicator values; the "
+        "row of a problem in a CSV file",
+        STATISTICS_SCHEMA,
     ),
 )
 

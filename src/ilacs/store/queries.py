@@ -151,9 +151,9 @@ def problems(conn: sqlite3.Connection) -> list[ProblemRow]:
             kind=ProblemKind(row["kind"]), severity=Severity(row["severity"]),
             message=row["message"], page=row["page"], field=row["field"],
             snippet=row["snippet"], parser_version=row["parser_version"],
-            recorded_at=row["recorded_at"],
+            recorded_at=row["recorded_at"], row=row["row"],
         )
-        for row in conn.execute("SELECT * FROM problems ORDER BY path, page, id")
+        for row in conn.execute("SELECT * FROM problems ORDER BY path, page, row, id")
     ]
 
 

@@ -161,10 +161,10 @@ def record_problem(
                 """
                 SELECT 1 FROM problems
                 WHERE document_sha256 IS ? AND path = ? AND kind = ? AND message = ?
-                    AND page IS ? AND field IS ?
+                    AND page IS ? AND field IS ? AND row IS ?
                 """,
                 (sha256, problem.path, problem.kind.value, problem.message, problem.page,
-                 problem.field),
+                 problem.field, problem.row),
             ).fetchone()
             if exists:
                 return False
@@ -265,11 +265,12 @@ def _insert_problem(
     conn.execute(
         """
         INSERT INTO problems (document_sha256, path, kind, severity, message, page, field,
-            snippet, parser_version, recorded_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            snippet, parser_version, recorded_at, row)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             sha256, problem.path, problem.kind.value, problem.severity.value, problem.message,
             problem.page, problem.field, problem.snippet, parser_version, recorded_at,
+            problem.row,
         ),
     )

@@ -146,6 +146,7 @@ class ProblemRow:
     snippet: str | None
     parser_version: str | None
     recorded_at: str
+    row: int | None = None
 
     def to_problem(self) -> Problem:
         return Problem(
@@ -156,6 +157,7 @@ class ProblemRow:
             field=self.field,
             snippet=self.snippet,
             severity=self.severity,
+            row=self.row,
         )
 
 

@@ -19,7 +19,7 @@ from ilacs.analysis.official import read_official_table
 from ilacs.analysis.reconcile import load_known_differences
 from ilacs.analysis.reconcile import reconcile as reconcile_record
 from ilacs.analysis.record import AnalysisRecord, load_record
-from ilacs.cli import _open, console, db_option
+from ilacs.cli.common import console, db_option, open_record
 from ilacs.extract.themes import taxonomy
 from ilacs.record import find_authority
 
@@ -32,7 +32,7 @@ AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON inste
 
 
 def _record(ctx: click.Context, db: str | None) -> AnalysisRecord:
-    return load_record(_open(ctx, db))
+    return load_record(open_record(ctx, db))
 
 
 def _emit(as_json: bool, result: Any, table: Callable[[], None]) -> None:

@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ilacs.cli import _open, console, db_option, errors
+from ilacs.cli.common import console, db_option, errors, open_record
 from ilacs.store.changes import ChangeKind
 
 
@@ -39,7 +39,7 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
     from ilacs.sources import UpdateOptions, UpdateProgress
     from ilacs.sources import update as run_update
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     started = datetime.now(UTC)
     options = UpdateOptions(downloads=downloads, base_url=base_url, rate=rate,
                             workers=workers or default_workers(), dry_run=dry_run)
@@ -108,7 +108,7 @@ def changes(ctx: click.Context, since: str | None, authority: str | None,
     from ilacs.record import find_authority
     from ilacs.store.changes import list_changes
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None
     found = list_changes(conn, parse_since(since), urn, [ChangeKind(k) for k in kinds], limit)
     stories = [tell(change) for change in found]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ilacs.cli import console, db_option, errors
+from ilacs.cli.common import console, db_option, errors
 
 
 @click.command()

@@ -1,63 +1,21 @@
-"""The `ilacs` command line: argument parsing and printing only; the work is in the library."""
+"""Commands on the record itself: ingest, build, show, export, eval, summary, problems, search."""
 
 from __future__ import annotations
 
 import html
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ilacs import __version__
-from ilacs.errors import IlacsError
-
-F = TypeVar("F", bound=Callable[..., Any])
-console = Console()
-errors = Console(stderr=True)
+from ilacs.cli.common import console, db_option, errors, open_record
 
 
-def db_option(command: F) -> F:
-    """Every command that touches the record takes --db (else $ILACS_DB, else ./ilacs.db)."""
-    return click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                        help="SQLite file of the record (default: $ILACS_DB or ./ilacs.db).")(
-        command)
-
-
-def _open(ctx: click.Context, db: str | None) -> Any:
-    from ilacs.record import ensure_authorities
-    from ilacs.store import open_store, resolve_db_path
-
-    path = resolve_db_path(db or ctx.obj.get("db"))
-    conn = open_store(path)
-    ensure_authorities(conn)
-    return conn
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-              help="SQLite file of the record (default: $ILACS_DB or ./ilacs.db).")
-@click.version_option(__version__, prog_name="ilacs")
-@click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
-    """The open record of Ofsted's inspections of local authority children's services.
-
-    \b
-    Example:
-        ilacs ingest ../shared/corpus/reports
-        ilacs show "Isle of Wight"
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["db"] = db
-
-
-@cli.command()
+@click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-j", "--workers", type=int, default=None,
               help="Processes reading PDFs in parallel (default: the number of cores, max 4).")
@@ -77,7 +35,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
     from ilacs.pipeline import default_workers, find_files
     from ilacs.pipeline import ingest as run_ingest
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     try:
         sources = find_files(inputs)
     except FileNotFoundError as error:
@@ -105,7 +63,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("authority")
 @db_option
 @click.pass_context
@@ -118,14 +76,14 @@ def show(ctx: click.Context, authority: str, db: str | None) -> None:
         ilacs show "Isle of Wight"
         ilacs show 80419
     """
-    from ilacs.cli_story import print_story
+    from ilacs.cli.story import print_story
     from ilacs.record import authority_story
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     print_story(console, authority_story(conn, authority))
 
 
-@cli.command("export")
+@click.command("export")
 @click.option("-f", "--format", "format_", required=True,
               type=click.Choice(["csv", "xlsx", "json", "parquet"]), help="File format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -144,12 +102,12 @@ def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
     """
     from ilacs.export import export_record
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     written = export_record(conn, format_, output, latest=latest)
     console.print(f"Wrote {written}")
 
 
-@cli.command("eval")
+@click.command("eval")
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--reports", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder the labels' paths are relative to (default: the "
@@ -193,7 +151,7 @@ def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
                       highlight=False)
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.pass_context
 def build(ctx: click.Context, db: str | None) -> None:
@@ -205,13 +163,13 @@ def build(ctx: click.Context, db: str | None) -> None:
     """
     from ilacs.record import load_bundled_record
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     loaded = load_bundled_record(conn)
     console.print(f"Bundled record: {loaded.loaded} documents loaded, {loaded.skipped} already "
                   "ingested locally and kept.")
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.pass_context
 def summary(ctx: click.Context, db: str | None) -> None:
@@ -223,7 +181,7 @@ def summary(ctx: click.Context, db: str | None) -> None:
     """
     from ilacs.store import summary as store_summary
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     facts = store_summary(conn)
     console.print(f"Documents: {facts.documents_by_kind} ({facts.documents_by_origin})")
     console.print(f"Inspections: {facts.inspections}, judgements: {facts.judgements}, "
@@ -235,7 +193,7 @@ def summary(ctx: click.Context, db: str | None) -> None:
                   f"{facts.authorities}; problems: {facts.problems_by_severity}")
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.pass_context
 def problems(ctx: click.Context, db: str | None) -> None:
@@ -247,15 +205,15 @@ def problems(ctx: click.Context, db: str | None) -> None:
     """
     from ilacs.store import problems as stored_problems
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     rows = stored_problems(conn)
     for row in rows:
-        where = row.path if row.page is None else f"{row.path}, page {row.page}"
-        console.print(escape(f"{row.severity.value}: {where}: {row.message}"), highlight=False)
+        console.print(escape(f"{row.severity.value}: {row.to_problem().describe()}"),
+                      highlight=False)
     console.print(f"{len(rows)} problems.")
 
 
-@cli.command()
+@click.command()
 @click.argument("query")
 @click.option("-n", "--limit", type=int, default=20, help="How many pages to show.")
 @db_option
@@ -269,7 +227,7 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
     """
     from ilacs.store import search_pages
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     hits = search_pages(conn, query, limit)
     for hit in hits:
         # One line a hit: the page's own line breaks would only break the snippet up.
@@ -280,26 +238,3 @@ def search(ctx: click.Context, query: str, limit: int, db: str | None) -> None:
     if not hits:
         console.print("No pages match. Page text is searchable once reports are ingested "
                       "(ilacs ingest FOLDER); the bundled record holds facts only.")
-
-
-from ilacs.cli_analyse import analyse, reconcile  # noqa: E402
-from ilacs.cli_serve import publish, serve  # noqa: E402
-from ilacs.cli_story import claims, interventions  # noqa: E402  (they use the group above)
-from ilacs.cli_update import changes, update  # noqa: E402
-
-cli.add_command(interventions)
-cli.add_command(claims)
-cli.add_command(update)
-cli.add_command(changes)
-cli.add_command(analyse)
-cli.add_command(reconcile)
-cli.add_command(serve)
-cli.add_command(publish)
-
-
-def main() -> None:
-    try:
-        cli(obj={})
-    except IlacsError as error:
-        errors.print(f"[red]Error:[/] {error}", highlight=False)
-        sys.exit(2)

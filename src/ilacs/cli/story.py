@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ilacs.analysis.names import visit_kind_name
-from ilacs.cli import _open, console, db_option
+from ilacs.cli.common import console, db_option, open_record
 from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
 from ilacs.store import InspectionRow
@@ -117,7 +117,7 @@ def import_command(ctx: click.Context, file: Path, db: str | None) -> None:
     status, note, sources); a bad row stops the import and nothing is written."""
     from ilacs.store.settle import settle
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     result = import_interventions(conn, file)
     settle(conn)
     console.print(f"{file}: {result.added} added, {result.updated} updated.")
@@ -134,7 +134,7 @@ def list_command(ctx: click.Context, authority: str | None, suggested: bool, as_
     """List the register (suggestions from news claims included, marked)."""
     from ilacs.record import find_authority
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None
     items = [item for item in list_interventions(conn, urn) if not suggested or not item.confirmed]
     if as_json:
@@ -156,7 +156,7 @@ def confirm_command(ctx: click.Context, intervention_id: int, db: str | None) ->
     """Confirm a suggestion drawn from a news claim, so it joins the register."""
     from ilacs.store.settle import settle
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     item = confirm_intervention(conn, intervention_id)
     settle(conn)
     console.print(f"Confirmed #{item.id}: {item.la_name}, {item.type.replace('_', ' ')}.")
@@ -172,7 +172,7 @@ def claims(ctx: click.Context, authority: str | None, contradictions: bool,
     """What news articles claim, and whether the record agrees."""
     from ilacs.record import find_authority
 
-    conn = _open(ctx, db)
+    conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None
     rows = claims_for(conn, urn, "contradicts" if contradictions else None)
     register = load_register()
