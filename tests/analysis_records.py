@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ilacs.analysis.record import AnalysisRecord
+from ilacs.analysis.statistics import statistics_record
 from ilacs.extract.models import Grade, InspectionType
 from ilacs.reference import load_register
+from ilacs.statistics.model import IndicatorValue
 from ilacs.store.items import ItemRow
 from ilacs.store.rows import InspectionRow, JudgementRow
 from ilacs.store.story import VisitRow
@@ -50,6 +52,16 @@ def item(urn: int, event_id: int, when: str, number: int, text: str,
                    section="what_needs_to_improve", text=text, outcome=None, page=3)
 
 
+def figure(indicator: str, urn: int | None, year: int, value: float | None,
+           missing: str | None = None) -> IndicatorValue:
+    """A headline value of an authority (or England, for urn None)."""
+    subject = "england" if urn is None else f"la:{urn}"
+    return IndicatorValue(indicator, subject, urn, year, str(year), value,
+                          None if value is not None else (missing or "x"), None, ())
+
+
 def record(inspections: list[InspectionRow], visits: list[VisitRow] | None = None,
-           items: list[ItemRow] | None = None) -> AnalysisRecord:
-    return AnalysisRecord(REGISTER, tuple(inspections), tuple(visits or ()), tuple(items or ()))
+           items: list[ItemRow] | None = None,
+           figures: list[IndicatorValue] | None = None) -> AnalysisRecord:
+    return AnalysisRecord(REGISTER, tuple(inspections), tuple(visits or ()), tuple(items or ()),
+                          statistics_record(figures or ()))

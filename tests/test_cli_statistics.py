@@ -46,3 +46,34 @@ def test_indicators_and_sources_as_json(tmp_path: Path) -> None:
     assert set(sources) == {"workforce", "child_population"}
     assert sources["workforce"]["location"].endswith("csww_indicators_2017_to_2025.csv")
     assert len(sources["workforce"]["sha256"]) == 64
+
+
+def test_analyses_of_statistics_as_json(bundled_db: Path) -> None:
+    db = str(bundled_db)
+    code, out = run("--db", db, "analyse", "context", "Isle of Wight", "-i", "cin_rate",
+                    "--json")
+    answer = json.loads(out)
+    assert code == 0 and answer["name"] == "Isle of Wight"
+    assert [i["key"] for i in answer["indicators"]] == ["cin_rate"]
+    assert answer["indicators"][0]["years"][-1]["neighbour_model"] == "2025"
+    code, out = run("--db", db, "analyse", "indicator", "sw_agency_rate", "--year", "2020",
+                    "--json")
+    view = json.loads(out)
+    assert code == 0 and view["period"] == "2020" and view["authorities"][0]["rank"] == 1
+    code, out = run("--db", db, "analyse", "indicator-grades", "rereferral_percent", "--json")
+    grades = json.loads(out)
+    assert code == 0 and grades["indicator"] == "rereferral_percent"
+    assert grades["effect"]["low"] <= grades["effect"]["estimate"] <= grades["effect"]["high"]
+    code, out = run("--db", db, "analyse", "inspection-year", "--json")
+    assert code == 0 and json.loads(out)["verdict"]
+    code, out = run("--db", db, "analyse", "expected", "Isle of Wight", "--json")
+    expected = json.loads(out)
+    assert code == 0 and [p["name"] for p in expected["predictions"]] == ["Isle of Wight"]
+    assert expected["pooled"]["test"] > 100
+
+
+def test_unknown_indicator_is_a_clear_error(bundled_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(bundled_db), "analyse", "indicator",
+                                      "cin"])
+    assert result.exit_code != 0
+    assert "unknown indicator 'cin'" in str(result.exception)

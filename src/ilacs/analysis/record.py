@@ -9,10 +9,11 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from ilacs.analysis.statistics import StatisticsRecord, empty_statistics, load_statistics_record
 from ilacs.reference.register import Authority, Register, UnknownAuthority, load_register
 from ilacs.store.items import ItemRow, improvement_items
 from ilacs.store.queries import all_inspections
@@ -26,6 +27,7 @@ class AnalysisRecord:
     inspections: tuple[InspectionRow, ...]
     visits: tuple[VisitRow, ...] = ()
     items: tuple[ItemRow, ...] = ()
+    statistics: StatisticsRecord = field(default_factory=empty_statistics)
 
     @cached_property
     def inspections_by_urn(self) -> Mapping[int, tuple[InspectionRow, ...]]:
@@ -80,4 +82,5 @@ def load_record(conn: sqlite3.Connection, register: Register | None = None) -> A
         inspections=tuple(all_inspections(conn)),
         visits=tuple(all_visits(conn)),
         items=tuple(improvement_items(conn)),
+        statistics=load_statistics_record(conn),
     )

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ilacs import __version__
-from ilacs.cli import analyse, records, serve, statistics, story, update
+from ilacs.cli import analyse, context, records, serve, statistics, story, update
 from ilacs.cli.common import errors
 from ilacs.errors import IlacsError
 
@@ -28,6 +28,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
 
+
+_ANALYSES = context  # registers `analyse context`, `indicator` ... on the analyse group
 
 for command in (records.ingest, records.show, records.export_command, records.evaluate,
                 records.build, records.summary, records.problems, records.search,

@@ -177,7 +177,10 @@ def series_points(conn: sqlite3.Connection,
 
 
 def indicator_values(conn: sqlite3.Connection, indicator: str | None = None,
-                     subject: str | None = None) -> list[IndicatorValue]:
+                     subject: str | None = None, with_sources: bool = True
+                     ) -> list[IndicatorValue]:
+    """Headline values, with the figures each was derived from unless `with_sources` is
+    False (reading every value's citations costs more than the values)."""
     clauses, params = ["1"], []
     if indicator is not None:
         clauses.append("indicator = ?")
@@ -185,12 +188,13 @@ def indicator_values(conn: sqlite3.Connection, indicator: str | None = None,
     if subject is not None:
         clauses.append("subject = ?")
         params.append(subject)
+    sources = "sources" if with_sources else "'[]'"
     return [
         IndicatorValue(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                       tuple(json.loads(row[8])))
+                       tuple(json.loads(row[8])) if with_sources else ())
         for row in conn.execute(
-            "SELECT indicator, subject, urn, year, period, value, missing, missing_note, sources"
-            f" FROM indicator_values WHERE {' AND '.join(clauses)}"
+            "SELECT indicator, subject, urn, year, period, value, missing, missing_note, "
+            f"{sources} FROM indicator_values WHERE {' AND '.join(clauses)}"
             " ORDER BY indicator, subject, year", params)]
 
 
