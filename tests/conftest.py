@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -125,9 +126,25 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
     for outcome in later:
         store_outcome(conn, outcome, run)
     assert settle(conn).changes == len(later)
+    load_shared_statistics(conn)
     conn.close()
     assert run.new == 493 + 281 and run.unreadable == 4
     return path
+
+
+def load_shared_statistics(conn: sqlite3.Connection) -> None:
+    """The official statistics of ../shared/reference/dfe, as `ilacs statistics load`
+    loads them (the lookup table and Ofsted's provider workbook are refused, by name)."""
+    from ilacs.ingest.statistics import find_statistics_files, load_statistics
+
+    if not DFE.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: no DfE statistics at {DFE}")
+    files, problems = find_statistics_files([DFE])
+    result = load_statistics(conn, files, workers=2)
+    assert problems == [] and len(result.datasets) == 16
+    refused = sorted(p.path for p in result.problems if p.severity.value == "error")
+    assert refused == [str(DFE / "Childrens_social_care_in_England_2023_underlying_data.ods"),
+                       str(DFE / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")]
 
 
 DFE = SHARED / "reference" / "dfe"
@@ -137,21 +154,11 @@ DFE = SHARED / "reference" / "dfe"
 def statistics_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A record holding only official statistics, loaded from ../shared/reference/dfe as
     `ilacs statistics load` loads them."""
-    from ilacs.ingest.statistics import find_statistics_files, load_statistics
-
-    if not DFE.is_dir():
-        pytest.skip(f"SKIPPED LOUDLY: no DfE statistics at {DFE}")
     path = tmp_path_factory.mktemp("statistics") / "ilacs.db"
     conn = open_store(path)
     ensure_authorities(conn)
-    files, problems = find_statistics_files([DFE])
-    result = load_statistics(conn, files, workers=2)
+    load_shared_statistics(conn)
     conn.close()
-    assert problems == [] and len(result.datasets) == 16
-    # The lookup table and Ofsted's provider workbook are not statistics ilacs reads.
-    refused = sorted(p.path for p in result.problems if p.severity.value == "error")
-    assert refused == [str(DFE / "Childrens_social_care_in_England_2023_underlying_data.ods"),
-                       str(DFE / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")]
     return path
 
 

@@ -65,8 +65,11 @@ def test_the_log_starts_with_a_baseline_then_lists_what_came_later(corpus_db: Pa
     assert baseline.kind is ChangeKind.BASELINE
     assert baseline.counts == {topic: total - held.get(topic, 0)
                                for topic, total in totals.items()}
+    # then the official statistics loaded after them (see `corpus_db`): one entry a data set
     assert sorted(change.kind.value for change in later) == [
-        "inspection_added"] * 3 + ["visit_added"] * 2
+        "inspection_added"] * 3 + ["statistics_added"] * 16 + ["visit_added"] * 2
+    assert all(c.subject.startswith("statistics:") and c.urn is None for c in later
+               if c.kind is ChangeKind.STATISTICS_ADDED)
 
     # The three new reports are the newest published: none stored earlier is newer.
     added = [c for c in later if c.kind is ChangeKind.INSPECTION_ADDED]
@@ -115,6 +118,11 @@ def test_each_change_reads_as_a_headline_with_its_details(corpus_db: Path) -> No
         if change.kind is ChangeKind.BASELINE:
             assert story.title.startswith("The record began, holding ")
             assert f"{change.counts['inspection']} inspections" in story.title
+            continue
+        if change.kind is ChangeKind.STATISTICS_ADDED:
+            title = conn.execute("SELECT title FROM statistics_sources WHERE dataset = ?",
+                                 (change.subject.removeprefix("statistics:"),)).fetchone()[0]
+            assert story.title == f"Official statistics added: {title}"
             continue
         name = conn.execute("SELECT name FROM authorities WHERE urn = ?",
                             (change.urn,)).fetchone()[0]
@@ -204,7 +212,9 @@ def test_interventions_imported_then_ended_are_logged(bundled_copy: sqlite3.Conn
 def test_changes_since_a_date_as_text_and_json(corpus_db: Path) -> None:
     db = str(corpus_db)
     everything = json.loads(run_cli("--db", db, "changes", "--json"))
-    assert [item["kind"] for item in everything].count("baseline") == 1 and len(everything) == 6
+    kinds = [item["kind"] for item in everything]
+    assert kinds.count("baseline") == 1 and kinds.count("statistics_added") == 16
+    assert len(everything) == 6 + 16
     assert all(item["title"] and isinstance(item["lines"], list) for item in everything)
     assert everything == sorted(everything, key=lambda i: i["recorded_at"], reverse=True)
 

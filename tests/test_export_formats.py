@@ -77,7 +77,8 @@ def test_json_writes_every_table(record: sqlite3.Connection, tmp_path: Path) -> 
     data = json.loads(path.read_text(encoding="utf-8"))
 
     assert list(data) == ["inspections", "judgements", "findings", "authorities", "visits",
-                          "interventions"]
+                          "interventions", "statistics", "statistics_sources"]
+    assert data["statistics"] == [] and data["statistics_sources"] == []  # none loaded
     assert len(data["inspections"]) == 3 and len(data["inspections"][0]) == WIDE_WIDTH
     assert data["inspections"][0]["publication_date"] == "2018-04-30"
     assert len(data["judgements"]) == 15 and len(data["findings"]) == 6
@@ -109,7 +110,7 @@ def test_xlsx_has_a_sheet_per_table_latest_first(
 
     assert workbook.sheetnames == [
         "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Visits",
-        "Interventions", "Problems"
+        "Interventions", "Statistics", "Statistics sources", "Problems"
     ]
     sheet = workbook["Inspections"]
     header = [cell.value for cell in sheet[1]]
@@ -162,3 +163,53 @@ def test_an_unwritable_output_is_an_export_error(
     with pytest.raises(ExportError, match="could not write the csv export") as raised:
         export_record(record, "csv", blocker / "out.csv")
     assert raised.value.path == str(blocker / "out.csv")
+
+
+# --- the official statistics -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def statistics_copy(statistics_db: Path, tmp_path_factory: pytest.TempPathFactory
+                    ) -> sqlite3.Connection:
+    conn = sqlite3.connect(tmp_path_factory.mktemp("export") / "ilacs.db")
+    conn.row_factory = sqlite3.Row
+    with sqlite3.connect(statistics_db) as source:
+        source.backup(conn)
+    return conn
+
+
+def test_every_format_exports_the_statistics(statistics_copy: sqlite3.Connection,
+                                             tmp_path: Path) -> None:
+    conn = statistics_copy
+    stored = conn.execute("SELECT count(*), count(value), total(value) FROM "
+                          "indicator_values").fetchone()
+    with export_record(conn, "csv", tmp_path / "s.csv", statistics=True).open(
+            encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == stored[0]
+    assert sum(1 for r in rows if r["value"]) == stored[1]
+    assert sum(float(r["value"]) for r in rows if r["value"]) == pytest.approx(stored[2])
+    wight = [r for r in rows if r["indicator"] == "cin_rate" and r["urn"] == "80419"]
+    assert {r["place"] for r in wight} == {"Isle of Wight"} and wight[0]["la_code"] == "921"
+    suppressed = next(r for r in rows if r["missing"] == "c")
+    assert suppressed["value"] == "" and "confidential" in suppressed["missing_meaning"]
+    assert {r["place"] for r in rows if r["subject"] == "region:E12000008"} == {"South East"}
+
+    table = pq.read_table(export_record(conn, "parquet", tmp_path / "s.parquet",
+                                        statistics=True))
+    assert table.num_rows == stored[0] and str(table.schema.field("value").type) == "double"
+    assert table.column("value").null_count == stored[0] - stored[1]
+
+    document = json.loads(export_record(conn, "json", tmp_path / "s.json",
+                                        statistics=True).read_text(encoding="utf-8"))
+    assert set(document) == {"statistics", "statistics_sources"}
+    assert len(document["statistics_sources"]) == 16
+    assert all("/" not in s["file"] for s in document["statistics_sources"])  # names only
+
+    book = load_workbook(export_record(conn, "xlsx", tmp_path / "s.xlsx", statistics=True))
+    assert book.sheetnames == ["Statistics", "Statistics sources"]
+    whole = load_workbook(export_record(conn, "xlsx", tmp_path / "all.xlsx"), read_only=True)
+    assert {"Statistics", "Statistics sources"} <= set(whole.sheetnames)
+    assert export_record(conn, "csv", tmp_path, statistics=True) == \
+        tmp_path / "ilacs_statistics.csv"
+    with pytest.raises(ExportError, match="--latest and --statistics"):
+        export_record(conn, "csv", tmp_path / "x.csv", latest=True, statistics=True)

@@ -30,6 +30,10 @@ JSON_PAGES = {
     "/search.json?q=neglect&kind=letter&year=2023": "SearchPage",
     "/downloads.json": "DownloadsPage",
     "/changes.json?since=2000-01-01": "ChangesPage",
+    "/indicators.json": "IndicatorsPage",
+    "/indicators/cin_rate.json": "IndicatorPage",
+    "/indicators/sw_agency_rate.json?year=2020&judgement=impact_of_leaders": "IndicatorPage",
+    "/indicators/spend_per_child.json": "IndicatorPage",
 }
 
 
@@ -64,12 +68,13 @@ def test_the_schema_check_can_fail(openapi: dict[str, Any]) -> None:
 def test_openapi_documents_every_json_page(openapi: dict[str, Any]) -> None:
     documented = set(openapi["paths"])
     assert {"/index.json", "/la/{urn}.json", "/compare.json", "/themes.json", "/search.json",
-            "/downloads.json"} <= documented
+            "/downloads.json", "/indicators.json", "/indicators/{key}.json"} <= documented
     assert openapi["openapi"].startswith("3.")
 
 
 @pytest.mark.parametrize("page", ["/", "/la/80419", "/compare?la=80419", "/themes",
-                                  "/search?q=neglect", "/downloads", "/changes"])
+                                  "/search?q=neglect", "/downloads", "/changes", "/indicators",
+                                  "/indicators/cla_rate?year=2022"])
 def test_each_page_and_its_json_twin_come_from_the_same_data(client: httpx.Client,
                                                             page: str) -> None:
     html = client.get(page)

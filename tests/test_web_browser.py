@@ -31,7 +31,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
          "/compare?la=80419&with=neighbours", "/themes", "/themes?theme=neglect",
          "/search?q=%22unregistered+placements%22", "/search?q=neglect&kind=letter&page=2",
-         "/downloads", "/changes", "/la/no-such-place"]
+         "/downloads", "/changes", "/la/no-such-place", "/indicators", "/indicators/cin_rate",
+         "/indicators/spend_per_child?judgement=impact_of_leaders"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -230,13 +231,27 @@ def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     for path in ["/", "/la/80419", "/compare?la=80419&with=neighbours", "/compare?la=80419&la="
-                 "80480", "/themes", "/themes?theme=neglect", "/downloads", "/search?q=neglect"]:
+                 "80480", "/themes", "/themes?theme=neglect", "/downloads", "/search?q=neglect",
+                 "/indicators", "/indicators/sw_agency_rate"]:
         page.goto(web + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         if width >= 1280:  # wide enough for every table: none scrolls, none is cut off
             assert page.evaluate("[...document.querySelectorAll('.ilacs-table-scroll')].filter("
                                  "e => e.scrollWidth > e.clientWidth).length") == 0, path
     context.close()
+
+
+def test_a_charts_figures_open_at_full_width(page: Any, web: str) -> None:
+    page.goto(web + "/la/80419")
+    figure = page.locator("#context-cin_rate")
+    narrow = figure.bounding_box()["width"]
+    figure.locator("summary").click()
+    table = figure.locator("table")
+    assert table.is_visible()
+    assert figure.bounding_box()["width"] > 2 * narrow  # the whole row
+    scroll = figure.locator(".ilacs-chart-table__scroll")
+    assert scroll.evaluate("e => e.scrollWidth <= e.clientWidth")  # no sideways scrolling
+    shot(page, "la_context_figures_open")
 
 
 def test_pages_read_and_filter_without_javascript(browser: Any, web: str) -> None:

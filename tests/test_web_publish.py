@@ -40,13 +40,15 @@ def links_of(path: Path) -> Links:
 def test_the_copy_holds_every_page_and_reports_no_problem(published: Any) -> None:
     folder: Path = published.folder
     assert published.problems == [] and published.feed
-    assert published.downloads == 8
+    assert published.downloads == 12  # record, latest and statistics, in four formats
     assert (folder / MARKER).is_file()
     assert len(list((folder / "la").glob("*.html"))) >= 153
     for name in ["index.html", "index.json", "la/80419.html", "la/80419.json",
                  "compare--la-80419-with-neighbours.html", "themes--theme-neglect.html",
                  "changes.html", "changes.json", "changes.atom", "downloads.html",
-                 "openapi.json", "static/ilacs.css",
+                 "openapi.json", "static/ilacs.css", "indicators.html",
+                 "indicators/cin_rate.html", "indicators/cin_rate.json", "indicators/cin_rate.csv",
+                 "la/80419/context.csv",
                  "static/vendor/govuk-frontend/govuk-frontend.min.css"]:
         assert (folder / name).is_file(), name
     assert not (folder / "static/vendor/axe-core").exists()  # test tooling, not for visitors
@@ -99,7 +101,7 @@ def test_pages_say_what_needs_a_server_instead_of_offering_it(published: Any,
 def test_the_feed_links_to_the_copy_where_it_is_hosted(published: Any) -> None:
     folder: Path = published.folder
     feed = feedparser.parse((folder / "changes.atom").read_bytes())
-    assert not feed.bozo and len(feed.entries) == 6
+    assert not feed.bozo and len(feed.entries) == 6 + 16  # documents, then statistics
     assert feed.feed.links[0].href == f"{PUBLISHED_AT}/changes.atom"
     for entry in feed.entries:
         for link in entry.links:

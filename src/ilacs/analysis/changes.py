@@ -147,7 +147,7 @@ def _statistics(change: Change) -> ChangeStory:
     periods = [str(p) for p in facts.get("periods", [])]
     span = (f" for {periods[0]}" if len(periods) == 1 else
             f" for {periods[0]} to {periods[-1]}" if periods else "")
-    lines = [f"{facts.get('figures', 0):,} figures{span}, from {facts.get('location')}"]
+    lines = [f"{facts.get('figures', 0):,} figures{span}, from {_source_name(facts)}"]
     if change.kind is ChangeKind.STATISTICS_ADDED:
         return ChangeStory(change, f"Official statistics added: {title}", tuple(lines))
     lines.insert(0, f"{facts.get('changed', 0):,} figures revised, {facts.get('added', 0):,} "
@@ -159,6 +159,14 @@ def _statistics(change: Change) -> ChangeStory:
     if moved > 5:
         lines.append(f"and {moved - 5:,} more headline values")
     return ChangeStory(change, f"Official statistics revised: {title}", tuple(lines))
+
+
+def _source_name(facts: Mapping[str, Any]) -> str:
+    """A web address whole; a file by its name alone (where it sits on the machine that
+    loaded it is nobody else's business, and a published feed must not show it)."""
+    location = str(facts.get("location") or "an unnamed file")
+    return location if location.startswith(("http://", "https://")) else \
+        location.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def indicator_label(move: Mapping[str, Any]) -> str:

@@ -188,17 +188,15 @@ def _year(record: AnalysisRecord, indicator: Indicator, authority: Authority, ye
           point: Point | None, model: str, neighbours: tuple[int, ...],
           current: tuple[int, ...]) -> YearContext:
     key = indicator.key
-    values = [v for u in neighbours if (v := _figure(record, key, la_subject(u), year))
-              is not None]
+    values = record.statistics.values_of(key, year, neighbours)
     q1 = median = q3 = None
     if len(values) >= MIN_BAND:
         q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
     mine = point.value if point else None
     rank = rank_of = england_rank = england_of = None
     if mine is not None:
-        rank, rank_of = competition_rank(mine, values + [mine], indicator.direction)
-        nation = [v for u in current if (v := _figure(record, key, la_subject(u), year))
-                  is not None]
+        rank, rank_of = competition_rank(mine, [*values, mine], indicator.direction)
+        nation = record.statistics.values_of(key, year, current)
         if authority.active or authority.urn in current:
             england_rank, england_of = competition_rank(mine, nation, indicator.direction)
     sample = point or record.statistics.value(key, ENGLAND, year)

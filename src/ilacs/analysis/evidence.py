@@ -16,8 +16,9 @@ Decisions, stated once and printed with every answer:
   inspections (an authority inspected twice is not two independent observations), with a
   fixed seed so the figures repeat.
 - Inspection-year change: the change in an indicator from one year to the next, as
-  100 x ln(this year / last year) (about the percentage change), less the median change of
-  all authorities that year (so national trends cancel out). A year is an inspection year
+  100 x ln(this year / last year) (about the percentage change; for an indicator that is
+  itself a percentage, its change in percentage points), less the median change of all
+  authorities that year (so national trends cancel out). A year is an inspection year
   when a full inspection started in it (after the previous year's figures were counted, up
   to and including the day this year's were); the "year after" is the next one.
 
@@ -31,7 +32,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,8 @@ RESAMPLES = 1000
 SEED = 20261205
 GOOD = frozenset({Grade.OUTSTANDING, Grade.GOOD})
 BENNETT_INDICATORS = ("cin_rate", "cpp_start_rate", "cla_start_rate")
+RELATIVE = "% change"  # 100 x ln(this year / last year): about the percentage change
+PERCENTAGE_POINTS = "percentage points"
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class GradeDistribution:
     good_or_better: int
     worse: int
     effect: Interval  # Cliff's delta, good or better against worse
-    median_difference: Interval  # median of good or better minus median of worse
+    median_difference: float | None  # median of good or better minus median of worse
     reading: str
 
 
@@ -101,8 +104,8 @@ def grade_distribution(record: AnalysisRecord, key: str,
     groups = tuple(GradeGroup(grade, len(values), *_quartiles(values))
                    for grade in GRADE_ORDER if (values := by_grade.get(grade)))
     clusters = _clusters([(urn, (grade in GOOD, value)) for urn, grade, value in pairs])
-    effect = _bootstrap(clusters, _cliffs_delta)
-    difference = _bootstrap(clusters, _median_difference)
+    effect = _cliffs_delta(clusters)
+    difference = _median_difference(clusters)
     good = sum(1 for _, grade, _ in pairs if grade in GOOD)
     return GradeDistribution(
         indicator=key, label=indicator.label, direction=indicator.direction,
@@ -173,7 +176,7 @@ class ChangeGroup:
     label: str
     years: int  # authority-years
     authorities: int
-    mean: Interval  # mean change less the year's median, percentage points
+    mean: Interval  # mean change less the year's median, in the result's `change_unit`
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ class InspectionYearChange:
     year_after: ChangeGroup
     by_grade: tuple[ChangeGroup, ...]  # inspection years, by the inspection's grade
     difference: Interval  # inspection years minus other years
+    change_unit: str  # "% change" (rates and counts) or "percentage points" (percentages)
     reading: str
 
 
@@ -206,13 +210,14 @@ def inspection_year_change(record: AnalysisRecord, key: str,
         groups.append(_change_group(f"inspection year, graded {label}", chosen))
     both = _clusters([(urn, (True, change)) for urn, change in during] +
                      [(urn, (False, change)) for urn, change in other])
-    difference = _bootstrap(both, _mean_difference)
+    difference = _mean_difference(both)
     result = InspectionYearChange(
         indicator=key, label=indicator.label, judgement=judgement,
         other_years=_change_group("other years", other),
         inspection_year=_change_group("inspection year", during),
         year_after=_change_group("year after an inspection", after),
-        by_grade=tuple(groups), difference=difference, reading="")
+        by_grade=tuple(groups), difference=difference,
+        change_unit=PERCENTAGE_POINTS if indicator.unit == "percent" else RELATIVE, reading="")
     return InspectionYearChange(**{**result.__dict__, "reading": _read_change(result)})
 
 
@@ -225,7 +230,11 @@ def _changes(record: AnalysisRecord, indicator: Indicator, judgement: str
         points = {p.year: p.value for p in stats.series(indicator.key, la_subject(authority.urn))}
         for year, value in points.items():
             before = points.get(year - 1)
-            if value is not None and before is not None and value > 0 and before > 0:
+            if value is None or before is None:
+                continue
+            if indicator.unit == "percent":  # a share: its change in points, not relative
+                raw.append((authority.urn, year, value - before))
+            elif value > 0 and before > 0:
                 raw.append((authority.urn, year, 100 * math.log(value / before)))
     medians = {year: statistics.median(c for _, y, c in raw if y == year)
                for year in {y for _, y, _ in raw}}
@@ -254,7 +263,7 @@ def _inspected(record: AnalysisRecord, urn: int, window: tuple[date, date],
 
 def _change_group(label: str, rows: Sequence[tuple[int, float]]) -> ChangeGroup:
     clusters = _clusters([(urn, (True, change)) for urn, change in rows])
-    return ChangeGroup(label, len(rows), len(clusters), _bootstrap(clusters, _mean))
+    return ChangeGroup(label, len(rows), len(clusters), _mean(clusters))
 
 
 def _read_change(result: InspectionYearChange) -> str:
@@ -262,13 +271,14 @@ def _read_change(result: InspectionYearChange) -> str:
     if difference.estimate is None:
         return "Too few inspection years to compare."
     moved = "rose more" if difference.estimate > 0 else "rose less (or fell more)"
+    unit = result.change_unit
     if not difference.excludes_zero:
         verdict = (f"In inspection years the indicator {moved} than in other years in the "
-                   f"sample ({difference.estimate:+.1f} points), but the interval "
+                   f"sample ({difference.estimate:+.1f} {unit}), but the interval "
                    f"({difference.low:+.1f} to {difference.high:+.1f}) includes no difference.")
     else:
         verdict = (f"In inspection years the indicator {moved} than in other years: "
-                   f"{difference.estimate:+.1f} percentage points ({difference.low:+.1f} to "
+                   f"{difference.estimate:+.1f} {unit} ({difference.low:+.1f} to "
                    f"{difference.high:+.1f}).")
     ordered = [g.mean.estimate for g in result.by_grade if g.years >= 5]
     if len(ordered) == 3 and ordered[0] is not None and ordered[2] is not None:
@@ -314,6 +324,9 @@ def _worse_rises_more(result: InspectionYearChange) -> bool:
 
 
 # --- the bootstrap ----------------------------------------------------------------------------
+# Resampling authorities: each resample draws K authorities with replacement, so an
+# authority counts `weight` times (0, 1, 2 ...). Every statistic below is written in terms
+# of per-authority totals, so a thousand resamples are a few matrix products, not loops.
 
 Cluster = tuple[np.ndarray, np.ndarray]  # one authority's (flags, values)
 
@@ -326,57 +339,91 @@ def _clusters(rows: Sequence[tuple[int, tuple[bool, float]]]) -> list[Cluster]:
             for _, items in sorted(grouped.items())]
 
 
-Statistic = Callable[[np.ndarray, np.ndarray], float | None]  # (flags, values) -> statistic
+def _weights(count: int) -> np.ndarray:
+    """RESAMPLES x `count` weights: how often each authority is drawn in each resample."""
+    rng = np.random.default_rng(SEED)
+    chosen = rng.integers(0, count, size=(RESAMPLES, count))
+    weights = np.zeros((RESAMPLES, count))
+    np.add.at(weights, (np.repeat(np.arange(RESAMPLES), count), chosen.ravel()), 1)
+    return weights
 
 
-def _bootstrap(clusters: Sequence[Cluster], compute: Statistic) -> Interval:
-    """The statistic on the data, and its 95 % interval resampling authorities."""
-    if not clusters:
-        return Interval(None, None, None)
-    flags = np.concatenate([c[0] for c in clusters])
-    values = np.concatenate([c[1] for c in clusters])
-    estimate = compute(flags, values)
+def _interval(estimate: float | None, samples: np.ndarray) -> Interval:
+    """The estimate with the 95 % percentile interval of the resamples that had one."""
     if estimate is None:
         return Interval(None, None, None)
-    rng = np.random.default_rng(SEED)
-    sizes = np.array([len(c[1]) for c in clusters])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    samples = []
-    for _ in range(RESAMPLES):
-        chosen = rng.integers(0, len(clusters), len(clusters))
-        index = np.concatenate([np.arange(starts[i], starts[i] + sizes[i]) for i in chosen])
-        found = compute(flags[index], values[index])
-        if found is not None:
-            samples.append(found)
-    if len(samples) < RESAMPLES // 2:
-        return Interval(float(estimate), None, None)
-    low, high = np.percentile(samples, [2.5, 97.5])
-    return Interval(float(estimate), float(low), float(high))
+    kept = samples[np.isfinite(samples)]
+    if len(kept) < RESAMPLES // 2:
+        return Interval(estimate, None, None)
+    low, high = np.percentile(kept, [2.5, 97.5])
+    return Interval(estimate, float(low), float(high))
 
 
-def _cliffs_delta(flags: np.ndarray, values: np.ndarray) -> float | None:
-    good, worse = values[flags], values[~flags]
-    if len(good) == 0 or len(worse) == 0:
-        return None
-    greater = (good[:, None] > worse[None, :]).sum()
-    less = (good[:, None] < worse[None, :]).sum()
-    return float((greater - less) / (len(good) * len(worse)))
+def _cliffs_delta(clusters: Sequence[Cluster]) -> Interval:
+    """Cliff's delta of flagged (good or better) against unflagged values, with its interval.
+
+    With D[c, d] the sum of sign(good value - worse value) over the pairs of a good-or-better
+    inspection of authority c and a worse one of d, a resample weighting authorities by w
+    has delta = w D w / ((w . goods) (w . worse))."""
+    if not clusters:
+        return Interval(None, None, None)
+    good = [c[1][c[0]] for c in clusters]
+    worse = [c[1][~c[0]] for c in clusters]
+    goods = np.array([len(v) for v in good], dtype=float)
+    worses = np.array([len(v) for v in worse], dtype=float)
+    if not goods.sum() or not worses.sum():
+        return Interval(None, None, None)
+    all_good = np.concatenate(good)
+    all_worse = np.concatenate(worse)
+    signs = np.sign(all_good[:, None] - all_worse[None, :])
+    good_owner = np.repeat(np.arange(len(clusters)), goods.astype(int))
+    worse_owner = np.repeat(np.arange(len(clusters)), worses.astype(int))
+    pairs = np.zeros((len(clusters), len(clusters)))
+    np.add.at(pairs, (good_owner[:, None], worse_owner[None, :]), signs)
+    estimate = float(pairs.sum() / (goods.sum() * worses.sum()))
+    weights = _weights(len(clusters))
+    numerator = np.einsum("rc,cd,rd->r", weights, pairs, weights)
+    denominator = (weights @ goods) * (weights @ worses)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        samples = numerator / denominator
+    return _interval(estimate, samples)
 
 
-def _median_difference(flags: np.ndarray, values: np.ndarray) -> float | None:
-    good, worse = values[flags], values[~flags]
-    if len(good) == 0 or len(worse) == 0:
+def _mean(clusters: Sequence[Cluster]) -> Interval:
+    """The mean of all values, with its interval."""
+    if not clusters:
+        return Interval(None, None, None)
+    sums = np.array([c[1].sum() for c in clusters])
+    sizes = np.array([len(c[1]) for c in clusters], dtype=float)
+    weights = _weights(len(clusters))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        samples = (weights @ sums) / (weights @ sizes)
+    return _interval(float(sums.sum() / sizes.sum()), samples)
+
+
+def _mean_difference(clusters: Sequence[Cluster]) -> Interval:
+    """The mean of flagged values less the mean of the others, with its interval."""
+    if not clusters:
+        return Interval(None, None, None)
+    first = np.array([c[1][c[0]].sum() for c in clusters])
+    first_n = np.array([c[0].sum() for c in clusters], dtype=float)
+    second = np.array([c[1][~c[0]].sum() for c in clusters])
+    second_n = np.array([(~c[0]).sum() for c in clusters], dtype=float)
+    if not first_n.sum() or not second_n.sum():
+        return Interval(None, None, None)
+    estimate = float(first.sum() / first_n.sum() - second.sum() / second_n.sum())
+    weights = _weights(len(clusters))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        samples = (weights @ first) / (weights @ first_n) - (weights @ second) / (
+            weights @ second_n)
+    return _interval(estimate, samples)
+
+
+def _median_difference(clusters: Sequence[Cluster]) -> float | None:
+    """The median of flagged values less the median of the others (no interval: medians do
+    not resample as totals do; Cliff's delta carries the interval)."""
+    good = [v for c in clusters for v in c[1][c[0]]]
+    worse = [v for c in clusters for v in c[1][~c[0]]]
+    if not good or not worse:
         return None
     return float(np.median(good) - np.median(worse))
-
-
-def _mean_difference(flags: np.ndarray, values: np.ndarray) -> float | None:
-    first, second = values[flags], values[~flags]
-    if len(first) == 0 or len(second) == 0:
-        return None
-    return float(first.mean() - second.mean())
-
-
-def _mean(flags: np.ndarray, values: np.ndarray) -> float | None:
-    return float(values.mean()) if len(values) else None
-

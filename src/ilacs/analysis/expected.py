@@ -39,7 +39,12 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ilacs.analysis.grades import GRADE_SCORE, check_judgement, judgement_grade
+from ilacs.analysis.grades import (
+    BENCHMARK_JUDGEMENTS,
+    GRADE_SCORE,
+    check_judgement,
+    judgement_grade,
+)
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.analysis.statistics import la_subject
 from ilacs.errors import AnalysisError
@@ -56,9 +61,10 @@ FEATURES = ("cin_rate", "referral_rate", "rereferral_percent", "cpp_rate",
 MAX_AGE_DAYS = 730
 MIN_CASES = 60  # training cases needed to fit a model for a cut-off year
 CALIBRATION_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-REGULARISATION = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # inverse strengths tried (C)
+REGULARISATION = (0.01, 0.03, 0.1, 0.3, 1.0)  # inverse strengths tried (C)
+FOLDS = 3
 MODEL_NAME = ("multinomial logistic regression (scikit-learn), median-imputed, scaled, its "
-              "regularisation chosen by 5-fold cross-validated log-loss within the training set")
+              "regularisation chosen by 3-fold cross-validated log-loss within the training set")
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,17 @@ def expected_grades(record: AnalysisRecord, judgement: str = "overall_effectiven
         verdict=_verdict(pooled, beats), predictions=tuple(_predict(record, judgement, cases)))
 
 
+def all_expected_grades(record: AnalysisRecord) -> dict[str, ExpectedGrades]:
+    """The model for every judgement that has enough inspections to fit one."""
+    found = {}
+    for judgement in BENCHMARK_JUDGEMENTS:
+        try:
+            found[judgement] = expected_grades(record, judgement)
+        except AnalysisError:
+            continue  # too few inspections graded it
+    return found
+
+
 def inspection_cases(record: AnalysisRecord, judgement: str) -> list[Case]:
     cases = []
     for urn, rows in record.inspections_by_urn.items():
@@ -190,12 +207,12 @@ def _labels(cases: Sequence[Case]) -> np.ndarray:
 
 
 def fit_model(cases: Sequence[Case]) -> Pipeline:
-    # The strength of regularisation is chosen inside the training set (log-loss, 5 folds),
+    # The strength of regularisation is chosen inside the training set (log-loss, 3 folds),
     # never on the inspections being predicted.
     model = make_pipeline(SimpleImputer(strategy="median", add_indicator=True,
                                         keep_empty_features=True),
                           StandardScaler(),
-                          LogisticRegressionCV(Cs=REGULARISATION, l1_ratios=(0.0,), cv=5,
+                          LogisticRegressionCV(Cs=REGULARISATION, l1_ratios=(0.0,), cv=FOLDS,
                                                scoring="neg_log_loss",
                                                max_iter=5000, use_legacy_attributes=False))
     with warnings.catch_warnings():

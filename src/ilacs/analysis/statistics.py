@@ -74,6 +74,22 @@ class StatisticsRecord:
                 found = point
         return found
 
+    def values_of(self, key: str, year: int, urns: tuple[int, ...]) -> list[float]:
+        """The figures (not missing ones) of these authorities for the year; kept, since
+        every authority's page ranks itself among the same authorities."""
+        cache_key = (key, year, urns)
+        found = self._values_of.get(cache_key)
+        if found is None:
+            found = [p.value for urn in urns
+                     if (p := self._by_year.get((key, f"la:{urn}", year))) is not None
+                     and p.value is not None]
+            self._values_of[cache_key] = found
+        return found
+
+    @cached_property
+    def _values_of(self) -> dict[tuple[str, int, tuple[int, ...]], list[float]]:
+        return {}
+
     def years(self, key: str) -> tuple[int, ...]:
         return tuple(sorted({p.year for points in self.points.get(key, {}).values()
                              for p in points}))

@@ -206,7 +206,7 @@ def inspection_year_command(ctx: click.Context, key: str | None, judgement: str,
     def table() -> None:
         for item in results:
             grid = Table(title=f"{item.label}: change against the year's median change "
-                               "(percentage points)", title_justify="left")
+                               f"({item.change_unit})", title_justify="left")
             for column in ("Years", "Authority-years", "Mean (95% interval)"):
                 grid.add_column(column)
             for group in (item.other_years, item.inspection_year, item.year_after,

@@ -89,21 +89,24 @@ def show(ctx: click.Context, authority: str, db: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")
 @click.option("--latest", is_flag=True, help="One row per authority: its latest inspection.")
+@click.option("--statistics", is_flag=True,
+              help="The official statistics: every headline indicator, with its sources.")
 @db_option
 @click.pass_context
 def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
-                   db: str | None) -> None:
+                   statistics: bool, db: str | None) -> None:
     """Export the record as CSV, XLSX, JSON or Parquet.
 
     \b
     Example:
         ilacs export --format xlsx -o outcomes.xlsx
         ilacs export --format csv --latest -o latest.csv
+        ilacs export --format parquet --statistics -o statistics.parquet
     """
     from ilacs.export import export_record
 
     conn = open_record(ctx, db)
-    written = export_record(conn, format_, output, latest=latest)
+    written = export_record(conn, format_, output, latest=latest, statistics=statistics)
     console.print(f"Wrote {written}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,22 +25,32 @@ from ilacs.store.changes import ChangeKind
 @click.option("--downloads", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where downloaded files are kept (default: downloads/ beside the database).")
 @click.option("-j", "--workers", type=int, default=None, help="Processes reading files.")
+@click.option("--statistics", "statistics", is_flag=True,
+              help="Update the official statistics from DfE's EES API instead.")
+@click.option("--ees-url", default="https://api.education.gov.uk/statistics", show_default=True,
+              help="The EES API (a local copy in tests).")
 @db_option
 @click.pass_context
 def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
-           downloads: Path | None, workers: int | None, db: str | None) -> None:
+           downloads: Path | None, workers: int | None, statistics: bool, ees_url: str,
+           db: str | None) -> None:
     """Bring the record up to date from Ofsted's website: every LA's reports and letters.
+    With --statistics, bring the official statistics up to date from DfE's EES API.
 
     \\b
     Example:
         ilacs --db /srv/ilacs/ilacs.db update
         ilacs update --dry-run
+        ilacs update --statistics
     """
     from ilacs.pipeline import default_workers
     from ilacs.sources import UpdateOptions, UpdateProgress
     from ilacs.sources import update as run_update
 
     conn = open_record(ctx, db)
+    if statistics:
+        _update_statistics(conn, ees_url, rate, downloads)
+        return
     started = datetime.now(UTC)
     options = UpdateOptions(downloads=downloads, base_url=base_url, rate=rate,
                             workers=workers or default_workers(), dry_run=dry_run)
@@ -63,6 +74,33 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
     for ingest_problem in summary.ingest_problems:
         errors.print(f"  [yellow]{ingest_problem.severity.value}:[/] "
                      f"{escape(str(ingest_problem))}", highlight=False)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _update_statistics(conn: sqlite3.Connection, ees_url: str, rate: float,
+                       downloads: Path | None) -> None:
+    from ilacs.sources.ees import update_statistics
+    from ilacs.sources.http import HttpSettings, PoliteClient
+    from ilacs.sources.update import downloads_folder_for
+
+    folder = downloads or downloads_folder_for(conn)
+    with PoliteClient(HttpSettings(min_interval=rate)) as http, Progress(
+            TextColumn("{task.description}"), console=errors, transient=True) as progress:
+        task = progress.add_task("asking the EES API", total=None)
+        summary = update_statistics(conn, http, folder, ees_url,
+                                    on_step=lambda url: progress.update(task, description=url))
+    console.print(summary.headline(), highlight=False)
+    for loaded in summary.load.datasets if summary.load else []:
+        console.print(f"{loaded.outcome:>9}  {escape(loaded.dataset)} ({loaded.figures:,} "
+                      "figures)", highlight=False)
+    for note in summary.notes:
+        console.print(f"  note: {escape(note)}", highlight=False)
+    for problem in summary.problems:
+        errors.print(f"  [yellow]problem:[/] {escape(problem)}", highlight=False)
+    for item in summary.load.problems if summary.load else []:
+        errors.print(f"  [yellow]{item.severity.value}:[/] {escape(item.describe())}",
+                     highlight=False)
     if summary.failed:
         sys.exit(1)
 

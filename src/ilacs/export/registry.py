@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ilacs.errors import IlacsError
+from ilacs.export.tables import Selection
 from ilacs.export.to_csv import write_csv
 from ilacs.export.to_json import write_json
 from ilacs.export.to_parquet import write_parquet
 from ilacs.export.to_xlsx import write_xlsx
 
-Writer = Callable[[sqlite3.Connection, Path, bool], None]
+Writer = Callable[[sqlite3.Connection, Path, Selection], None]
 
 
 class UnknownExportFormat(IlacsError):
@@ -39,32 +40,40 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "csv": Exporter("csv", "the inspections table (or latest per LA) as UTF-8 CSV", write_csv),
+    "csv": Exporter("csv", "the inspections table (or latest per LA, or the statistics) as "
+                    "UTF-8 CSV", write_csv),
     "json": Exporter(
-        "json", "inspections, judgements, findings and authorities as JSON", write_json
-    ),
-    "parquet": Exporter("parquet", "the inspections table (or latest) as Parquet", write_parquet),
+        "json", "inspections, judgements, findings, authorities and statistics as JSON",
+        write_json),
+    "parquet": Exporter("parquet", "the inspections table (or latest, or the statistics) as "
+                        "Parquet", write_parquet),
     "xlsx": Exporter("xlsx", "a workbook: latest per LA, then a sheet per table", write_xlsx),
 }
 
 
 def export_record(
-    conn: sqlite3.Connection, format: str, output: Path, latest: bool = False
+    conn: sqlite3.Connection, format: str, output: Path, latest: bool = False,
+    statistics: bool = False,
 ) -> Path:
     """Write the record in `format` to `output` (a file, or a folder to write into).
 
-    Returns the path written. With `latest`, the export is the latest-per-LA table.
+    Returns the path written. With `latest`, the export is the latest-per-LA table; with
+    `statistics`, the official statistics' headline indicators and their sources.
     """
+    if latest and statistics:
+        raise ExportError("choose one of --latest and --statistics, not both")
+    selection = Selection.STATISTICS if statistics else (
+        Selection.LATEST if latest else Selection.RECORD)
     exporter = EXPORTERS.get(format.lower().lstrip("."))
     if exporter is None:
         raise UnknownExportFormat(
             f"unknown export format {format!r}: choose one of {', '.join(sorted(EXPORTERS))}"
         )
-    path = output_path(Path(output), exporter.extension, latest)
+    path = output_path(Path(output), exporter.extension, selection)
     temporary = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        exporter.write(conn, temporary, latest)
+        exporter.write(conn, temporary, selection)
         os.replace(temporary, path)
     except OSError as error:
         raise ExportError(
@@ -78,8 +87,8 @@ def export_record(
     return path
 
 
-def output_path(output: Path, extension: str, latest: bool) -> Path:
+def output_path(output: Path, extension: str, selection: Selection) -> Path:
     """`output` itself, or a default file name inside it when it is a folder."""
     if output.is_dir():
-        return output / f"ilacs_{'latest' if latest else 'record'}.{extension}"
+        return output / f"ilacs_{selection.value}.{extension}"
     return output

@@ -12,12 +12,12 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 
 from ilacs.store import queries
 from ilacs.store.rows import AuthorityRow, InspectionRow
 
-Cell = str | int | date | None
+Cell = str | int | float | date | None
 REPORT_LINK = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 
 # Every judgement key any framework uses, newest frameworks first, then SIF, then pre-SIF.
@@ -39,9 +39,18 @@ JUDGEMENT_KEYS: tuple[str, ...] = (
 )
 
 
+class Selection(StrEnum):
+    """What an export holds."""
+
+    RECORD = "record"  # every inspection (the workbook and JSON: every table)
+    LATEST = "latest"  # one row per authority: its latest inspection
+    STATISTICS = "statistics"  # the headline indicators of the official statistics
+
+
 class ColumnKind(Enum):
     TEXT = "text"
     INTEGER = "integer"
+    FLOAT = "float"
     DATE = "date"
 
 

@@ -3,7 +3,8 @@
 Made for people who open it in Excel: a bold, frozen header row with filters, columns wide
 enough to read, dates stored as real Excel dates (so they sort and filter as dates), and
 characters Excel refuses (control characters from PDF text) removed rather than failing.
-With --latest the workbook holds only the latest-per-LA sheet.
+With --latest the workbook holds only the latest-per-LA sheet; with --statistics, the
+official statistics' headline indicators and their sources.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ilacs.export.statistics_tables import statistics_sources_table, statistics_table
 from ilacs.export.story_tables import interventions_table, visits_table
 from ilacs.export.tables import (
     Cell,
     ColumnKind,
+    Selection,
     Table,
     authorities_table,
     findings_table,
@@ -29,41 +32,54 @@ DATE_FORMAT = "yyyy-mm-dd"
 MIN_WIDTH, MAX_WIDTH, SAMPLE_ROWS = 8, 60, 500
 
 
-def write_xlsx(conn: sqlite3.Connection, path: Path, latest: bool) -> None:
+def write_xlsx(conn: sqlite3.Connection, path: Path, selection: Selection) -> None:
     from openpyxl import Workbook
 
-    tables = [latest_table(conn)]
-    if not latest:
+    if selection is Selection.STATISTICS:
+        tables = [statistics_table(conn), statistics_sources_table(conn)]
+    else:
+        tables = [latest_table(conn)]
+    if selection is Selection.RECORD:
         tables += [
             authorities_table(conn), wide_table(conn), judgements_table(conn),
             findings_table(conn), visits_table(conn), interventions_table(conn),
-            problems_table(conn),
+            statistics_table(conn), statistics_sources_table(conn), problems_table(conn),
         ]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    # Write-only: rows stream to the file as they are added, several times faster than
+    # building every cell in memory first (the statistics sheet alone is 37,000 rows).
+    workbook = Workbook(write_only=True)
     for table in tables:
         _write_sheet(workbook.create_sheet(table.title), table)
     workbook.save(str(path))
 
 
 def _write_sheet(sheet: Any, table: Table) -> None:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet.append(table.column_names)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_clean(value) for value in row])
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = _width(table, index - 1)
-        if column.kind is ColumnKind.DATE:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = DATE_FORMAT
+    for index in range(1, len(table.columns) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = _width(table, index - 1)
     sheet.freeze_panes = "A2"
     if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = (f"A1:{get_column_letter(len(table.columns))}"
+                                 f"{len(table.rows) + 1}")
+    bold = Font(bold=True)
+    header = []
+    for name in table.column_names:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    dates = [i for i, column in enumerate(table.columns) if column.kind is ColumnKind.DATE]
+    for row in table.rows:
+        values: list[Any] = [_clean(value) for value in row]
+        for index in dates:
+            if values[index] is not None:
+                cell = WriteOnlyCell(sheet, value=values[index])
+                cell.number_format = DATE_FORMAT
+                values[index] = cell
+        sheet.append(values)
 
 
 def _width(table: Table, index: int) -> int:

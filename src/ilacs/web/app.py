@@ -33,14 +33,22 @@ from starlette.staticfiles import StaticFiles
 
 from ilacs.errors import IlacsError
 from ilacs.export.registry import export_record
+from ilacs.export.tables import Selection
 from ilacs.web import documents, urls, writes
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
 from ilacs.web.pages.changes import changes_page, parse_changes_filters
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
+from ilacs.web.pages.context import context_csv
 from ilacs.web.pages.downloads import downloads_page, parse_export_filename
 from ilacs.web.pages.england import england_page, parse_england_filters
+from ilacs.web.pages.indicators import (
+    indicator_csv,
+    indicator_page,
+    indicators_page,
+    parse_indicator_query,
+)
 from ilacs.web.pages.search import (
     parse_page_number,
     parse_search_filters,
@@ -65,8 +73,9 @@ BeforeBuilding = Callable[[Request, Snapshot], Awaitable[None]]
 # alternating runs; benchmarks/web.py, docs/web.md).
 BUILDERS = 4
 
-NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/themes", "Themes"),
-              ("/search", "Search"), ("/changes", "Changes"), ("/downloads", "Downloads"))
+NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/indicators", "Statistics"),
+              ("/themes", "Themes"), ("/search", "Search"), ("/changes", "Changes"),
+              ("/downloads", "Downloads"))
 
 
 @dataclass
@@ -175,6 +184,52 @@ def _compare(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return compare_page(snapshot, urns, with_neighbours)
 
 
+def _indicators(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    return indicators_page(snapshot)
+
+
+def _indicator(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    key = request.path_params["key"]
+    q = request.query_params
+    return indicator_page(snapshot, *parse_indicator_query(snapshot, key, q.get("year"),
+                                                           q.get("judgement")))
+
+
+async def indicator_table(request: Request) -> Response:
+    """/indicators/KEY.csv: every authority's figure for the year, as the page's table."""
+    snapshot = _state(request).source.current()
+    q = request.query_params
+    try:
+        key, year, _ = parse_indicator_query(snapshot, request.path_params["key"],
+                                             q.get("year"), None)
+        text = await run_in_threadpool(indicator_csv, snapshot, key, year)
+    except BadParameter as error:
+        return _error(request, 400, str(error))
+    except PageNotFound as error:
+        return _error(request, 404, str(error))
+    return _csv(text, f"{key}.csv")
+
+
+async def authority_context_table(request: Request) -> Response:
+    """/la/URN/context.csv: the numbers behind an authority's Context charts."""
+    snapshot = _state(request).source.current()
+    urn: int = request.path_params["key"]
+    indicator = request.query_params.get("indicator") or None
+    if snapshot.record.authority(urn) is None:
+        return _error(request, 404, f"no local authority has URN {urn}")
+    if indicator is not None and indicator not in \
+            snapshot.record.statistics.catalogue.indicators_by_key:
+        return _error(request, 400, f"indicator={indicator!r} is not an indicator; "
+                      "/indicators lists them")
+    text = await run_in_threadpool(context_csv, snapshot, urn, indicator)
+    return _csv(text, f"{urn}-{indicator or 'context'}.csv")
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def _themes(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return themes_page(snapshot, request.query_params.get("theme") or None)
 
@@ -263,7 +318,9 @@ async def download(request: Request) -> Response:
     def write() -> None:
         with state.export_lock:
             if not target.exists():
-                export_record(state.source.connection(), wanted[0], target, latest=wanted[1])
+                export_record(state.source.connection(), wanted[0], target,
+                              latest=wanted[1] is Selection.LATEST,
+                              statistics=wanted[1] is Selection.STATISTICS)
 
     await run_in_threadpool(write)
     return FileResponse(target, filename=filename)
@@ -325,7 +382,7 @@ _log = logging.getLogger(__name__)
 def warm_paths(snapshot: Snapshot) -> list[str]:
     """The pages most visited: England and every authority, as HTML and JSON."""
     urns = [a.urn for a in snapshot.record.register.all()]
-    return ["/", "/index.json", "/themes", "/compare", "/search", "/downloads",
+    return ["/", "/index.json", "/themes", "/compare", "/search", "/downloads", "/indicators",
             *(f"/la/{urn}" for urn in urns), *(f"/la/{urn}.json" for urn in urns)]
 
 
@@ -372,8 +429,13 @@ def create_app(settings: WebSettings) -> Starlette:
     routes: list[BaseRoute] = [
         *_page_routes("/", ("/index.json", "/.json"), "england.html", _england),
         *_page_routes("/la/{key:int}", ("/la/{key:int}.json",), "authority.html", _authority),
+        Route("/la/{key:int}/context.csv", authority_context_table),
         Route("/la/{key}", authority_by_name),
         *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
+        *_page_routes("/indicators", ("/indicators.json",), "indicators.html", _indicators),
+        Route("/indicators/{key}.csv", indicator_table),
+        *_page_routes("/indicators/{key}", ("/indicators/{key}.json",), "indicator.html",
+                      _indicator),
         *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),
         *_page_routes("/search", ("/search.json",), "search.html", _search, _await_ranking),
         *_page_routes("/changes", ("/changes.json",), "changes.html", _changes),

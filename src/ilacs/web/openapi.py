@@ -12,6 +12,7 @@ from ilacs.web.pages.changes import ChangesPage
 from ilacs.web.pages.compare import ComparePage
 from ilacs.web.pages.downloads import ENDPOINTS, DownloadsPage
 from ilacs.web.pages.england import EnglandPage
+from ilacs.web.pages.indicators import IndicatorPage, IndicatorsPage
 from ilacs.web.pages.search import SearchPage
 from ilacs.web.pages.themes import ThemesPage
 from ilacs.web.render import schema_of
@@ -51,6 +52,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("/compare.json", ComparePage, (
         _query("la", "An authority's URN; repeat to compare several", repeated=True),
         _query("with", "`neighbours` adds the first authority's statistical neighbours"))),
+    Operation("/indicators.json", IndicatorsPage),
+    Operation("/indicators/{key}.json", IndicatorPage, (
+        Parameter("key", "path", "The indicator's key (e.g. cin_rate); /indicators.json lists "
+                  "them"),
+        _query("year", "The year the period ends in (default: the latest most authorities "
+               "have)"),
+        _query("judgement", "The judgement whose grades the figures are set beside"))),
     Operation("/themes.json", ThemesPage, (
         _query("theme", "A theme's key, for its points and trend"),)),
     Operation("/search.json", SearchPage, (

@@ -78,13 +78,17 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
     # Authorities since replaced (Bournemouth, say) have pages too: their successors link them.
     every = [authority.urn for authority in register.all(include_defunct=True)]
     themes = [theme.key for theme in taxonomy()]
+    indicators = [indicator.key for indicator in snapshot.record.statistics.indicators]
     pages = ["/", "/compare", "/search", "/changes", "/downloads",
              *(urls.authority(urn) for urn in every),
              *(urls.compare([urn], with_neighbours=True) for urn in active),
-             urls.themes(), *(urls.themes(key) for key in themes)]
+             urls.themes(), *(urls.themes(key) for key in themes),
+             urls.indicators(), *(urls.indicator(key) for key in indicators)]
     twins = [urls.json_twin(page) for page in pages]
     files = [file.url for file in downloads_page().files]
-    return [*pages, *twins, "/openapi.json", *files]
+    tables = [*(urls.authority_context_csv(urn) for urn in every),
+              *(urls.indicator_csv(key) for key in indicators)]
+    return [*pages, *twins, "/openapi.json", *files, *tables]
 
 
 def file_for(address: str) -> str:

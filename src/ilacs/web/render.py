@@ -18,7 +18,9 @@ from pydantic import TypeAdapter
 from ilacs.analysis.grades import GRADE_SCORE, JUDGEMENT_NAMES
 from ilacs.analysis.names import framework_name, grade_name, long_date
 from ilacs.extract.models import Grade
+from ilacs.statistics.units import unit_name
 from ilacs.web import urls
+from ilacs.web.charts import context_chart, grade_boxes, grade_letter
 from ilacs.web.pages.common import AuthorityRef
 
 
@@ -73,6 +75,21 @@ def message_html(text: str) -> Markup:
     return Markup("".join(parts))
 
 
+def figure(value: float | None, unit: str = "") -> str:
+    """A statistic as pages print it: £1,234 a child, 12.3%, 345.6 per 10,000, 12,345."""
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:,.1f}%"
+    if unit in ("gbp_per_child", "gbp"):
+        return f"£{value:,.0f}"
+    if unit == "gbp_thousands":
+        return f"£{value:,.0f}k"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -86,9 +103,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(long_date=long_date, grade_name=grade_name,
-                       framework_name=framework_name, message_html=message_html)
+                       framework_name=framework_name, message_html=message_html,
+                       figure=figure, unit_name=unit_name, grade_letter=grade_letter)
     env.globals.update(urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
-                       authority_options=AuthorityOptions())
+                       authority_options=AuthorityOptions(), context_chart=context_chart,
+                       grade_boxes=grade_boxes)
     return env
 
 

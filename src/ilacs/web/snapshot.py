@@ -11,11 +11,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+from ilacs.analysis.expected import ExpectedGrades, all_expected_grades
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.analysis.schedule import Due, next_due
 from ilacs.analysis.themes import ThemedItem, themed_items
@@ -60,6 +62,23 @@ class Snapshot:
     def due(self) -> Mapping[int, Due]:
         return {due.urn: due for due in next_due(self.record)}
 
+    @property
+    def expected(self) -> Mapping[str, ExpectedGrades]:
+        """The expected-grade model of every judgement, fitted and back-tested once per
+        snapshot (seconds of work) in a thread of its own that others wait for.
+
+        Not a daemon thread: the interpreter waits for it at exit. A daemon thread stopped
+        inside the numerical libraries as the process ends aborts it (exit status 134)."""
+        with self._lock:
+            future = self._memo.get("expected")
+            if future is None:
+                future = self._memo["expected"] = Future()
+                threading.Thread(target=_fit_models, args=(self.record, future),
+                                 name="ilacs-models", daemon=False).start()
+        assert isinstance(future, Future)
+        result: Mapping[str, ExpectedGrades] = future.result()
+        return result
+
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
         """`compute()` once per snapshot for `key` (a page's data, say)."""
         with self._lock:
@@ -68,6 +87,13 @@ class Snapshot:
         value = compute()
         with self._lock:  # a thread that computed it meanwhile got there first: theirs
             return self._memo.setdefault(key, value)  # type: ignore[return-value]
+
+
+def _fit_models(record: AnalysisRecord, future: Future[Mapping[str, ExpectedGrades]]) -> None:
+    try:
+        future.set_result(all_expected_grades(record))
+    except BaseException as error:  # the waiting request reports it
+        future.set_exception(error)
 
 
 def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
@@ -158,7 +184,7 @@ class SnapshotSource:
 
 
 def _warm(snapshot: Snapshot) -> None:
-    """Classify improvement points and work out windows in the background, so the first
-    visitor to an LA page does not wait for the whole record's themes."""
-    threading.Thread(target=lambda: (snapshot.themed, snapshot.due), daemon=True,
-                     name="ilacs-warm").start()
+    """Classify improvement points, work out windows and fit the expected-grade models in
+    the background, so the first visitor to an LA page does not wait for them."""
+    threading.Thread(target=lambda: (snapshot.themed, snapshot.due, snapshot.expected),
+                     daemon=True, name="ilacs-warm").start()

@@ -14,6 +14,23 @@ def authority(urn: int, json: bool = False) -> str:
     return f"/la/{urn}" + (".json" if json else "")
 
 
+def authority_context_csv(urn: int, indicator: str | None = None) -> str:
+    """The numbers behind an authority's Context charts (one indicator's, if named)."""
+    return _with_query(f"/la/{urn}/context.csv", {"indicator": indicator})
+
+
+def indicators(json: bool = False) -> str:
+    return "/indicators.json" if json else "/indicators"
+
+
+def indicator(key: str, json: bool = False, **query: object) -> str:
+    return _with_query(f"/indicators/{quote(key)}" + (".json" if json else ""), query)
+
+
+def indicator_csv(key: str, **query: object) -> str:
+    return _with_query(f"/indicators/{quote(key)}.csv", query)
+
+
 def compare(urns: Iterable[int], with_neighbours: bool = False, json: bool = False) -> str:
     pairs: list[tuple[str, object]] = [("la", urn) for urn in urns]
     if with_neighbours:

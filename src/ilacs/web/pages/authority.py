@@ -37,6 +37,7 @@ from ilacs.web.pages.common import (
     judgement_options,
     source,
 )
+from ilacs.web.pages.context import ContextSection, context_section
 from ilacs.web.pages.england import VISIT_NAMES
 from ilacs.web.snapshot import Snapshot
 
@@ -150,6 +151,7 @@ class AuthorityPage:
     themes: tuple[ThemeGroup, ...]  # most raised first; empty when no point's themes are known
     texts_missing: str | None  # what to do when points are counted but their text is absent
     compare_url: str
+    context: ContextSection  # official figures beside the neighbours', and the expected grade
 
 
 def find_authority(snapshot: Snapshot, key: str) -> Authority:
@@ -181,6 +183,7 @@ def _authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
         ranking_rule=rule, next_inspection=_next(snapshot, urn), points_counted=counted,
         themes=themes, texts_missing=_texts_missing(counted, themes),
         compare_url=urls.compare([urn], with_neighbours=True),
+        context=context_section(snapshot, urn),
     )
 
 

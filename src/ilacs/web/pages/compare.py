@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from ilacs.analysis.benchmark import benchmark
 from ilacs.analysis.grades import JUDGEMENT_NAMES
+from ilacs.analysis.indicators import indicator_view
 from ilacs.errors import AnalysisError
+from ilacs.web import urls
 from ilacs.web.pages.authority import NEIGHBOUR_MODEL
 from ilacs.web.pages.common import (
     AuthorityRef,
@@ -44,6 +48,28 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class IndicatorValue:
+    value: float | None
+    missing: str | None  # the symbol in its place (c, x ...), or x when none was published
+    england_rank: int | None  # 1 = best (or highest where the indicator has no direction)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One headline indicator's latest figures for every authority compared, and England."""
+
+    key: str
+    label: str
+    unit: str
+    direction: str
+    period: str
+    url: str
+    values: tuple[IndicatorValue, ...]  # in the order of `ComparePage.figures_of`
+    neighbours_median: float | None  # of the first authority's neighbours (with=neighbours)
+    england: float | None
+
+
+@dataclass(frozen=True)
 class ComparePage:
     judgements: tuple[Option, ...]
     chosen: tuple[int, ...]
@@ -51,6 +77,8 @@ class ComparePage:
     rows: tuple[CompareRow, ...]
     groups: tuple[GroupRow, ...]  # each chosen authority's neighbours and region, then England
     choices: tuple[AuthorityRef, ...]  # every active authority, for the form
+    indicators: tuple[IndicatorRow, ...] = ()  # official figures of the authorities chosen
+    figures_of: tuple[AuthorityRef, ...] = ()  # the authorities `indicators` has values for
 
 
 def parse_urns(snapshot: Snapshot, values: Sequence[str]) -> tuple[int, ...]:
@@ -92,7 +120,40 @@ def compare_page(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: boo
         judgements=judgement_options(), chosen=urns, with_neighbours=with_neighbours,
         rows=tuple(rows), groups=(*groups.values(), *([england] if england else [])),
         choices=authority_refs(snapshot),
+        indicators=_indicators(snapshot, urns, with_neighbours),
+        figures_of=tuple(authority_ref(snapshot.record.register.by_urn(urn)) for urn in urns),
     )
+
+
+def _indicators(snapshot: Snapshot, urns: Sequence[int],
+                with_neighbours: bool) -> tuple[IndicatorRow, ...]:
+    """Each indicator in the latest year most authorities have, for every authority chosen
+    (and the first one's neighbours' median, when they are asked for)."""
+    if not urns:
+        return ()
+    record = snapshot.record
+    neighbours = [n.authority.urn for n in record.register.neighbours(urns[0], NEIGHBOUR_MODEL)
+                  ] if with_neighbours else []
+    found = []
+    for indicator in record.statistics.indicators:
+        view = snapshot.memo(("indicator-view", indicator.key),
+                             partial(indicator_view, record, indicator.key))
+        by_urn = {row.urn: row for row in view.authorities}
+        values = []
+        for urn in urns:
+            row = by_urn.get(urn)  # None: a defunct authority, not ranked among current ones
+            if row is None:
+                values.append(IndicatorValue(None, "x", None))
+            else:
+                values.append(IndicatorValue(row.value, None if row.value is not None else
+                                             row.missing or "x", row.rank))
+        around = [row.value for urn in neighbours
+                  if (row := by_urn.get(urn)) is not None and row.value is not None]
+        found.append(IndicatorRow(indicator.key, indicator.label, indicator.unit,
+                                  indicator.direction, view.period, urls.indicator(indicator.key),
+                                  tuple(values), statistics.median(around) if around else None,
+                                  view.england))
+    return tuple(found)
 
 
 def _group_labels(name: str, region: str) -> tuple[str, str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ilacs.export.registry import EXPORTERS
+from ilacs.export.tables import Selection
 from ilacs.web import urls
 
 
@@ -40,6 +41,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("/compare.json", "Authorities side by side (la=URN, repeated), optionally with "
              "the first one's statistical neighbours (with=neighbours)",
              "/compare.json?la=80419&with=neighbours"),
+    Endpoint("/indicators.json", "The official statistics ilacs keeps (DfE, ONS, MHCLG): "
+             "every headline indicator with its years and England's latest figure",
+             "/indicators.json"),
+    Endpoint("/indicators/{key}.json", "One indicator across England: every authority "
+             "ranked, regions, quartiles, its figures by the grade of the inspection that "
+             "followed and the change in inspection years (year, judgement)",
+             "/indicators/cin_rate.json?year=2024"),
     Endpoint("/themes.json", "Themes of what inspectors asked to improve, nationally and by "
              "year; theme=KEY drills down to the points", "/themes.json?theme=neglect"),
     Endpoint("/search.json", "Full-text search of every ingested page (q, la, year, kind, "
@@ -52,16 +60,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 
-def export_filename(format: str, latest: bool) -> str:
-    return f"ilacs_{'latest' if latest else 'record'}.{EXPORTERS[format].extension}"
+def export_filename(format: str, selection: Selection) -> str:
+    return f"ilacs_{selection.value}.{EXPORTERS[format].extension}"
 
 
-def parse_export_filename(filename: str) -> tuple[str, bool] | None:
-    """(format, latest) for a file name this page offers, else None."""
+def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
+    """(format, selection) for a file name this page offers, else None."""
     for format in EXPORTERS:
-        for latest in (False, True):
-            if export_filename(format, latest) == filename:
-                return format, latest
+        for selection in Selection:
+            if export_filename(format, selection) == filename:
+                return format, selection
     return None
 
 
@@ -69,10 +77,12 @@ def downloads_page(feed: bool = True) -> DownloadsPage:
     """`feed`: whether this site has the Atom feed (a static copy without --base-url has not)."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
-        for latest in (False, True):
-            name = export_filename(format, latest)
-            what = ("one row per authority: its latest inspection" if latest else
-                    exporter.description)
+        for selection in Selection:
+            name = export_filename(format, selection)
+            what = {Selection.LATEST: "one row per authority: its latest inspection",
+                    Selection.STATISTICS: "the official statistics: every headline indicator "
+                    "for England, regions and authorities, with the data sets they came from"
+                    }.get(selection, exporter.description)
             files.append(DownloadFile(name, format, what, urls.download(name)))
     endpoints = tuple(e for e in ENDPOINTS if feed or not e.path.endswith(".atom"))
     return DownloadsPage(tuple(files), endpoints, "/openapi.json")

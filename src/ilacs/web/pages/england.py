@@ -211,7 +211,7 @@ class _TilePlace:
 
 
 @lru_cache(maxsize=1)
-def _tile_places() -> tuple[int, int, dict[int, _TilePlace]]:
+def tile_places() -> tuple[int, int, dict[int, _TilePlace]]:
     text = resources.files("ilacs.web").joinpath("data/tile_map.json").read_text("utf-8")
     data = json.loads(text)
     places = {int(urn): _TilePlace(tile["col"], tile["row"], tile["abbr"])
@@ -220,7 +220,7 @@ def _tile_places() -> tuple[int, int, dict[int, _TilePlace]]:
 
 
 def _tile_map(rows: list[LatestRow], judgement: str) -> TileMap:
-    columns, height, places = _tile_places()
+    columns, height, places = tile_places()
     tiles = []
     for row in rows:
         place = places.get(row.authority.urn)
