@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,9 +171,10 @@ def load_tables(conn: sqlite3.Connection,
             result.indicator_values = replace_indicator_values(conn, derived)
             moves = _indicator_moves(before, derived)
             result.indicators_moved = len(moves)
-        for entry in stored:
+        for entry in sorted(stored, key=lambda item: item.dataset):
             if origin != "bundled" or entry.before:
                 _log_dataset(conn, entry, _moves_reading(catalogue, entry.loaded.dataset, moves))
+    result.datasets.sort(key=lambda item: item.dataset)
     return result
 
 
@@ -195,7 +196,12 @@ Figures = dict[tuple[str, ...], tuple[float | None, str | None]]
 
 @dataclass
 class _Stored:
-    ready: _Prepared
+    """What the change log needs of a stored data set (not its rows, which are let go)."""
+
+    dataset: str
+    sha256: str
+    previous_sha256: str | None
+    periods: list[str]
     loaded: LoadedDataset
     before: Figures
     after: Figures
@@ -203,22 +209,28 @@ class _Stored:
 
 def _read_each(specs: Sequence[StatisticsFile], workers: int
                ) -> Iterator[tuple[StatisticsFile, TidyTable | Problem]]:
-    """Each file with what reading it gave, the largest first (so no worker is left with a
-    big file at the end); several read at once when `workers` > 1."""
-    ordered = sorted(specs, key=lambda spec: (-_size(spec.path), str(spec.path)))
+    """Each file with what reading it gave, as soon as it is read; the costliest are started
+    first, so no worker is left with a big file at the end, and several are read at once
+    when `workers` > 1."""
+    ordered = sorted(specs, key=lambda spec: (-_cost(spec.path), str(spec.path)))
     if workers <= 1 or len(ordered) < 2:
         for spec in ordered:
             yield spec, _read_one(spec)
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(ordered))) as pool:
-        yield from zip(ordered, pool.map(_read_one, ordered), strict=True)
+        running = {pool.submit(_read_one, spec): spec for spec in ordered}
+        for done in as_completed(running):
+            yield running[done], done.result()
 
 
-def _size(path: Path) -> int:
+def _cost(path: Path) -> int:
+    """How long a file takes to read, roughly: its size, a workbook's (zipped XML of
+    every cell) thirty times over."""
     try:
-        return path.stat().st_size
+        size = path.stat().st_size
     except OSError:
         return 0
+    return size * (30 if path.suffix.casefold() == ".ods" else 1)
 
 
 def _read_one(spec: StatisticsFile) -> TidyTable | Problem:
@@ -334,7 +346,8 @@ def _store(conn: sqlite3.Connection, ready: _Prepared, origin: str,
         return None
     result.problems.extend(ready.problems)
     result.datasets.append(loaded)
-    return _Stored(ready, loaded, before, after)
+    return _Stored(ready.dataset, table.sha256, ready.previous_sha256,
+                   sorted({row.period.label for row in table.rows}), loaded, before, after)
 
 
 def _area_key(areas: dict[int, Area], area_id: int) -> tuple[str, str, str]:
@@ -356,13 +369,13 @@ def _log_dataset(conn: sqlite3.Connection, entry: _Stored, indicator_moves: list
               "period": key[6], "before": _shown(before[key]), "after": _shown(figure)}
              for key, figure in sorted(after.items()) if key in before and before[key] != figure]
     facts = {"dataset": loaded.dataset, "title": loaded.title, "location": loaded.location,
-             "sha256": entry.ready.table.sha256, "previous_sha256": entry.ready.previous_sha256,
+             "sha256": entry.sha256, "previous_sha256": entry.previous_sha256,
              "figures": loaded.figures, "added": loaded.added, "removed": loaded.removed,
              "changed": loaded.changed, "moves": moved[:MAX_MOVES],
-             "periods": sorted({row.period.label for row in entry.ready.table.rows}),
+             "periods": entry.periods,
              "indicators_moved": len(indicator_moves),
              "indicator_moves": indicator_moves[:MAX_MOVES]}
-    kind = ChangeKind.STATISTICS_CHANGED if entry.ready.previous_sha256 else \
+    kind = ChangeKind.STATISTICS_CHANGED if entry.previous_sha256 else \
         ChangeKind.STATISTICS_ADDED
     append_change(conn, kind, f"statistics:{loaded.dataset}", facts)
 

@@ -1,7 +1,7 @@
 """Time loading every official statistics file into a fresh record, against plain reading of
 the same files in the same run.
 
-    python benchmarks/statistics.py [DFE_DIR] [--runs 5] [--workers 2]
+    python benchmarks/load_statistics.py [DFE_DIR] [--runs 5] [--workers 2]
 
 Each run loads the folder (default ../shared/reference/dfe) into a new SQLite file with
 `load_statistics` (read, join to the register, store every figure, derive the headline
