@@ -54,7 +54,7 @@ def test_analyses_of_statistics_as_json(bundled_db: Path) -> None:
                     "--json")
     answer = json.loads(out)
     assert code == 0 and answer["name"] == "Isle of Wight"
-    assert [i["key"] for i in answer["indicators"]] == ["cin_rate"]
+    assert [i["indicator"]["key"] for i in answer["indicators"]] == ["cin_rate"]
     assert answer["indicators"][0]["years"][-1]["neighbour_model"] == "2025"
     code, out = run("--db", db, "analyse", "indicator", "sw_agency_rate", "--year", "2020",
                     "--json")

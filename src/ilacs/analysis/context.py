@@ -29,7 +29,14 @@ from datetime import date
 from ilacs.analysis.grades import BENCHMARK_JUDGEMENTS, judgement_grade
 from ilacs.analysis.names import framework_name, visit_kind_name
 from ilacs.analysis.record import AnalysisRecord
-from ilacs.analysis.statistics import ENGLAND, Point, la_subject, region_subject
+from ilacs.analysis.statistics import (
+    ENGLAND,
+    Described,
+    IndicatorInfo,
+    Point,
+    la_subject,
+    region_subject,
+)
 from ilacs.errors import AnalysisError
 from ilacs.extract.models import Grade
 from ilacs.reference.register import Authority, NeighbourModel
@@ -71,15 +78,8 @@ class YearContext:
 
 
 @dataclass(frozen=True)
-class IndicatorContext:
-    key: str
-    label: str
-    short_label: str
-    group: str
-    unit: str
-    direction: str
-    direction_basis: str | None
-    about: str
+class IndicatorContext(Described):
+    indicator: IndicatorInfo
     years: tuple[YearContext, ...]
 
     @property
@@ -170,9 +170,7 @@ def _indicator(record: AnalysisRecord, authority: Authority, indicator: Indicato
             continue
         years.append(_year(record, indicator, authority, year, point, model, models[model],
                            current))
-    return IndicatorContext(
-        indicator.key, indicator.label, indicator.short_label, indicator.group, indicator.unit,
-        indicator.direction, indicator.direction_basis, indicator.about, tuple(years))
+    return IndicatorContext(IndicatorInfo.of(indicator), tuple(years))
 
 
 def _any_value(record: AnalysisRecord, key: str, urns: Iterable[int], year: int) -> bool:

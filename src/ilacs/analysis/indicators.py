@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from ilacs.analysis.context import RANKING_RULE, competition_rank
 from ilacs.analysis.record import AnalysisRecord
-from ilacs.analysis.statistics import ENGLAND, la_subject, region_subject
+from ilacs.analysis.statistics import (
+    ENGLAND,
+    Described,
+    IndicatorInfo,
+    la_subject,
+    region_subject,
+)
 from ilacs.errors import AnalysisError
 from ilacs.statistics.catalogue import Indicator
 
@@ -34,15 +40,8 @@ class RegionValue:
 
 
 @dataclass(frozen=True)
-class IndicatorView:
-    key: str
-    label: str
-    short_label: str
-    group: str
-    unit: str
-    direction: str
-    direction_basis: str | None
-    about: str
+class IndicatorView(Described):
+    indicator: IndicatorInfo
     year: int
     period: str
     years: tuple[int, ...]
@@ -94,9 +93,7 @@ def indicator_view(record: AnalysisRecord, key: str, year: int | None = None) ->
     england = stats.value(key, ENGLAND, chosen)
     sample = england or next((p for _, p in rows if p is not None), None)
     return IndicatorView(
-        key=key, label=indicator.label, short_label=indicator.short_label,
-        group=indicator.group, unit=indicator.unit, direction=indicator.direction,
-        direction_basis=indicator.direction_basis, about=indicator.about, year=chosen,
+        indicator=IndicatorInfo.of(indicator), year=chosen,
         period=sample.period if sample else str(chosen), years=years,
         england=england.value if england else None,
         regions=tuple(RegionValue(code, name, _value(record, key, region_subject(code), chosen))

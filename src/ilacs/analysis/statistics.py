@@ -17,6 +17,64 @@ from ilacs.store.statistics import indicator_values
 ENGLAND = "england"
 
 
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """What a headline indicator is, as every answer about it states it."""
+
+    key: str
+    label: str
+    short_label: str
+    group: str
+    unit: str
+    direction: str  # higher_is_better, lower_is_better or none
+    direction_basis: str | None
+    about: str
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> IndicatorInfo:
+        return cls(indicator.key, indicator.label, indicator.short_label, indicator.group,
+                   indicator.unit, indicator.direction, indicator.direction_basis,
+                   indicator.about)
+
+
+class Described:
+    """Answers about one indicator read its description as their own: `answer.label`."""
+
+    indicator: IndicatorInfo
+
+    @property
+    def key(self) -> str:
+        return self.indicator.key
+
+    @property
+    def label(self) -> str:
+        return self.indicator.label
+
+    @property
+    def short_label(self) -> str:
+        return self.indicator.short_label
+
+    @property
+    def group(self) -> str:
+        return self.indicator.group
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def direction(self) -> str:
+        return self.indicator.direction
+
+    @property
+    def direction_basis(self) -> str | None:
+        return self.indicator.direction_basis
+
+    @property
+    def about(self) -> str:
+        return self.indicator.about
+
+
 def la_subject(urn: int) -> str:
     return f"la:{urn}"
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
+
+from ilacs.errors import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -34,6 +37,14 @@ def open_record(ctx: click.Context, db: str | None) -> sqlite3.Connection:
     conn = open_store(resolve_db_path(db or obj.get("db")))
     ensure_authorities(conn)
     return conn
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Each problem on a line: its severity in colour, then where and what."""
+    for problem in problems:
+        style = "red" if problem.severity.value == "error" else "yellow"
+        console.print(f"  [{style}]{problem.severity.value}[/]: {escape(problem.describe())}",
+                      highlight=False)
 
 
 def emit(as_json: bool, result: Any, table: Callable[[], None]) -> None:

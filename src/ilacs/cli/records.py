@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ilacs.cli.common import console, db_option, errors, open_record
+from ilacs.cli.common import console, db_option, errors, open_record, print_problems
 
 
 @click.command()
@@ -55,10 +55,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
     if summary.contradictions:
         console.print(f"[bold red]{summary.contradictions} news claims contradict the record[/]"
                       " (ilacs claims --contradictions).")
-    for problem in summary.problems:
-        style = "red" if problem.severity.value == "error" else "yellow"
-        console.print(f"  [{style}]{problem.severity.value}[/]: {escape(problem.describe())}",
-                      highlight=False)
+    print_problems(summary.problems)
     if strict and summary.problems:
         sys.exit(1)
 
@@ -183,6 +180,7 @@ def summary(ctx: click.Context, db: str | None) -> None:
         ilacs summary
     """
     from ilacs.store import summary as store_summary
+    from ilacs.store.statistics import figure_count, indicator_years, list_sources
 
     conn = open_record(ctx, db)
     facts = store_summary(conn)
@@ -194,6 +192,13 @@ def summary(ctx: click.Context, db: str | None) -> None:
                       f"{facts.points_themed_only} (ingest the documents to read them)")
     console.print(f"Authorities with an inspection: {facts.authorities_covered} of "
                   f"{facts.authorities}; problems: {facts.problems_by_severity}")
+    sources = list_sources(conn)
+    if sources:
+        console.print(f"Official statistics: {len(sources)} data sets, "
+                      f"{figure_count(conn):,} figures, {len(indicator_years(conn))} headline "
+                      "indicators (ilacs statistics indicators)")
+    else:
+        console.print("Official statistics: none loaded (ilacs statistics load FOLDER)")
 
 
 @click.command()

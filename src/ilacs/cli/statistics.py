@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ilacs.cli.common import AS_JSON, console, db_option, emit, errors, open_record
+from ilacs.cli.common import AS_JSON, console, db_option, emit, errors, open_record, print_problems
 
 
 @click.group()
@@ -69,10 +69,7 @@ def load_command(ctx: click.Context, inputs: tuple[str, ...], workers: int | Non
     console.print(f"{len(result.datasets)} data sets; {result.indicator_values:,} headline "
                   f"indicator values derived; {result.indicators_moved:,} moved; "
                   f"{len(result.problems)} problems.", highlight=False)
-    for problem in result.problems:
-        style = "red" if problem.severity.value == "error" else "yellow"
-        console.print(f"  [{style}]{problem.severity.value}[/]: {escape(problem.describe())}",
-                      highlight=False)
+    print_problems(result.problems)
     if strict and result.problems:
         sys.exit(1)
 

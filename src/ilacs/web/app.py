@@ -258,7 +258,8 @@ def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 
 def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
-    return downloads_page(feed=state.settings.feed)
+    return downloads_page(feed=state.settings.feed,
+                          statistics=not snapshot.record.statistics.empty)
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,

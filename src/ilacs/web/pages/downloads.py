@@ -73,8 +73,9 @@ def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
     return None
 
 
-def downloads_page(feed: bool = True) -> DownloadsPage:
-    """`feed`: whether this site has the Atom feed (a static copy without --base-url has not)."""
+def downloads_page(feed: bool = True, statistics: bool = True) -> DownloadsPage:
+    """`feed`: whether this site has the Atom feed (a static copy without --base-url has not);
+    `statistics`: whether the record holds official statistics (its indicator pages)."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
         for selection in Selection:
@@ -84,5 +85,6 @@ def downloads_page(feed: bool = True) -> DownloadsPage:
                     "for England, regions and authorities, with the data sets they came from"
                     }.get(selection, exporter.description)
             files.append(DownloadFile(name, format, what, urls.download(name)))
-    endpoints = tuple(e for e in ENDPOINTS if feed or not e.path.endswith(".atom"))
+    endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
+                      and (statistics or not e.path.startswith("/indicators/")))
     return DownloadsPage(tuple(files), endpoints, "/openapi.json")
