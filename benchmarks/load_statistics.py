@@ -67,7 +67,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     files, _ = find_statistics_files([args.folder])
-    read = [f for f in files if not f.name.startswith(("LTLA", "Childrens_social_care"))]
+    read = [f for f in files if not f.name.startswith("LTLA")]
     loads, plains = [], []
     for run in range(1, args.runs + 1):
         took, figures = load(files, args.workers)

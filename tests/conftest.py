@@ -134,17 +134,16 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
 
 def load_shared_statistics(conn: sqlite3.Connection) -> None:
     """The official statistics of ../shared/reference/dfe, as `ilacs statistics load`
-    loads them (the lookup table and Ofsted's provider workbook are refused, by name)."""
+    loads them (the lookup table is refused, by name)."""
     from ilacs.ingest.statistics import find_statistics_files, load_statistics
 
     if not DFE.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: no DfE statistics at {DFE}")
     files, problems = find_statistics_files([DFE])
     result = load_statistics(conn, files, workers=2)
-    assert problems == [] and len(result.datasets) == 16
+    assert problems == [] and len(result.datasets) == 17
     refused = sorted(p.path for p in result.problems if p.severity.value == "error")
-    assert refused == [str(DFE / "Childrens_social_care_in_England_2023_underlying_data.ods"),
-                       str(DFE / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")]
+    assert refused == [str(DFE / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")]
 
 
 DFE = SHARED / "reference" / "dfe"

@@ -67,7 +67,7 @@ def test_the_log_starts_with_a_baseline_then_lists_what_came_later(corpus_db: Pa
                                for topic, total in totals.items()}
     # then the official statistics loaded after them (see `corpus_db`): one entry a data set
     assert sorted(change.kind.value for change in later) == [
-        "inspection_added"] * 3 + ["statistics_added"] * 16 + ["visit_added"] * 2
+        "inspection_added"] * 3 + ["statistics_added"] * 17 + ["visit_added"] * 2
     assert all(c.subject.startswith("statistics:") and c.urn is None for c in later
                if c.kind is ChangeKind.STATISTICS_ADDED)
 
@@ -213,8 +213,8 @@ def test_changes_since_a_date_as_text_and_json(corpus_db: Path) -> None:
     db = str(corpus_db)
     everything = json.loads(run_cli("--db", db, "changes", "--json"))
     kinds = [item["kind"] for item in everything]
-    assert kinds.count("baseline") == 1 and kinds.count("statistics_added") == 16
-    assert len(everything) == 6 + 16
+    assert kinds.count("baseline") == 1 and kinds.count("statistics_added") == 17
+    assert len(everything) == 6 + 17
     assert all(item["title"] and isinstance(item["lines"], list) for item in everything)
     assert everything == sorted(everything, key=lambda i: i["recorded_at"], reverse=True)
 

@@ -37,7 +37,7 @@ def test_indicators_and_sources_as_json(tmp_path: Path) -> None:
         str(DFE / "ons_mid-year_population_estimates_2012_to_2024.csv"))
     code, out = run("--db", db, "statistics", "indicators", "--json")
     listing = {item["key"]: item for item in json.loads(out)}
-    assert code == 0 and len(listing) == 29
+    assert code == 0 and len(listing) == 31
     assert listing["sw_turnover_rate"]["years"] == list(range(2017, 2026))
     assert listing["sw_turnover_rate"]["direction"] == "lower_is_better"
     assert listing["cin_rate"]["years"] == []  # its data set is not loaded

@@ -202,7 +202,7 @@ def test_every_format_exports_the_statistics(statistics_copy: sqlite3.Connection
     document = json.loads(export_record(conn, "json", tmp_path / "s.json",
                                         statistics=True).read_text(encoding="utf-8"))
     assert set(document) == {"statistics", "statistics_sources"}
-    assert len(document["statistics_sources"]) == 16
+    assert len(document["statistics_sources"]) == 17
     assert all("/" not in s["file"] for s in document["statistics_sources"])  # names only
 
     book = load_workbook(export_record(conn, "xlsx", tmp_path / "s.xlsx", statistics=True),

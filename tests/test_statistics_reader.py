@@ -1,6 +1,7 @@
 """The readers of official statistics: EES tidy CSV (any file, by its columns), the MHCLG
-revenue outturn workbook, symbols and periods. Real files from ../shared/reference/dfe, and
-files written in tmp_path for the faults the real ones lack."""
+revenue outturn workbook, Ofsted's provider-level workbook, symbols and periods. Real files
+from ../shared/reference/dfe, and files written in tmp_path for the faults the real ones
+lack."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from conftest import SHARED
 from ilacs.statistics.geography import AreaLevel
 from ilacs.statistics.outturn import read_outturn
 from ilacs.statistics.periods import PeriodError, parse_period
+from ilacs.statistics.providers import read_providers
 from ilacs.statistics.symbols import Missing, parse_cell
 from ilacs.statistics.tidy import NotTidyStatistics, read_tidy_csv
 
@@ -200,3 +202,34 @@ def test_a_workbook_of_another_kind_is_refused_cheaply() -> None:
     require_dfe()
     with pytest.raises(NotTidyStatistics, match="ONS Code"):
         read_outturn(DFE / "Childrens_social_care_in_England_2023_underlying_data.ods")
+
+
+PROVIDERS = DFE / "Childrens_social_care_in_England_2023_underlying_data.ods"
+
+
+def test_ofsteds_provider_workbook_counts_childrens_homes_by_authority() -> None:
+    require_dfe()
+    table = read_providers(PROVIDERS)
+    assert table.problems == []
+    assert table.layout.indicators == ("homes", "places", "homes_inspected",
+                                       "homes_good_or_better")
+    assert {row.period.code for row in table.rows} == {"2023"}
+    by_name = {row.area.name: dict(zip(table.layout.indicators, row.cells, strict=True))
+               for row in table.rows}
+    england = by_name.pop("England")
+    # the 152 authorities standing at 31 March 2023 (Cumbria, not its two successors)
+    assert len(by_name) == 152 and "Cumbria" in by_name and "Cumberland" not in by_name
+    for name, counts in by_name.items():
+        assert counts["homes_good_or_better"] <= counts["homes_inspected"] <= counts["homes"]
+        assert counts["places"] >= counts["homes"], name  # a home has at least one place
+    for indicator, total in england.items():
+        assert total == sum(counts[indicator] for counts in by_name.values())
+    assert england["homes"] > 1000 and england["homes_good_or_better"] > 0
+    # an authority without a home in its area has none, not an unknown number
+    assert by_name["Isles of Scilly"]["homes"] == 0.0
+
+
+def test_an_outturn_workbook_is_not_a_provider_workbook() -> None:
+    require_dfe()
+    with pytest.raises(NotTidyStatistics, match="Provision type"):
+        read_providers(DFE / "RO3_LA_Data_2024-25_data_by_LA.ods")

@@ -1,7 +1,7 @@
 """The change log on the web: /changes, its JSON twin, and the Atom feed people subscribe to.
 
 Served by a real server over the full record, whose change log holds a baseline, the five
-newest documents and the sixteen official statistics data sets loaded after them (see
+newest documents and the seventeen official statistics data sets loaded after them (see
 `corpus_db`); the feed is read with feedparser, as a feed reader would.
 """
 
@@ -39,10 +39,10 @@ def test_changes_json_matches_its_schema_and_the_record(client: httpx.Client,
     stored = conn.execute("SELECT id, kind, urn FROM changes ORDER BY id").fetchall()
     shown = sorted((c["id"], c["kind"], c["authority"]["urn"] if c["authority"] else None)
                    for c in changes["changes"])
-    assert shown == [tuple(row) for row in stored] and len(shown) == 6 + 16
+    assert shown == [tuple(row) for row in stored] and len(shown) == 6 + 17
     kinds = [kind for _, kind, _ in shown]
     assert kinds[:6] == ["baseline", *["inspection_added"] * 3, *["visit_added"] * 2]
-    assert kinds[6:] == ["statistics_added"] * 16
+    assert kinds[6:] == ["statistics_added"] * 17
     for change in changes["changes"]:
         if change["kind"] == "statistics_added":
             assert change["authority"] is None and change["source"] is None

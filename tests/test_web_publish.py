@@ -101,7 +101,7 @@ def test_pages_say_what_needs_a_server_instead_of_offering_it(published: Any,
 def test_the_feed_links_to_the_copy_where_it_is_hosted(published: Any) -> None:
     folder: Path = published.folder
     feed = feedparser.parse((folder / "changes.atom").read_bytes())
-    assert not feed.bozo and len(feed.entries) == 6 + 16  # documents, then statistics
+    assert not feed.bozo and len(feed.entries) == 6 + 17  # documents, then statistics
     assert feed.feed.links[0].href == f"{PUBLISHED_AT}/changes.atom"
     for entry in feed.entries:
         for link in entry.links:

@@ -8,11 +8,13 @@ number value (`office:value`, exact where the printed text rounds or adds separa
 
 from __future__ import annotations
 
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import unescape
 
 from ilacs.errors import IlacsError
 
@@ -27,6 +29,9 @@ _VALUE_TYPE = f"{_OFFICE}value-type"
 _VALUE = f"{_OFFICE}value"
 _DATE_VALUE = f"{_OFFICE}date-value"
 _PARAGRAPH = f"{_TEXT}p"
+_CELL_TAGS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+_COLUMNS_REPEATED = f"{_TABLE}number-columns-repeated"
+_ROWS_REPEATED = f"{_TABLE}number-rows-repeated"
 
 
 class UnreadableSpreadsheet(IlacsError):
@@ -44,11 +49,13 @@ BLANK = SheetCell("")
 SheetRow = tuple[int, list[SheetCell]]  # 1-based row number, cells from column A
 
 
-def read_ods(path: Path, must_contain: str | None = None) -> dict[str, list[SheetRow]]:
+def read_ods(path: Path, must_contain: str | None = None,
+             sheets: Callable[[str], bool] | None = None) -> dict[str, list[SheetRow]]:
     """Every sheet's non-blank rows, by sheet name, in workbook order.
 
     `must_contain`: text the workbook must hold somewhere, looked for before its cells are
     read (UnreadableSpreadsheet if it does not), so a workbook of another kind costs little.
+    `sheets`: which sheets to read, by name (all when None); the others' cells are not read.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -58,12 +65,49 @@ def read_ods(path: Path, must_contain: str | None = None) -> dict[str, list[Shee
                                     path=str(path)) from error
     if must_contain is not None and must_contain.encode() not in content:
         raise UnreadableSpreadsheet(f"no cell holds {must_contain!r}", path=str(path))
+    if sheets is not None:
+        content = _only_sheets(content, sheets)
     try:
-        return {table.get(f"{_TABLE}name", ""): list(sheet_rows(table))
-                for table in ET.fromstring(content).iter(f"{_TABLE}table")}
+        named = ((table.get(f"{_TABLE}name", ""), table)
+                 for table in ET.fromstring(content).iter(f"{_TABLE}table"))
+        return {name: list(sheet_rows(table)) for name, table in named
+                if sheets is None or sheets(name)}
     except (ET.ParseError, ValueError) as error:  # ValueError: a non-numeric repeat count
         raise UnreadableSpreadsheet(f"content.xml is malformed ({error})",
                                     path=str(path)) from error
+
+
+_ROOT_TAG = re.compile(rb"<office:document-content\b[^>]*>")
+_TABLE_TAG = re.compile(rb"<(/?)table:table(?=[\s>/])([^>]*)>")
+_NAME = re.compile(rb'\btable:name="([^"]*)"')
+
+
+def _only_sheets(content: bytes, wanted: Callable[[str], bool]) -> bytes:
+    """content.xml cut down to the wanted sheets, so the others are never parsed (a workbook
+    of many large sheets costs only what is read). Unchanged when its layout is not the usual
+    one (other namespace prefixes), so the parse sees everything and the filter still holds."""
+    root = _ROOT_TAG.search(content)
+    if root is None:
+        return content
+    kept: list[bytes] = [root.group(0)]
+    depth, start, keep = 0, 0, False
+    for tag in _TABLE_TAG.finditer(content, root.end()):
+        closing, attributes = tag.group(1), tag.group(2)
+        if not closing:
+            if attributes.endswith(b"/"):
+                continue  # an empty table holds no rows
+            if depth == 0:
+                name = _NAME.search(attributes)
+                keep = wanted(unescape(name.group(1).decode()) if name else "")
+                start = tag.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0 and keep:
+                kept.append(content[start:tag.end()])
+    if depth != 0:
+        return content  # unbalanced: let the parser say what is wrong
+    return b"".join(kept) + b"</office:document-content>"
 
 
 def sheet_rows(table: ET.Element) -> Iterator[SheetRow]:
@@ -73,16 +117,16 @@ def sheet_rows(table: ET.Element) -> Iterator[SheetRow]:
         cells: list[SheetCell] = []
         pending_blanks = 0  # blank cells are only materialised once a filled cell follows
         for cell in row:
-            if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            if cell.tag not in _CELL_TAGS:
                 continue
-            repeat = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+            repeat = int(cell.get(_COLUMNS_REPEATED, "1"))
             value = _cell(cell)
             if not value.text and value.date_value is None and value.number is None:
                 pending_blanks += repeat
                 continue
             cells.extend([BLANK] * pending_blanks + [value] * min(repeat, MAX_REPEAT))
             pending_blanks = 0
-        repeat = int(row.get(f"{_TABLE}number-rows-repeated", "1"))
+        repeat = int(row.get(_ROWS_REPEATED, "1"))
         if cells:
             for offset in range(min(repeat, MAX_REPEAT)):
                 yield number + offset + 1, cells
@@ -99,7 +143,11 @@ def _cell(cell: ET.Element) -> SheetCell:
             number = float(cell.get(_VALUE, ""))
         except ValueError:
             number = None
-    return SheetCell(cell_text(cell), cell.get(_DATE_VALUE), number)
+    if len(cell) == 1 and cell[0].tag == _PARAGRAPH and not len(cell[0]):
+        text = (cell[0].text or "").strip()  # the common case, without cell_text's search
+    else:
+        text = cell_text(cell)
+    return SheetCell(text, cell.get(_DATE_VALUE), number)
 
 
 def cell_text(cell: ET.Element) -> str:

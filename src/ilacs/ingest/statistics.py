@@ -29,6 +29,7 @@ from ilacs.statistics.derive import catalogue_series, derive_indicators
 from ilacs.statistics.geography import Area, Gazetteer, Place, UnknownArea
 from ilacs.statistics.model import IndicatorValue, filters_json
 from ilacs.statistics.outturn import read_outturn
+from ilacs.statistics.providers import read_providers
 from ilacs.statistics.tidy import READER_VERSION, NotTidyStatistics, TidyTable, read_tidy_csv
 from ilacs.store.changes import ChangeKind, append_change
 from ilacs.store.records import record_problem
@@ -113,10 +114,21 @@ def find_statistics_files(inputs: Iterable[str | Path]) -> tuple[list[Path], lis
 
 
 def read_statistics_file(path: Path, name: str | None = None) -> TidyTable:
-    """A file as long series, by its kind; NotTidyStatistics if it is neither kind."""
-    if path.suffix.casefold() == ".ods":
+    """A file as long series, by its kind; NotTidyStatistics if it is no kind ilacs reads."""
+    if path.suffix.casefold() != ".ods":
+        return read_tidy_csv(path, name=name)
+    try:
         return read_outturn(path, name)
-    return read_tidy_csv(path, name=name)
+    except NotTidyStatistics as outturn:
+        try:
+            return read_providers(path, name)
+        except NotTidyStatistics:
+            shown = name or str(path)
+            raise NotTidyStatistics(
+                "not a workbook ilacs reads: neither MHCLG's revenue outturn (a sheet with "
+                "'ONS Code' and 'Local authority' columns) nor Ofsted's provider-level data "
+                f"(sheets of providers with a 'Provision type' column) ({outturn})",
+                path=shown) from None
 
 
 def load_statistics(conn: sqlite3.Connection, files: Sequence[StatisticsFile | Path],
