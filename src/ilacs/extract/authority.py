@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -62,3 +63,29 @@ def resolve_authority(name: str | None, path: str, page: int | None = None) -> R
         "to the reference register or put the file in a '<urn>_<name>' folder",
         path, page=page, field="la_name",
     ))
+
+
+def resolve_printed_names(names: Sequence[str], path: str, page: int | None = None
+                          ) -> tuple[str | None, Resolution]:
+    """The first of the names a document prints (most telling first) that is an authority of
+    the register, with its URN. When none is, no name is kept: the URN comes from the folder
+    where there is one, and a problem names what was read."""
+    tried = [name for name in dict.fromkeys(names) if name]
+    resolved = [(name, resolve_authority(name, path, page)) for name in tried]
+    for wanted in ("name and folder", "name"):  # a name the folder agrees with comes first
+        for name, resolution in resolved:
+            if resolution.source == wanted:
+                return name, resolution
+    read = ", ".join(repr(name) for name in tried) or "no name"
+    folder = resolve_authority(None, path, page)
+    if folder.urn is not None:
+        return None, Resolution(folder.urn, "folder", Problem(
+            ProblemKind.UNKNOWN_AUTHORITY,
+            f"the document names no authority of the register (read: {read}); the URN of its "
+            f"folder ({folder.urn}) was used and no printed name is kept",
+            path, page=page, field="la_name"))
+    return None, Resolution(None, None, Problem(
+        ProblemKind.UNKNOWN_AUTHORITY,
+        f"the document names no authority of the register (read: {read}); add an alias to "
+        "the reference register or put the file in a '<urn>_<name>' folder",
+        path, page=page, field="la_name"))

@@ -54,8 +54,8 @@ class Evaluation:
 
 
 LETTER_FIELDS = (
-    "urn", "kind", "publication_date", "letter_date", "visit_start", "visit_end", "inspectors",
-    "lead_inspector", "focus", "improvement_items", "priority_actions",
+    "urn", "la_name", "kind", "publication_date", "letter_date", "visit_start", "visit_end",
+    "inspectors", "lead_inspector", "focus", "improvement_items", "priority_actions",
 )
 
 

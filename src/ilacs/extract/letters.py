@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from ilacs.documents import Document
 from ilacs.errors import Problem, ProblemKind
-from ilacs.extract.authority import resolve_authority
+from ilacs.extract.authority import resolve_printed_names
 from ilacs.extract.dates import date_from_file_name, parse_date, parse_date_blocks
 from ilacs.extract.improvements import extract_items
 from ilacs.extract.inspectors import clean_name
@@ -29,7 +29,14 @@ _SALUTATION = re.compile(r"^Dear\b")
 # this sentence.
 _SUMMARY_OPENING = re.compile(
     r"^This letter summarises the findings of (?:the|a|our)\s+(?P<kind>focused|monitoring)\s+"
-    r"visit\s+(?:to|of)\s+(?:the\s+)?(?P<name>.+?)(?:.s)?\s+children.s\s+services\b")
+    r"visit\s+(?:to|of)\s+(?:the\s+)?(?P<name>.+?)(?:[’'`]s?)?\s+children.s\s+services\b")
+# The first line after a letter's heading: its opening sentence, never part of the heading.
+_AFTER_TITLE = re.compile(r"^(?:This\s+(?:letter|inspection)|Ofsted\b|(?:Between|From|On)\s+\d|\d)")
+_SUMMARY_SENTENCE = re.compile(_SUMMARY_OPENING.pattern.removeprefix("^"))
+# A place a JTAI names: the capitalised words after "in" ('... sexual abuse in the family in
+# York', '... in the London Borough of Croydon', '... in Stoke-on-Trent').
+_PLACE_IN = re.compile(
+    r"\bin\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:and|of|upon|on|the)?\s*[A-Z][\w’'-]*)*)")
 _STANDALONE_DATE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4,5}$")
 _SIGN_OFF = re.compile(r"^Your?s? sincerely", re.IGNORECASE)
 _INSPECTORS = re.compile(
@@ -51,9 +58,9 @@ _ROLE_WORDS = re.compile(
 _FOCUS_SENTENCES = tuple(
     re.compile(prefix + r"\s+(?P<focus>.+?)\.’?(?=\s+[A-Z‘']|\s*$)")
     for prefix in (
-        r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)\s+(?=the\s+local\s+"
+        r"[Ii]nspectors\s+(?:looked\s+at|considered|evaluated|reviewed)(?=\s+the\s+local\s+"
         r"authority.s\s+arrangements)",
-        r"This\s+visit\s+looked\s+at",
+        r"Th(?:is|e)\s+visit\s+looked\s+at",
         r"The\s+focus\s+of\s+(?:this|the)\s+(?:monitoring\s+)?visit\s+was(?:\s+on)?",
         r"Inspectors\s+(?:looked\s+at|considered|evaluated|reviewed)",
     )
@@ -61,7 +68,9 @@ _FOCUS_SENTENCES = tuple(
 _FOCUS_CUT = re.compile(
     r",?\s+with\s+a\s+(?:particular\s+|specific\s+|primary\s+)?focus|\s+in\s+accordance\s+with|"
     r",\s+in\s+particular|,\s+specifically|,\s+focusing|,\s+assessing|,\s+which\s+included|"
-    r",\s+together\s+with|,\s+whether|:|(?<=door’),\s|(?<=door),\s|,\s+where\b"
+    r",\s+together\s+with|,\s+whether|:|,\s+where\b|"
+    # "the 'front door', the service that receives contacts": a gloss, not more of the focus
+    r"(?<=door’),\s+(?=the\b)|(?<=door),\s+(?=the\b)"
 )
 _FOCUS_LEAD = re.compile(
     r"^(?:the\s+local\s+authority.s\s+arrangements\s+(?:for\s+)?|the\s+local\s+authority.s\s+|"
@@ -83,8 +92,10 @@ _IMPROVE_HEADING = re.compile(
 _PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ctions?\s*[?:]?\s*\d?$")
 _LIST_END = re.compile(
     r"^(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
-    r"Case study|Practice study|Areas? for priority action|What needs to improve|"
-    r"Ofsted$|Yours sincerely|Context)\b",
+    r"Case study|Practice study|Areas? for priority action|Areas? for improvement$|"
+    r"What needs to improve|"
+    r"Ofsted$|Yours sincerely|Context|"
+    r"Ofsted will take the findings)\b",  # the sentence that follows every list, not a point
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -131,8 +142,8 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
     publication_date = date_from_file_name(PurePath(document.path).name)
     letter_date = _letter_date([line for line in lines if line.page == lines[0].page],
                                publication_date)
-    la_name = _la_name(kind, title)
-    resolution = resolve_authority(la_name, document.path, lines[title_index].page)
+    la_name, resolution = resolve_printed_names(_printed_names(kind, title, opening.text),
+                                                document.path, lines[title_index].page)
     if resolution.problem is not None:
         problems.append(resolution.problem)
     start, end = _visit_dates(opening.text, letter_date)
@@ -175,7 +186,7 @@ def _title_text(lines: Sequence[Line], index: int) -> str:
         return f"{kind} visit to {opening['name']} children’s services"
     parts = [lines[index].text]
     for line in lines[index + 1 : index + 3]:
-        if line.text.startswith(("This letter", "This inspection", "Ofsted")):
+        if _AFTER_TITLE.match(line.text):
             break
         parts.append(line.text)
     return join_wrapped(parts)
@@ -204,13 +215,29 @@ def _plausible_year(printed: str, hint: date | None) -> str:
     return str(min(plausible, key=lambda year: (abs(year - target), -year)))
 
 
-def _la_name(kind: str, title: str) -> str | None:
+def _printed_names(kind: str, title: str, opening: str) -> list[str]:
+    """The names the letter gives its authority, most telling first: the heading's, then the
+    opening sentence's (a heading may name only the theme, or 'children's services')."""
     if kind == JTAI:
-        area = re.split(r"\s+in\s+", title)[-1] if " in " in title else re.sub(
-            r"^Joint targeted area inspection of\s+", "", title, flags=re.I)
-        return re.sub(r"^the\s+", "", area.strip(" ."), flags=re.I) or None
+        # "... inspection of Gloucestershire", or of a theme "in York"; else the place the
+        # opening sentences name, the nearest the heading first
+        bare = re.sub(r"^Joint targeted area inspection of\s+", "", title, flags=re.I)
+        names = [bare] if bare[:1].isupper() else []
+        sentences = re.split(r"(?<=[a-z]\.)\s+(?=[A-Z])", opening)
+        for text in (title, " ".join(sentences[:2]), " ".join(sentences[2:])):
+            names.extend(reversed(_PLACE_IN.findall(text)))
+        return [name.strip(" .") for name in names]
+    names = [_heading_name(title) or ""]
+    summary = _SUMMARY_SENTENCE.search(opening)
+    if summary:
+        names.append(summary["name"].strip())
+    return names
+
+
+def _heading_name(title: str) -> str | None:
     match = re.match(r"^(?:Focused|Monitoring) visit (?:to|of)\s+(?:the\s+)?(?P<name>.+?)"
-                     r"(?:\s+local\s+authority)?(?:.s)?\s+children.s\s+services\b", title, re.I)
+                     r"(?:\s+local\s+authority)?(?:[’'`]s?)?\s+children.s\s+services\b", title,
+                     re.I)
     if match:
         return match.group("name").strip()
     match = re.match(r"^(?:Focused|Monitoring) visit (?:to|of)\s+(?:the\s+)?(?P<name>.+)$",
@@ -269,7 +296,9 @@ def _focus(opening: str) -> str | None:
     match = next((m for pattern in _FOCUS_SENTENCES if (m := pattern.search(opening))), None)
     if not match:
         return None
-    focus = _FOCUS_LEAD.sub("", match.group("focus").strip())
+    focus = match.group("focus").strip()
+    while (shorter := _FOCUS_LEAD.sub("", focus, count=1)) != focus:  # "arrangements at ..."
+        focus = shorter
     cut = _FOCUS_CUT.search(focus)
     if cut:
         focus = focus[: cut.start()]

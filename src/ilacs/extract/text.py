@@ -46,7 +46,9 @@ def document_lines(document: Document, drop_running: bool = True) -> list[Line]:
 # Ofsted's address block, printed in the margin of page 1 of letters and on back pages.
 _ADDRESS_LINE = re.compile(
     r"^(?:Ofsted|Piccadilly Gate|Store St(?:reet)?\.?|Manchester|M1 2WD|T:? 0300 ?123 ?\d{4}|"
-    r"Textphone:? 0161 618 8524|E?:? ?enquiries@ofsted\.gov\.uk|W?:? ?www\.(?:gov\.uk/ofsted|"
+    # the textphone number may wrap: "Textphone 0161 618" then "8524"
+    r"Textphone:?[\d ]*|(?:0161 ?)?(?:618 ?)?8524|E?:? ?enquiries@ofsted\.gov\.uk|"
+    r"W?:? ?www\.(?:gov\.uk/ofsted|"
     r"ofsted\.gov\.uk))$"
 )
 
