@@ -28,8 +28,6 @@ KNOWN_ITEM_DIFFERENCES = {
         "label keeps '17- year-old' with a space where the PDF joins '17-year-old'",
     "80447_cheshire east/children's services inspection - 15 september 2015.pdf":
         "a paragraph reference printed between a lead-in and its sub-bullets",
-    "80542_rochdale/children's services inspection - 05 december 2014.pdf":
-        "a footnote marker glued to a word ('children2') inside an item",
     "80549_sandwell/children's services inspection,  pdf - 02 august 2013.pdf":
         "pre-SIF list whose lead-in paragraph is numbered like the body",
     "80551_sheffield/children's services inspection - 21 february 2014.pdf":

@@ -24,12 +24,17 @@ _NOTHING_TO_LIST = re.compile(
     r"inspectors did not (?:find|identify))",
     re.IGNORECASE,
 )
+# "The areas for improvement set at the last visit remain. There are no additional ...".
+_NOTHING_MORE = re.compile(r"\bthere (?:are|were) no (?:additional |further |new )?(?:areas?|"
+                           r"priority)\b", re.IGNORECASE)
 _TAG = re.compile(
     r"\s*\((?P<tag>(?:[^()]*national\s+framework[^()]*|"
     r"\s*(?:outcome|enabler|principle)\s*:?\s*(?:\d|one|two|three|four)\b[^()]*))\)"
     r"\s*(?P<stop>\.?)\s*$",
     re.IGNORECASE,
 )
+# A footnote's number printed against the word it annotates ('standard-risk6 cases').
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s.,;:)]|$)")
 _OUTCOME = re.compile(r"\boutcome\s*(\d|one|two|three|four)\b", re.IGNORECASE)
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _SUB_JOINERS = (",", ";", ":")
@@ -105,9 +110,50 @@ def extract_items(
             continue  # a lead-in sentence or sub-heading before the first point
         elif _is_sub_heading(lines, index, current, numbered):
             current = None
+        elif current.bulleted and _heads_prose(lines, index, current):
+            break
         else:
             current.add(text)
     return [item for item in (_finish(item) for item in items) if item is not None]
+
+
+def paragraph_items(lines: Sequence[Line], start: int, end_headings: Sequence[re.Pattern[str]],
+                    section: str = "what_needs_to_improve") -> list[ImprovementItem]:
+    """A list printed as paragraphs, without bullets (older JTAI letters, some focused
+    visits): a point ends with a sentence on a line well short of the page's width, the last
+    line of its paragraph. Short capitalised lines without a full stop are sub-headings."""
+    block: list[Line] = []
+    for line in lines[start:]:
+        if any(pattern.search(line.text) for pattern in end_headings):
+            break
+        block.append(Line(line.page, strip_bullet(line.text)))
+    if not block or any(line.text.endswith(":") for line in block):
+        return []  # a sentence introducing a list: the list is not in paragraphs
+    width = max(len(line.text) for line in block)
+    items: list[_Item] = []
+    current: _Item | None = None
+    for index, line in enumerate(block):
+        text = line.text
+        following = block[index + 1].text if index + 1 < len(block) else ""
+        if _is_paragraph_heading(text, following, width) and (
+                current is None or re.search(r"[.!?][’”]?$", current.parts[-1])):
+            current = None  # a sub-heading after a full paragraph ('Response to neglect')
+            continue
+        if current is None:
+            current = _Item([text], line.page, section)
+            items.append(current)
+        else:
+            current.add(text)
+        if re.search(r"[.!?][’”]?$", text) and len(text) <= _PARAGRAPH_END * width:
+            current = None
+    return [item for item in (_finish(item) for item in items)
+            if item is not None and not _NOTHING_MORE.search(item.text)]
+
+
+def _is_paragraph_heading(text: str, following: str, width: int) -> bool:
+    """Shorter than a paragraph's wrapped lines, which run near the full width."""
+    return (len(text) <= _HEADING_WIDTH * width and text[:1].isupper()
+            and not re.search(r"[.;:,]$", text) and following[:1].isupper())
 
 
 def _is_group_heading(item: _Item) -> bool:
@@ -126,6 +172,9 @@ def _continues(current: _Item | None, text: str) -> bool:
 
 
 _MAX_HEADING = 90
+_MAX_SECTION_HEADING = 60
+_PARAGRAPH_END = 0.75  # a paragraph's last line is shorter than this share of the widest
+_HEADING_WIDTH = 0.78
 _DANGLING_WORD = re.compile(
     r"\b(?:a|an|the|of|to|for|in|on|and|or|under|with|by|from|that|their|its|at|as)\s*$|,\s*$",
     re.IGNORECASE,
@@ -147,12 +196,24 @@ def _is_sub_heading(lines: Sequence[Line], index: int, current: _Item, numbered:
     return False
 
 
+def _heads_prose(lines: Sequence[Line], index: int, current: _Item) -> bool:
+    """After a finished bullet, a short capitalised line without a full stop followed by a
+    sentence is the next section's heading ('Walsall Safeguarding Partnership (WSP)'): the
+    list has ended. A bullet's own wrapped lines run the full width of the page."""
+    last = (current.subs[-1] if current.subs else current.parts)[-1]
+    text = lines[index].text
+    following = lines[index + 1].text if index + 1 < len(lines) else ""
+    return (bool(re.search(r"[.!?]$", last)) and len(text) <= _MAX_SECTION_HEADING
+            and text[:1].isupper() and not re.search(r"[.;:,]$", text)
+            and following[:1].isupper() and not starts_with_bullet(following))
+
+
 def _starts_item(text: str, numbered: bool) -> bool:
     return starts_with_bullet(text) or bool(numbered and _NUMBERED.match(text))
 
 
 def _finish(item: _Item) -> ImprovementItem | None:
-    text = item.text()
+    text = _FOOTNOTE_MARK.sub("", item.text())
     if not text or _NOTHING_TO_LIST.match(text):
         return None
     text, outcome, tag = split_tag(text)

@@ -11,7 +11,7 @@ from ilacs.documents import Document
 from ilacs.errors import Problem, ProblemKind
 from ilacs.extract.authority import resolve_printed_names
 from ilacs.extract.dates import date_from_file_name, parse_date, parse_date_blocks
-from ilacs.extract.improvements import extract_items
+from ilacs.extract.improvements import extract_items, paragraph_items
 from ilacs.extract.inspectors import clean_name
 from ilacs.extract.models import ImprovementItem, VisitLetter
 from ilacs.extract.text import JoinedText, Line, document_lines, join_wrapped
@@ -89,10 +89,14 @@ _IMPROVE_HEADING = re.compile(
     r"^(?:What needs to improve(?: in this area of (?:social work )?practice)?|"
     r"Areas? for [Ii]mprovement)\s*[?:]?\s*\d?$"
 )
+# No heading, a sentence that introduces the list: "... the following areas for improvement
+# have been identified at this visit:"
+_IMPROVE_LEAD_IN = re.compile(r".*\bareas? for improvement\b[^.]*:$", re.IGNORECASE)
 _PRIORITY_HEADING = re.compile(r"^Areas? for [Pp]riority [Aa]ctions?\s*[?:]?\s*\d?$")
 _LIST_END = re.compile(
-    r"^(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
-    r"Case study|Practice study|Areas? for priority action|Areas? for improvement$|"
+    r"^(?=(?-i:[A-Z]))"  # a heading is capitalised; "areas for priority action" may be prose
+    r"(?:Main findings|Findings|Key strengths|Strengths|Next steps|Headline findings|"
+    r"Case study|Practice study|Areas? for priority action|Areas? for improvement(?=\s*:?$)|"
     r"What needs to improve|"
     r"Ofsted$|Yours sincerely|Context|"
     r"Ofsted will take the findings)\b",  # the sentence that follows every list, not a point
@@ -150,7 +154,7 @@ def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem
     inspectors = _inspectors(opening.text)
     focus = _focus(opening.text) if kind != JTAI else _jtai_theme(title, opening.text)
     lead = _lead_inspector(lines)
-    items = _list_after(lines, _IMPROVE_HEADING)
+    items = _list_after(lines, _IMPROVE_HEADING) or _list_after(lines, _IMPROVE_LEAD_IN)
     priority = _list_after(lines, _PRIORITY_HEADING, section="priority_action")
     pages["title"] = lines[title_index].page
     letter = VisitLetter(
@@ -329,7 +333,8 @@ def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
                 section: str = "what_needs_to_improve") -> list[ImprovementItem]:
     for index, line in enumerate(lines):
         if heading.match(line.text):
-            return extract_items(lines, index + 1, (_LIST_END,), numbered=False, section=section)
+            return (extract_items(lines, index + 1, (_LIST_END,), numbered=False, section=section)
+                    or paragraph_items(lines, index + 1, (_LIST_END,), section=section))
     return []
 
 

@@ -62,6 +62,7 @@ _FOOTNOTE_START = re.compile(
     r"November|December)\s+\d{4})[A-Z][a-z]"
 )  # a date line ('31 October 2024', the letter's date printed low on page 1) is no footnote
 FOOTNOTE_ZONE = 8
+_FOOTNOTE_MIN_WORDS = 6
 
 
 def _without_footnotes(page: list[str]) -> list[str]:
@@ -69,6 +70,12 @@ def _without_footnotes(page: list[str]) -> list[str]:
     this report ...'); numbered paragraphs and judgement rows have a full stop ('1. ')."""
     for index in range(max(0, len(page) - FOOTNOTE_ZONE), len(page)):
         if _FOOTNOTE_START.match(page[index]):
+            return page[:index]
+        following = page[index + 1] if index + 1 < len(page) else ""
+        # the number on a line of its own, its text on the next: '2' / 'Looked after ...';
+        # a short page's top lines hold its page number and running title, never a footnote
+        if (index >= 3 and re.fullmatch(r"\d{1,2}", page[index]) and following[:1].isupper()
+                and len(following.split()) >= _FOOTNOTE_MIN_WORDS):
             return page[:index]
     return page
 
