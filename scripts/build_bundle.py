@@ -3,7 +3,8 @@
     python scripts/build_bundle.py [FOLDER ...] [--check]
 
 Ingests every report and letter (by default ../shared/corpus/reports and .../letters) into a
-temporary database with the interventions register's seed, and writes what
+temporary database with the interventions register's seed and the sourced events of
+../shared/reference/interventions (their facts and addresses; quotes stay there), and writes what
 `record_to_bundle` returns to src/ilacs/store/data/bundled_record.json. --check exits 1 if
 the shipped file differs.
 """
@@ -23,6 +24,7 @@ from ilacs.store.interventions import import_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "ilacs" / "store" / "data" / "bundled_record.json"
+EVENTS = ROOT.parent / "shared" / "reference" / "interventions" / "events.jsonl"
 
 
 def bundle_text(bundle: dict[str, object]) -> str:
@@ -33,7 +35,7 @@ def build(folders: list[Path]) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         conn = open_store(Path(folder) / "bundle.db")
         ensure_authorities(conn)
-        import_seed(conn)
+        import_seed(conn, EVENTS)
         ingest(conn, find_files(folders), workers=default_workers())
         bundle = record_to_bundle(conn)
         conn.close()

@@ -30,6 +30,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
 LETTERS = SHARED / "corpus" / "letters"
 LABELS = SHARED / "corpus" / "labels.jsonl"
+INTERVENTION_EVENTS = SHARED / "reference" / "interventions" / "events.jsonl"
 
 
 def require_shared() -> None:
@@ -116,7 +117,7 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
     path = tmp_path_factory.mktemp("record") / "ilacs.db"
     conn = open_store(path)
     ensure_authorities(conn)
-    import_seed(conn)
+    import_seed(conn, INTERVENTION_EVENTS)
     run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
     later = [*newest(corpus.outcomes, 3), *newest(letters_corpus.outcomes, 2)]
     for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
@@ -226,9 +227,18 @@ def writable_db(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     path = tmp_path_factory.mktemp("writable") / "ilacs.db"
     with sqlite3.connect(corpus_db) as source, sqlite3.connect(path) as copy:
         source.backup(copy)
+    # two articles written here about interventions the register does not hold, so that
+    # there are suggestions to confirm whatever the register holds
+    written = tmp_path_factory.mktemp("written-news")
+    for name, council in [("wokingham.txt", "Wokingham Borough Council"),
+                          ("derby.txt", "Derby City Council")]:
+        (written / name).write_text(
+            f"Improvement notice for {council}\nPublished: 2 June 2025\nThe Department for "
+            f"Education has issued an improvement notice to {council} after Ofsted's "
+            "inspection of its children's services.\n", "utf-8")
     conn = open_store(path)
     try:
-        ingest(conn, find_files([SHARED / "corpus" / "docs" / "news"]))
+        ingest(conn, find_files([SHARED / "corpus" / "docs" / "news", written]))
     finally:
         conn.close()
     return path

@@ -83,7 +83,7 @@ def test_seed_interventions_are_bundled_with_sources(record: sqlite3.Connection)
     partnership = [item for item in items if item.urn == wight.urn and
                    item.type == "improvement_partner"]
     assert [(p.partner_name, p.start_date, p.end_date, p.status) for p in partnership] == [
-        ("Hampshire", "2013", "2024-01", "ended")]
+        ("Hampshire", "2013", "2024-01-31", "ended")]  # the events' precision
     assert all(item.sources and item.confirmed for item in items)
     assert {"Croydon", "Northamptonshire"} <= {item.la_name for item in items}
 
@@ -119,13 +119,13 @@ def test_news_intervention_becomes_a_suggestion_a_person_confirms(
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "notice.txt").write_text(
-        "Improvement notice for Swindon\nPublished: 2 June 2025\nThe Department for "
-        "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
+        "Improvement notice for Wokingham\nPublished: 2 June 2025\nThe Department for "
+        "Education has issued an improvement notice to Wokingham Borough Council after Ofsted's "
         "inspection of its children's services.\n", "utf-8")
     ingest(record, find_files([folder]))
     suggested = [item for item in list_interventions(record) if not item.confirmed]
     assert [(item.la_name, item.type, item.start_date) for item in suggested] == [
-        ("Swindon", "improvement_notice", "2025-06-02")]
+        ("Wokingham", "improvement_notice", "2025-06-02")]
     claim = next(claim for claim in claims_for(record) if claim.kind == "intervention")
     assert claim.status == "suggested"
     confirm_intervention(record, suggested[0].id)
@@ -180,3 +180,26 @@ def test_a_claim_keeps_its_date_as_precise_as_the_article(
                      link_note=None, article_title=None, article_date="2019-03-04",
                      article_path="news/a.txt", source_url=None, when_precision=precision)
     assert claim.date_as_said == said
+
+
+def test_news_that_dates_a_registered_intervention_otherwise_is_flagged_with_both_sources(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    """Swindon's notice is in the register (issued November 2023, from the shared events);
+    an article dating its issue in June 2025 is flagged, naming the register's sources."""
+    swindon = [item for item in list_interventions(record) if item.la_name == "Swindon"
+               and item.type == "improvement_notice"]
+    assert [item.start_date for item in swindon] == ["2023-11"]
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "notice.txt").write_text(
+        "Improvement notice for Swindon\nPublished: 2 June 2025\nThe Department for "
+        "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
+        "inspection of its children's services.\n", "utf-8")
+    ingest(record, find_files([folder]))
+    claim = next(claim for claim in claims_for(record, swindon[0].urn)
+                 if claim.kind == "intervention")
+    assert claim.status == "contradicts"
+    assert claim.link_note is not None and "2025-06-02" in claim.link_note
+    assert "2023-11" in claim.link_note and swindon[0].sources[0] in claim.link_note
+    assert not [item for item in list_interventions(record) if not item.confirmed
+                and item.la_name == "Swindon"]  # no second notice suggested

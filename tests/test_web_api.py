@@ -163,7 +163,7 @@ def test_an_authority_timeline_reads_in_words_not_codes(client: httpx.Client) ->
         and re.fullmatch(r"Published \d{1,2} [A-Z][a-z]+ \d{4}", event["details"][1])
         for event in inspections)
     [partner] = [event for event in timeline if event["title"].startswith("Improvement partner")]
-    assert partner["details"][0] == "2013 to January 2024"
+    assert partner["details"][0] == "2013 to 31 January 2024"
     assert partner["date_printed"] == "2013" and partner["status_label"] == "Ended"
     assert all("_" not in event["title"] for event in timeline)
     html = client.get("/la/80419").text

@@ -17,6 +17,7 @@ from ilacs.errors import DocumentError, Problem, Severity
 from ilacs.extract import PARSER_VERSION
 from ilacs.extract.classify import Kind, extract_document
 from ilacs.extract.models import Extraction
+from ilacs.record import ensure_register
 from ilacs.store import (
     DocumentKind,
     Origin,
@@ -99,7 +100,9 @@ def ingest(
     workers: int = 1,
     on_progress: Callable[[SourceFile], None] | None = None,
 ) -> IngestSummary:
-    """Store every source not already stored with the current parser version."""
+    """Store every source not already stored with the current parser version (into a
+    record that has the bundled interventions register, so that news links to it)."""
+    ensure_register(conn)
     summary = IngestSummary(files=len(sources))
     pending: list[tuple[SourceFile, str, int]] = []
     for source in sources:

@@ -13,6 +13,7 @@ from typing import Any
 from ilacs.errors import IlacsError
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
+from ilacs.store.bundle import load_bundled_interventions
 from ilacs.store.interventions import Intervention, list_interventions
 from ilacs.store.settle import settle
 from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
@@ -46,6 +47,20 @@ def load_bundled_record(conn: sqlite3.Connection) -> BundleLoad:
     load_bundled_statistics(conn)
     settle(conn)
     return loaded
+
+
+# Origins of the register's curated entries (the shipped seed and the sourced events).
+_CURATED_ORIGINS = ("seed", "events")
+
+
+def ensure_register(conn: sqlite3.Connection) -> None:
+    """The bundled interventions register, loaded once into a record that lacks it, so that
+    a record built by `ilacs ingest` knows the register `ilacs build` knows."""
+    curated = conn.execute(
+        f"SELECT 1 FROM interventions WHERE origin IN ({', '.join('?' * len(_CURATED_ORIGINS))})"
+        " LIMIT 1", _CURATED_ORIGINS).fetchone()
+    if curated is None:
+        load_bundled_interventions(conn, bundled_record())
 
 
 def find_authority(query: str) -> Authority:

@@ -114,14 +114,16 @@ def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
               "'reports' folder beside the labels file).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
-    """Measure extraction against a labels file (reports or letters): per-field accuracy and
-    every disagreement. Needs no database: every labelled file is extracted afresh.
+    """Measure extraction against a labels file (reports, letters, or news articles and
+    press releases): per-field accuracy and every disagreement. Needs no database: every
+    labelled file is extracted afresh.
 
     \b
     Example:
         ilacs eval ../shared/corpus/labels.jsonl
         ilacs eval ../shared/corpus/labels.jsonl --json > accuracy.json
         ilacs eval ../shared/corpus/letters/labels.jsonl --reports ../shared/corpus/letters
+        ilacs eval ../shared/corpus/docs/labels.jsonl
     """
     from ilacs.extract.evaluation import (
         evaluate_letters,
@@ -129,9 +131,12 @@ def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
         is_letter_labels,
         read_labels,
     )
+    from ilacs.extract.news_evaluation import evaluate_news, is_news_labels
 
     rows = read_labels(labels)
-    if is_letter_labels(rows):
+    if is_news_labels(rows):
+        result = evaluate_news(rows, reports or labels.parent)
+    elif is_letter_labels(rows):
         result = evaluate_letters(rows, reports or labels.parent)
     else:
         result = evaluate_reports(rows, reports or labels.parent / "reports")

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ilacs.documents import Document
+from ilacs.extract.article_dates import publication_date
 from ilacs.extract.claims import find_claims
-from ilacs.extract.dates import parse_date, parse_date_blocks
+from ilacs.extract.dates import parse_date_blocks
 from ilacs.extract.models import NewsArticle
 from ilacs.extract.quotes import find_quotes
 from ilacs.reference import load_register
@@ -19,10 +20,6 @@ from ilacs.reference import load_register
 # that names a council is not news about its children's services.
 _TOPIC = re.compile(r"\b(?:Ofsted|children.s\s+(?:social\s+care|services)|statutory\s+direction|"
                     r"improvement\s+notice|Department\s+for\s+Education|DfE)\b", re.IGNORECASE)
-_PUBLISHED = re.compile(
-    r"\b(?:Published|Publishing\s+date|Posted|Updated)\s*(?:on)?\s*:?\s*(?:[A-Z][a-z]+day,?\s+)?"
-    r"(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})")
-_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[’”\"']?\s+(?=[A-Z“‘\"'(])")
 _VISIT_SENTENCE = re.compile(
     r"\b(?:visit(?:ed)?|took\s+place|inspectors\s+(?:visited|were\s+on\s+site)|on\s+site)\b",
@@ -88,23 +85,6 @@ def split_sentences(text: str) -> list[Sentence]:
             if piece.strip():
                 sentences.append(Sentence(piece.strip(), number))
     return sentences
-
-
-def publication_date(text: str, source_url: str | None = None) -> date | None:
-    """The date the page prints as its publication date, else the date in its address
-    ('/2018/06/18/'), else none: an article's other dates are the events it reports."""
-    match = _PUBLISHED.search(text)
-    if match:
-        found = parse_date(re.sub(r"(?<=\d)(?:st|nd|rd|th)|,", "", match.group("date")))
-        if found:
-            return found
-    url = _URL_DATE.search(source_url or "")
-    if url:
-        try:
-            return date(int(url["y"]), int(url["m"]), int(url["d"]))
-        except ValueError:
-            return None
-    return None
 
 
 def _authorities(sentences: list[Sentence]) -> tuple[list[int], list[int]]:

@@ -28,7 +28,12 @@ def extract_document(document: Document,
     lines = document_lines(document)
     if letter_kind(lines) is not None:
         letter, problems = extract_letter(document)
-        return Kind.LETTER, Extraction(None, tuple(problems), letter)
+        # a news page that reproduces a letter also says things of its own (the grade the
+        # letter follows, say): its claims are the article's
+        article = extract_article(document, source_url) \
+            if document.media_type is not MediaType.PDF and looks_like_article(document) \
+            else None
+        return Kind.LETTER, Extraction(None, tuple(problems), letter, article)
     if looks_like_report(lines):
         return Kind.INSPECTION_REPORT, extract_report(document)
     if document.media_type is not MediaType.PDF and looks_like_article(document):

@@ -48,9 +48,11 @@ _VISIT_FIELDS = (
     "improvement_item_count", "priority_action_count",
 )
 _INTERVENTION_FIELDS = (
-    "urn", "type", "partner_urn", "partner_name", "start_date", "end_date", "status", "note",
-    "origin",
+    "urn", "type", "partner_urn", "partner_name", "person", "start_date", "end_date", "status",
+    "note", "origin",
 )
+# An event's quote is a source's sentence: the bundle keeps the event and its address only.
+_EVENT_FIELDS = ("action", "date", "source", "note")
 # Every improvement point: read (classified now from its text) or known only from a bundle.
 _POINTS_SQL = """
 SELECT i.document_sha256, f.position, f.section, f.page, f.text, NULL AS themes
@@ -116,7 +118,10 @@ def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
     ]
     interventions = [
         {**{name: row[name] for name in _INTERVENTION_FIELDS},
-         "sources": sorted(json.loads(row["sources"]))}
+         "sources": sorted(json.loads(row["sources"])),
+         "events": [{name: event[name] for name in _EVENT_FIELDS} for event in conn.execute(
+             "SELECT * FROM intervention_events WHERE intervention_id = ? ORDER BY "
+             "date IS NULL, date, action, source", (row["id"],))]}
         for row in conn.execute(
             "SELECT i.*, (SELECT json_group_array(source) FROM intervention_sources s WHERE "
             "s.intervention_id = i.id) AS sources FROM interventions i WHERE confirmed = 1 "
@@ -284,11 +289,19 @@ def _insert_points(conn: sqlite3.Connection, points: list[Mapping[str, Any]]) ->
                      "themes) VALUES (?, ?, ?, ?, ?)", rows)
 
 
+def load_bundled_interventions(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> None:
+    """Only the bundle's interventions register, merged into what is here."""
+    with transaction(conn):
+        _load_interventions(conn, bundle.get("interventions", []))
+
+
 def _load_interventions(conn: sqlite3.Connection, items: Any) -> None:
     """The register's confirmed entries, merged into what is here."""
     upsert_interventions(conn, [
         {**{name: item.get(name) for name in _INTERVENTION_FIELDS},
-         "sources": [str(source) for source in item.get("sources", [])]}
+         "sources": [str(source) for source in item.get("sources", [])],
+         "events": [{name: event.get(name) for name in _EVENT_FIELDS} | {"quote": None}
+                    for event in item.get("events", [])]}
         for item in items
     ], origin="bundle")
 

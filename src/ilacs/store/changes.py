@@ -181,11 +181,15 @@ def _current_facts(conn: sqlite3.Connection) -> dict[str, Facts]:
         facts[f"visit:{row[0]}"] = {"urn": row[1], "kind": row[2], "start": row[3],
                                     "end": row[4], "published": row[5], "focus": row[6]}
     for row in conn.execute(
-            "SELECT urn, type, partner_name, start_date, end_date, status, confirmed "
+            "SELECT urn, type, partner_name, start_date, end_date, status, confirmed, person "
             "FROM interventions"):
-        subject = f"intervention:{row[0]}:{row[1]}:{row[2] or ''}:{row[3] or ''}"
+        # the person (a commissioner's name) only where there is one, so that the subjects
+        # of interventions logged before people were recorded stay the same
+        subject = (f"intervention:{row[0]}:{row[1]}:{row[2] or ''}:{row[3] or ''}"
+                   + (f":{row[7]}" if row[7] else ""))
         facts[subject] = {"urn": row[0], "type": row[1], "partner": row[2], "start": row[3],
-                          "end": row[4], "status": row[5], "confirmed": bool(row[6])}
+                          "end": row[4], "status": row[5], "confirmed": bool(row[6]),
+                          **({"person": row[7]} if row[7] else {})}
     return facts
 
 

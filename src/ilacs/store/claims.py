@@ -161,18 +161,31 @@ def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
         f"SELECT * FROM interventions WHERE urn = ? AND type IN ({','.join('?' * len(types))})"
         " ORDER BY confirmed DESC, start_date DESC", (claim["urn"], *types)).fetchall()
     when = _partial(claim["when_date"], claim["when_precision"])
+    ending = claim["action"] in _ENDING
+    disagreeing: tuple[sqlite3.Row, list[str]] | None = None
     for row in candidates:
         if claim["partner_urn"] is not None and row["partner_urn"] not in (None,
                                                                            claim["partner_urn"]):
             continue
-        if when and not _within(when, row["start_date"], row["end_date"],
-                                ending=claim["action"] in _ENDING):
+        if when and not _within(when, row["start_date"], row["end_date"], ending=ending):
+            continue
+        dates = _event_dates(conn, row, ending)
+        if when and dates and not any(_same_time(when, known) for known in dates):
+            disagreeing = disagreeing or (row, dates)
             continue
         status = "consistent" if row["confirmed"] else "suggested"
         return Link(status, intervention_id=row["id"],
-                    note="matches the " + row["type"].replace("_", " ").replace(
-                        "childrens", "children's") + " in the record's register of interventions")
-    ending = claim["action"] in _ENDING
+                    note="matches the " + _type_name(row["type"])
+                    + " in the record's register of interventions")
+    if disagreeing is not None:
+        row, dates = disagreeing
+        sources = [source for (source,) in conn.execute(
+            "SELECT source FROM intervention_sources WHERE intervention_id = ? ORDER BY source",
+            (row["id"],))]
+        return Link("contradicts", intervention_id=row["id"],
+                    note=f"the article dates this {claim['action']} {when}; the register's "
+                    f"{_type_name(row['type'])} has {', '.join(dates)} (sources: "
+                    f"{'; '.join(sources) or 'none recorded'})")
     partner_name = None
     if claim["partner_urn"] is not None:
         partner_name = load_register().by_urn(claim["partner_urn"]).name
@@ -184,6 +197,30 @@ def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
     }, source=claim["source_url"] or claim["article_path"])
     return Link("suggested", intervention_id=suggestion,
                 note="not in the register: suggested; confirm with `ilacs interventions confirm`")
+
+
+def _type_name(kind: str) -> str:
+    return kind.replace("_", " ").replace("childrens", "children's")
+
+
+_STARTING = ("issued", "appointed", "established", "revised", "announced")
+
+
+def _event_dates(conn: sqlite3.Connection, row: sqlite3.Row, ending: bool) -> list[str]:
+    """The dates the register knows for an intervention's start (or its end): its own and
+    its events'."""
+    own = row["end_date"] if ending else row["start_date"]
+    actions = tuple(_ENDING | {"removed"}) if ending else _STARTING
+    events = [date for (date,) in conn.execute(
+        f"SELECT date FROM intervention_events WHERE intervention_id = ? AND date IS NOT NULL "
+        f"AND action IN ({', '.join('?' * len(actions))})", (row["id"], *actions))]
+    return sorted({date for date in (own, *events) if date})
+
+
+def _same_time(one: str, other: str) -> bool:
+    """Two partial dates that agree at the precision both have."""
+    width = min(len(one), len(other))
+    return one[:width] == other[:width]
 
 
 def _printed(claim: sqlite3.Row) -> str:

@@ -21,10 +21,15 @@ import yaml
 
 from ilacs.errors import StoreError
 from ilacs.reference import load_register
+from ilacs.reference.interventions import (
+    TYPES,
+    DerivedIntervention,
+    InterventionEvent,
+    derive_interventions,
+    read_events,
+)
 from ilacs.store.transactions import transaction
 
-TYPES = ("improvement_notice", "statutory_direction", "commissioner", "childrens_trust",
-         "improvement_partner", "improvement_adviser", "partnership")
 STATUSES = ("active", "ended", "unknown")
 _PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 SEED_FILE = "interventions.yaml"
@@ -49,9 +54,23 @@ class Intervention:
     note: str | None
     origin: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+    person: str | None = None
+    events: tuple[EventRow, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "sources": list(self.sources)}
+        return {**self.__dict__, "sources": list(self.sources),
+                "events": [event.__dict__ for event in self.events]}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One dated (or undated) event of an intervention, with the page that states it."""
+
+    action: str
+    date: str | None
+    source: str
+    quote: str | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -61,16 +80,132 @@ class ImportSummary:
 
 
 def import_interventions(conn: sqlite3.Connection, path: Path) -> ImportSummary:
-    """Add or update every row of a YAML or CSV file; nothing is written if any row is bad."""
+    """Add or update every row of a YAML or CSV file, or every intervention a JSON-lines
+    file of events adds up to; nothing is written if any row is bad."""
+    if path.suffix.lower() in {".jsonl", ".ndjson"}:
+        return import_events(conn, read_events(path), origin=path.name)
     rows = read_intervention_file(path)
     return upsert_interventions(conn, rows, origin=path.name)[0]
 
 
-def import_seed(conn: sqlite3.Connection) -> ImportSummary:
-    """The register's seed, shipped with ilacs (facts and sources only)."""
+def import_events(conn: sqlite3.Connection, events: Iterable[InterventionEvent],
+                  origin: str) -> ImportSummary:
+    """The interventions the events add up to, each merged into the entry it continues
+    (same LA, type and person, a partner and start that agree) or added, with its events."""
+    added = updated = 0
+    added_now: set[int] = set()
+    with transaction(conn):
+        for span in derive_interventions(events):
+            existing = _same_intervention(conn, span, added_now)
+            if existing is None:
+                intervention_id = _insert_span(conn, span, origin)
+                added_now.add(intervention_id)
+                added += 1
+            else:
+                _merge_span(conn, existing, span)
+                intervention_id = existing["id"]
+                updated += 1
+            store_events(conn, intervention_id, [
+                EventRow(e.action, e.date, e.source, e.quote, e.note) for e in span.events])
+    return ImportSummary(added, updated)
+
+
+def store_events(conn: sqlite3.Connection, intervention_id: int,
+                 events: Iterable[EventRow]) -> None:
+    """Each event once; a quote or note learned later fills in one not yet known."""
+    for event in events:
+        conn.execute("INSERT OR IGNORE INTO intervention_events (intervention_id, action, date,"
+                     " source, quote, note) VALUES (?, ?, ?, ?, ?, ?)",
+                     (intervention_id, event.action, event.date, event.source, event.quote,
+                      event.note))
+        conn.execute("UPDATE intervention_events SET quote = coalesce(quote, ?), note = "
+                     "coalesce(note, ?) WHERE intervention_id = ? AND action = ? AND "
+                     "coalesce(date, '') = coalesce(?, '') AND source = ?",
+                     (event.quote, event.note, intervention_id, event.action, event.date,
+                      event.source))
+        conn.execute("INSERT OR IGNORE INTO intervention_sources (intervention_id, source) "
+                     "VALUES (?, ?)", (intervention_id, event.source))
+
+
+def _agree(one: str | None, other: str | None) -> bool:
+    """Two partial dates agree when either is unknown or one refines the other."""
+    return one is None or other is None or one.startswith(other) or other.startswith(one)
+
+
+def _before(one: str, other: str) -> bool:
+    """`one` ends before `other` begins, at the precision both have ('2019' < '2022-03')."""
+    width = min(len(one), len(other))
+    return one[:width] < other[:width]
+
+
+# A partnership a source calls an improvement partnership is the same arrangement.
+_KINDRED = {"partnership": ("partnership", "improvement_partner"),
+            "improvement_partner": ("improvement_partner", "partnership")}
+
+
+def _same_intervention(conn: sqlite3.Connection, span: DerivedIntervention,
+                       added_now: set[int]) -> sqlite3.Row | None:
+    """The entry `span` continues: same LA, type and person, partners that agree, start and
+    end dates that agree, and times that overlap; never one this import added."""
+    register = load_register()
+    partner = register.match(span.partner_name) if span.partner_name else None
+    kinds = _KINDRED.get(span.type, (span.type,))
+    rows: list[sqlite3.Row] = conn.execute(
+        f"SELECT * FROM interventions WHERE urn = ? AND type IN ({', '.join('?' * len(kinds))})"
+        " AND person IS ? ORDER BY id", (span.urn, *kinds, span.person)).fetchall()
+    for row in rows:
+        same_partner = (row["partner_name"] is None or span.partner_name is None
+                        or row["partner_name"] == span.partner_name
+                        or (partner is not None and row["partner_urn"] == partner.urn))
+        apart = ((row["end_date"] and span.start_date
+                  and _before(row["end_date"], span.start_date))
+                 or (span.end_date and row["start_date"]
+                     and _before(span.end_date, row["start_date"])))
+        if (row["id"] not in added_now and same_partner and not apart
+                and _agree(row["start_date"], span.start_date)
+                and _agree(row["end_date"], span.end_date)):
+            return row
+    return None
+
+
+def _precise(one: str | None, other: str | None) -> str | None:
+    """The more precise of two agreeing partial dates."""
+    return max((one or "", other or ""), key=len) or None
+
+
+def _insert_span(conn: sqlite3.Connection, span: DerivedIntervention, origin: str) -> int:
+    partner = load_register().match(span.partner_name) if span.partner_name else None
+    cursor = conn.execute(
+        "INSERT INTO interventions (urn, type, partner_name, partner_urn, person, start_date, "
+        "end_date, status, confirmed, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        (span.urn, span.type, span.partner_name, partner.urn if partner else None, span.person,
+         span.start_date, span.end_date, span.status, origin))
+    return int(cursor.lastrowid or 0)
+
+
+def _merge_span(conn: sqlite3.Connection, row: sqlite3.Row, span: DerivedIntervention) -> None:
+    """An entry already here keeps what it knows; the events add precision and an ending."""
+    ended = row["status"] == "ended" or span.status == "ended"
+    status = "ended" if ended else ("active" if "active" in (row["status"], span.status)
+                                    else row["status"])
+    conn.execute(
+        "UPDATE interventions SET start_date = ?, end_date = ?, status = ?, partner_name = "
+        "coalesce(partner_name, ?), person = coalesce(person, ?), confirmed = 1 WHERE id = ?",
+        (_precise(row["start_date"], span.start_date), _precise(row["end_date"], span.end_date),
+         status, span.partner_name, span.person, row["id"]))
+
+
+def import_seed(conn: sqlite3.Connection, events_file: Path | None = None) -> ImportSummary:
+    """The register's seed, shipped with ilacs (facts and sources only), then, where given,
+    the sourced events of `events_file` (the register's first entries, see
+    `ilacs.reference.interventions`)."""
     seed = resources.files("ilacs.store").joinpath("data", SEED_FILE)
     rows = _validate(yaml.safe_load(seed.read_text(encoding="utf-8")), SEED_FILE)
-    return upsert_interventions(conn, rows, origin="seed")[0]
+    summary = upsert_interventions(conn, rows, origin="seed")[0]
+    if events_file is None:
+        return summary
+    more = import_events(conn, read_events(events_file), origin="events")
+    return ImportSummary(summary.added + more.added, summary.updated + more.updated)
 
 
 def read_intervention_file(path: Path) -> list[dict[str, Any]]:
@@ -149,10 +284,12 @@ def upsert_interventions(conn: sqlite3.Connection, rows: Iterable[Mapping[str, A
     ids: list[int] = []
     with transaction(conn):
         for row in rows:
+            person = row.get("person")
             existing = conn.execute(
                 "SELECT id FROM interventions WHERE urn = ? AND type = ? AND "
-                "partner_name IS ? AND start_date IS ?",
-                (row["urn"], row["type"], row["partner_name"], row["start_date"])).fetchone()
+                "partner_name IS ? AND start_date IS ? AND person IS ?",
+                (row["urn"], row["type"], row["partner_name"], row["start_date"],
+                 person)).fetchone()
             values = (row["partner_urn"], row["end_date"], row["status"], row["note"],
                       int(confirmed))
             if existing:
@@ -163,16 +300,19 @@ def upsert_interventions(conn: sqlite3.Connection, rows: Iterable[Mapping[str, A
                 updated += 1
             else:
                 cursor = conn.execute(
-                    "INSERT INTO interventions (urn, type, partner_name, start_date, partner_urn,"
-                    " end_date, status, note, confirmed, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?)", (row["urn"], row["type"], row["partner_name"], row["start_date"],
-                               *values, row.get("origin") or origin))
+                    "INSERT INTO interventions (urn, type, partner_name, start_date, person, "
+                    "partner_urn, end_date, status, note, confirmed, origin) VALUES (?, ?, ?, ?,"
+                    " ?, ?, ?, ?, ?, ?, ?)", (row["urn"], row["type"], row["partner_name"],
+                                              row["start_date"], person, *values,
+                                              row.get("origin") or origin))
                 intervention_id = cursor.lastrowid
                 added += 1
             ids.append(intervention_id)
             conn.executemany(
                 "INSERT OR IGNORE INTO intervention_sources (intervention_id, source) "
                 "VALUES (?, ?)", [(intervention_id, source) for source in row["sources"]])
+            store_events(conn, intervention_id, [EventRow(**event)
+                                                 for event in row.get("events", [])])
     return ImportSummary(added, updated), ids
 
 
@@ -185,16 +325,31 @@ def list_interventions(conn: sqlite3.Connection, urn: int | None = None,
         "WHERE (? IS NULL OR i.urn = ?) AND (? OR i.confirmed = 1) "
         "ORDER BY i.urn, coalesce(i.start_date, ''), i.id",
         (urn, urn, int(include_suggestions))).fetchall()
+    events = _events_by_intervention(conn, urn)
     return [
         Intervention(
             id=row["id"], urn=row["urn"], la_name=register.by_urn(row["urn"]).name,
             type=row["type"], partner_urn=row["partner_urn"], partner_name=row["partner_name"],
             start_date=row["start_date"], end_date=row["end_date"], status=row["status"],
             confirmed=bool(row["confirmed"]), note=row["note"], origin=row["origin"],
-            sources=tuple(sorted(json.loads(row["sources"]))),
+            sources=tuple(sorted(json.loads(row["sources"]))), person=row["person"],
+            events=events.get(row["id"], ()),
         )
         for row in rows
     ]
+
+
+def _events_by_intervention(conn: sqlite3.Connection,
+                            urn: int | None) -> dict[int, tuple[EventRow, ...]]:
+    """Each intervention's events, dated ones in date order, then the undated."""
+    found: dict[int, list[EventRow]] = {}
+    for row in conn.execute(
+            "SELECT e.* FROM intervention_events e JOIN interventions i ON i.id = "
+            "e.intervention_id WHERE ? IS NULL OR i.urn = ? ORDER BY e.intervention_id, "
+            "e.date IS NULL, e.date, e.id", (urn, urn)):
+        found.setdefault(row["intervention_id"], []).append(
+            EventRow(row["action"], row["date"], row["source"], row["quote"], row["note"]))
+    return {key: tuple(value) for key, value in found.items()}
 
 
 def confirm_intervention(conn: sqlite3.Connection, intervention_id: int) -> Intervention:

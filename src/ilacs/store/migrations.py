@@ -403,6 +403,24 @@ CREATE TABLE indicator_values (
 CREATE INDEX indicator_values_urn ON indicator_values (urn, indicator);
 """
 
+# The events behind an intervention (issued, revised, lifted ...), each with the page that
+# states it; `person` names a commissioner or adviser. An event's date keeps its precision.
+INTERVENTION_EVENTS_SCHEMA = """
+ALTER TABLE interventions ADD COLUMN person TEXT;
+CREATE TABLE intervention_events (
+    id INTEGER PRIMARY KEY,
+    intervention_id INTEGER NOT NULL REFERENCES interventions (id) ON DELETE CASCADE,
+    action TEXT NOT NULL CHECK (action IN ('issued', 'appointed', 'established', 'revoked',
+        'lifted', 'removed', 'revised', 'announced')),
+    date TEXT,
+    source TEXT NOT NULL,
+    quote TEXT,
+    note TEXT
+);
+CREATE UNIQUE INDEX intervention_events_once
+    ON intervention_events (intervention_id, action, coalesce(date, ''), source);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -450,6 +468,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "figure (suppressed ones as typed missing values), headline indicator values; the "
         "row of a problem in a CSV file",
         STATISTICS_SCHEMA,
+    ),
+    Migration(
+        9,
+        "intervention_events: the dated, sourced events an intervention is made of; "
+        "interventions.person (a commissioner's or adviser's name)",
+        INTERVENTION_EVENTS_SCHEMA,
     ),
 )
 

@@ -49,6 +49,7 @@ class ClaimRow:
     article_path: str
     source_url: str | None
     when_precision: str | None = None  # "day", "month" or "year": how much of when_date was said
+    evidence: str | None = None  # the article's sentence that makes the claim
 
     @property
     def date(self) -> str | None:
@@ -116,7 +117,7 @@ def claims_for(conn: sqlite3.Connection, urn: int | None = None,
             when_date=row["when_date"], status=row["status"], link_note=row["link_note"],
             article_title=row["title"], article_date=row["article_date"],
             article_path=row["path"], source_url=row["source_url"],
-            when_precision=row["when_precision"],
+            when_precision=row["when_precision"], evidence=row["evidence"],
         )
         for row in rows
     ]

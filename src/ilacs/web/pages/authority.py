@@ -22,6 +22,7 @@ from ilacs.reference.register import (
     NeighbourModel,
     UnknownAuthority,
 )
+from ilacs.store.interventions import Intervention
 from ilacs.store.rows import InspectionRow
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -142,6 +143,7 @@ class AuthorityPage:
     as_of: date | None
     judgements: tuple[Option, ...]
     timeline: tuple[TimelineEvent, ...]  # oldest first; undated last
+    press: tuple[PressItem, ...]  # what articles claim, once per article, oldest first
     neighbour_model: NeighbourModel
     neighbours: tuple[NeighbourRow, ...]  # the authority first, then its neighbours by rank
     standings: tuple[Standing, ...]
@@ -179,6 +181,7 @@ def _authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
     return AuthorityPage(
         info=_info(snapshot, authority), as_of=snapshot.record.as_of,
         judgements=judgement_options(), timeline=_timeline(snapshot, urn),
+        press=_press(snapshot, urn),
         neighbour_model=NEIGHBOUR_MODEL, neighbours=neighbours, standings=standings,
         ranking_rule=rule, next_inspection=_next(snapshot, urn), points_counted=counted,
         themes=themes, texts_missing=_texts_missing(counted, themes),
@@ -213,30 +216,73 @@ def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
                         if visit.priority_action_count else ""))
         events.append(TimelineEvent(_date(visit.date), visit.kind, title, tuple(lines), (),
                                     source(snapshot, visit.document_path, 1), None))
-    for item in snapshot.interventions:
-        if item.urn != urn:
-            continue
-        partner = f" with {item.partner_name}" if item.partner_name else ""
-        start = partial_date(item.start_date) if item.start_date else "start not known"
-        period = (f"{start} to {partial_date(item.end_date) if item.end_date else 'now'}",
-                  *(f"Source: {s}" for s in item.sources))
-        label = INTERVENTION_STATUS_NAMES.get(item.status, item.status)
-        events.append(TimelineEvent(
-            _date(item.start_date or item.end_date), "intervention",
-            intervention_type_name(item.type) + partner, period, (), None,
-            item.status + ("" if item.confirmed else " (suggested, not confirmed)"),
-            _partial(item.start_date or item.end_date), None if item.confirmed else item.id,
-            label if item.confirmed else f"{label}: suggested, not confirmed"))
+    events.extend(_intervention_event(item) for item in snapshot.interventions
+                  if item.urn == urn)
+    events.sort(key=lambda event: (event.date is None, event.date or date.min))
+    return tuple(events)
+
+
+def _intervention_event(item: Intervention) -> TimelineEvent:
+    """An intervention with its span, then each sourced event (issued, revised, lifted ...)
+    and any source no event names."""
+    whom = item.person or item.partner_name
+    start = partial_date(item.start_date) if item.start_date else "start not known"
+    end = partial_date(item.end_date) if item.end_date else (
+        "end not known" if item.status == "ended" else "now" if item.status == "active"
+        else "end not recorded")
+    lines = [f"{start} to {end}"]
+    for event in item.events:
+        when = partial_date(event.date) if event.date else "(date not stated)"
+        lines.append(f"{event.action.capitalize()} {when}: {event.source}"
+                     + (f" (\u201c{event.quote}\u201d)" if event.quote else ""))
+    named = {event.source for event in item.events}
+    lines.extend(f"Source: {source}" for source in item.sources if source not in named)
+    label = INTERVENTION_STATUS_NAMES.get(item.status, item.status)
+    return TimelineEvent(
+        _date(item.start_date or item.end_date), "intervention",
+        intervention_type_name(item.type) + (f" ({item.person})" if item.person else "")
+        + (f" with {item.partner_name}" if item.partner_name and whom != item.person else ""),
+        tuple(lines), (), None,
+        item.status + ("" if item.confirmed else " (suggested, not confirmed)"),
+        _partial(item.start_date or item.end_date), None if item.confirmed else item.id,
+        label if item.confirmed else f"{label}: suggested, not confirmed")
+
+
+@dataclass(frozen=True)
+class PressItem:
+    """What an article claims of the authority, once per article, with its sentence."""
+
+    claim: str
+    evidence: str | None
+    status: str
+    status_label: str | None
+    link_note: str | None
+    when: str  # the claim's date as the article gives it, or why there is none
+    sort_date: date | None  # the claim's date, else its article's
+    article_title: str | None
+    source: Source | None
+
+
+def _press(snapshot: Snapshot, urn: int) -> tuple[PressItem, ...]:
+    items: dict[tuple[str, str], PressItem] = {}
     for claim in snapshot.claims:
         if claim.urn != urn:
             continue
-        about = tuple(d for d in (claim.article_title, claim.link_note) if d)
-        events.append(TimelineEvent(
-            _date(claim.date_as_said), "news_claim", "News: " + describe_claim(claim),
-            about, (), source(snapshot, claim.article_path, None), claim.status,
-            _partial(claim.date_as_said), status_label=CLAIM_STATUS_NAMES.get(claim.status)))
-    events.sort(key=lambda event: (event.date is None, event.date or date.min))
-    return tuple(events)
+        described = describe_claim(claim)
+        if (claim.article_path, described) in items:
+            continue
+        if claim.date_as_said:
+            when = partial_date(claim.date_as_said)
+        elif claim.article_date:
+            when = f"date not stated (article of {long_date(_date(claim.article_date))})"
+        else:
+            when = "date not stated; the article is undated"
+        items[(claim.article_path, described)] = PressItem(
+            described, claim.evidence, claim.status, CLAIM_STATUS_NAMES.get(claim.status),
+            claim.link_note, when, _date(claim.date_as_said or claim.article_date),
+            claim.article_title, source(snapshot, claim.article_path, None))
+    return tuple(sorted(items.values(),
+                        key=lambda item: (item.sort_date is None, item.sort_date or date.min)))
 
 
 def _inspection_event(snapshot: Snapshot, row: InspectionRow) -> TimelineEvent:
