@@ -151,3 +151,15 @@ def test_ingest_and_build_give_the_same_register(bundled_db: Path, tmp_path: Pat
     result = CliRunner().invoke(cli, ["--db", str(db), "ingest", str(one_letter)], obj={})
     assert result.exit_code == 0, result.output
     assert register(open_store(db)) == register(open_store(bundled_db))
+
+
+def test_the_cli_answers_who_is_under_a_direction_today(bundled_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(bundled_db), "interventions", "list",
+                                      "--type", "statutory_direction", "--active", "--json"],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed and all(item["type"] == "statutory_direction" and item["status"] == "active"
+                          for item in listed)
+    assert {"Halton", "Bradford"} <= {item["la_name"] for item in listed}
+    assert all(item["events"] and item["sources"] for item in listed)

@@ -203,3 +203,50 @@ def test_news_that_dates_a_registered_intervention_otherwise_is_flagged_with_bot
     assert "2023-11" in claim.link_note and swindon[0].sources[0] in claim.link_note
     assert not [item for item in list_interventions(record) if not item.confirmed
                 and item.la_name == "Swindon"]  # no second notice suggested
+
+
+def _undated_article(record: sqlite3.Connection, folder: Path, sentence: str) -> ClaimRow:
+    folder.mkdir()
+    (folder / f"{folder.name}.txt").write_text(f"Children's services news\n{sentence}\n",
+                                               "utf-8")
+    ingest(record, find_files([folder]))
+    wight = load_register().match("Isle of Wight")
+    assert wight is not None
+    [claim] = [claim for claim in claims_for(record, wight.urn)
+               if claim.article_path.endswith(f"{folder.name}.txt")]
+    return claim
+
+
+def test_an_undated_article_links_only_where_one_report_fits(record: sqlite3.Connection,
+                                                              tmp_path: Path) -> None:
+    """The record holds three Isle of Wight reports: requires improvement (2014), then good
+    (2019) and good (2023)."""
+    grades = [row[0] for row in record.execute(
+        "SELECT j.grade FROM inspections i JOIN judgements j ON j.inspection_id = i.id AND "
+        "j.key = 'overall_effectiveness' WHERE i.urn = 80419 ORDER BY i.publication_date")]
+    assert grades == ["requires_improvement", "good", "good"]
+    once = _undated_article(record, tmp_path / "once", "Ofsted rated the Isle of Wight "
+                            "Council's children's services as requires improvement.")
+    assert once.status == "consistent" and "inferred" in (once.link_note or "")
+    twice = _undated_article(record, tmp_path / "twice", "Ofsted rated the Isle of Wight "
+                             "Council's children's services as good.")
+    assert twice.status == "unlinked" and "2 reports agree" in (twice.link_note or "")
+    moved = _undated_article(record, tmp_path / "moved", "The Isle of Wight Council's "
+                             "children's services have improved from requires improvement to "
+                             "good, Ofsted said.")
+    assert moved.kind == "rating_change"
+    assert moved.status == "consistent" and "inferred" in (moved.link_note or "")
+
+
+def test_a_dated_article_links_only_to_a_report_published_by_its_date(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    folder = tmp_path / "early"
+    folder.mkdir()
+    (folder / "early.txt").write_text(
+        "Children's services news\nPublished: 3 March 2014\nOfsted rated the Isle of Wight "
+        "Council's children's services as good.\n", "utf-8")
+    ingest(record, find_files([folder]))
+    [claim] = [claim for claim in claims_for(record, 80419)
+               if claim.article_path.endswith("early.txt")]
+    assert claim.status == "unlinked"
+    assert "no report of this LA published by the article's date" in (claim.link_note or "")

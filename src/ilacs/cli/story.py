@@ -14,6 +14,7 @@ from ilacs.analysis.names import visit_kind_name
 from ilacs.cli.common import console, db_option, open_record
 from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
+from ilacs.reference.interventions import TYPES
 from ilacs.store import InspectionRow
 from ilacs.store.interventions import (
     Intervention,
@@ -114,7 +115,9 @@ def interventions() -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, db: str | None) -> None:
     """Add or update interventions from a YAML or CSV file (la, type, partner, start, end,
-    status, note, sources); a bad row stops the import and nothing is written."""
+    status, note, sources), or from a JSON-lines file of sourced events (the format of
+    ../shared/reference/interventions/events.jsonl); a bad row stops the import and nothing
+    is written."""
     from ilacs.store.settle import settle
 
     conn = open_record(ctx, db)
@@ -125,26 +128,41 @@ def import_command(ctx: click.Context, file: Path, db: str | None) -> None:
 
 @interventions.command("list")
 @click.option("--la", "authority", default=None, help="One LA (name, URN or code).")
+@click.option("--type", "kind", type=click.Choice(TYPES), default=None,
+              help="One kind of intervention.")
+@click.option("--active", is_flag=True, help="Only those in force (status active).")
 @click.option("--suggested", is_flag=True, help="Only suggestions waiting to be confirmed.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the export format).")
 @db_option
 @click.pass_context
-def list_command(ctx: click.Context, authority: str | None, suggested: bool, as_json: bool,
-                 db: str | None) -> None:
-    """List the register (suggestions from news claims included, marked)."""
+def list_command(ctx: click.Context, authority: str | None, kind: str | None, active: bool,
+                 suggested: bool, as_json: bool, db: str | None) -> None:
+    """List the register (suggestions from news claims included, marked), each with its
+    events (issued, revised, lifted ...) and their sources.
+
+    \b
+    Example (who is under a statutory direction today?):
+        ilacs interventions list --type statutory_direction --active
+    """
     from ilacs.record import find_authority
 
     conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None
-    items = [item for item in list_interventions(conn, urn) if not suggested or not item.confirmed]
+    items = [item for item in list_interventions(conn, urn)
+             if (not suggested or not item.confirmed) and (kind is None or item.type == kind)
+             and (not active or item.status == "active")]
     if as_json:
         click.echo(json.dumps([item.as_dict() for item in items], indent=1, ensure_ascii=False))
         return
-    table = Table("id", "LA", "type", "partner", "start", "end", "status", "confirmed")
+    table = Table("id", "LA", "type", "partner or person", "start", "end", "status",
+                  "confirmed", "events")
     for item in items:
-        table.add_row(str(item.id), item.la_name, item.type, item.partner_name or "",
-                      item.start_date or "", item.end_date or "", item.status,
-                      "yes" if item.confirmed else "suggested")
+        events = "; ".join(f"{event.action} {event.date or '(date not stated)'}"
+                           for event in item.events)
+        table.add_row(str(item.id), item.la_name, item.type,
+                      item.person or item.partner_name or "", item.start_date or "",
+                      item.end_date or "", item.status,
+                      "yes" if item.confirmed else "suggested", events)
     console.print(table)
 
 

@@ -29,19 +29,30 @@ from ilacs.store.changes import ChangeKind
               help="Update the official statistics from DfE's EES API instead.")
 @click.option("--ees-url", default="https://api.education.gov.uk/statistics", show_default=True,
               help="The EES API (a local copy in tests).")
+@click.option("--interventions", "interventions", is_flag=True,
+              help="Update the interventions register from DfE's notices and directions on "
+              "GOV.UK instead.")
+@click.option("--govuk-url", default="https://www.gov.uk", show_default=True,
+              help="GOV.UK (a local copy in tests); its content API is at /api/content.")
+@click.option("--govuk-collection", default="/government/collections/"
+              "improvement-notices-and-directions", show_default=True,
+              help="The path of DfE's collection of notices and directions.")
 @db_option
 @click.pass_context
 def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
            downloads: Path | None, workers: int | None, statistics: bool, ees_url: str,
+           interventions: bool, govuk_url: str, govuk_collection: str,
            db: str | None) -> None:
     """Bring the record up to date from Ofsted's website: every LA's reports and letters.
-    With --statistics, bring the official statistics up to date from DfE's EES API.
+    With --statistics, bring the official statistics up to date from DfE's EES API; with
+    --interventions, the interventions register from DfE's notices and directions on GOV.UK.
 
     \\b
     Example:
         ilacs --db /srv/ilacs/ilacs.db update
         ilacs update --dry-run
         ilacs update --statistics
+        ilacs update --interventions
     """
     from ilacs.pipeline import default_workers
     from ilacs.sources import UpdateOptions, UpdateProgress
@@ -50,6 +61,9 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
     conn = open_record(ctx, db)
     if statistics:
         _update_statistics(conn, ees_url, rate, downloads)
+        return
+    if interventions:
+        _update_interventions(conn, govuk_url, govuk_collection, rate)
         return
     started = datetime.now(UTC)
     options = UpdateOptions(downloads=downloads, base_url=base_url, rate=rate,
@@ -101,6 +115,24 @@ def _update_statistics(conn: sqlite3.Connection, ees_url: str, rate: float,
     for item in summary.load.problems if summary.load else []:
         errors.print(f"  [yellow]{item.severity.value}:[/] {escape(item.describe())}",
                      highlight=False)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _update_interventions(conn: sqlite3.Connection, govuk_url: str, collection: str,
+                          rate: float) -> None:
+    from ilacs.sources.govuk import update_interventions
+    from ilacs.sources.http import HttpSettings, PoliteClient
+
+    with PoliteClient(HttpSettings(min_interval=rate)) as http, Progress(
+            TextColumn("{task.description}"), console=errors, transient=True) as progress:
+        task = progress.add_task("asking GOV.UK's content API", total=None)
+        summary = update_interventions(
+            conn, http, govuk_url, collection,
+            on_step=lambda url: progress.update(task, description=url))
+    console.print(summary.headline(), highlight=False)
+    for problem in summary.problems:
+        errors.print(f"  [yellow]problem:[/] {escape(problem)}", highlight=False)
     if summary.failed:
         sys.exit(1)
 

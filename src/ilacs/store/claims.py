@@ -98,22 +98,23 @@ def _claimed_keys(conn: sqlite3.Connection, claim: sqlite3.Row,
 
 def _choose_inspection(conn: sqlite3.Connection, claim: sqlite3.Row,
                        inspections: list[sqlite3.Row]) -> tuple[sqlite3.Row | None, str]:
+    """The inspection a claim is about: only one published by the article's date (a week's
+    grace for a report published the day it is reported); for 'from good to outstanding',
+    only one whose predecessor had the grade the article says it moved from."""
+    every = inspections
+    if claim["article_date"]:
+        cutoff = (date.fromisoformat(claim["article_date"]) + timedelta(days=7)).isoformat()
+        inspections = [row for row in inspections if (row["publication_date"] or "") <= cutoff]
+        if not inspections:
+            return None, f"no report of this LA published by the article's date " \
+                f"({claim['article_date']})"
+    if claim["kind"] == "rating_change" and claim["previous_grade"]:
+        inspections = _following(conn, every, inspections, claim["previous_grade"])
+        if not inspections:
+            return None, f"no report of this LA follows one graded {claim['previous_grade']}"
     when, precision = claim["when_date"], claim["when_precision"]
     if when and precision in {"day", "month"}:
-        start = date.fromisoformat(when)
-        end = _month_end(start) if precision == "month" else start
-        for row in inspections:
-            if row["inspection_start"] and row["publication_date"] and \
-                    row["inspection_start"] <= end.isoformat() and \
-                    row["publication_date"] >= start.isoformat():
-                return row, f"matched on the date the article gives ({_printed(claim)})"
-        nearest = min(inspections, key=lambda row: abs(
-            (date.fromisoformat(row["publication_date"]) - start).days)
-            if row["publication_date"] else 10**6)
-        if nearest["publication_date"] and abs(
-                (date.fromisoformat(nearest["publication_date"]) - start).days) <= 120:
-            return nearest, f"published nearest the date the article gives ({_printed(claim)})"
-        return None, f"no inspection on or near {_printed(claim)}"
+        return _on_date(claim, inspections, date.fromisoformat(when), precision)
     if when and precision == "year":
         year = when[:4]
         for row in inspections:
@@ -124,21 +125,57 @@ def _choose_inspection(conn: sqlite3.Connection, claim: sqlite3.Row,
                 return row, f"the report published in {year}"
         return None, f"no inspection in {year}"
     if claim["article_date"]:
-        cutoff = (date.fromisoformat(claim["article_date"]) + timedelta(days=7)).isoformat()
-        published = [row for row in inspections if (row["publication_date"] or "") <= cutoff]
-        if published:
-            return published[-1], \
-                f"the latest report by the article's date ({claim['article_date']})"
-        return None, "no report published by the article's date"
-    # An undated article: the report that agrees with most of what the article says of this
-    # LA (its undated claims together), the latest among equals.
+        return inspections[-1], \
+            f"the latest report by the article's date ({claim['article_date']})"
+    # An undated article links only where exactly one report agrees with everything it says
+    # of this LA (its undated claims together), and says the link is inferred.
     siblings = conn.execute(
         "SELECT judgement, grade FROM claims WHERE article_id = ? AND urn = ? AND "
-        "kind = 'grade' AND when_date IS NULL", (claim["article_id"], claim["urn"])).fetchall()
-    best = max(reversed(inspections), key=lambda row: _agreement(conn, row["id"], siblings))
-    if _agreement(conn, best["id"], siblings) == 0:
-        return inspections[-1], "article undated: the latest report (weak link)"
-    return best, "article undated: the report that agrees with most of its claims (weak link)"
+        "kind IN ('grade', 'rating_change') AND when_date IS NULL",
+        (claim["article_id"], claim["urn"])).fetchall()
+    fitting = [row for row in inspections
+               if siblings and _agreement(conn, row["id"], siblings) == len(siblings)]
+    if len(fitting) == 1:
+        return fitting[0], "article undated: inferred link, the only report that agrees " \
+            "with what the article says"
+    if not fitting:
+        return None, "article undated, and no report in the record agrees with what it " \
+            "says: not linked"
+    return None, f"article undated, and {len(fitting)} reports agree with what it says: " \
+        "not linked"
+
+
+def _on_date(claim: sqlite3.Row, inspections: list[sqlite3.Row], start: date,
+             precision: str) -> tuple[sqlite3.Row | None, str]:
+    end = _month_end(start) if precision == "month" else start
+    for row in inspections:
+        if row["inspection_start"] and row["publication_date"] and \
+                row["inspection_start"] <= end.isoformat() and \
+                row["publication_date"] >= start.isoformat():
+            return row, f"matched on the date the article gives ({_printed(claim)})"
+    nearest = min(inspections, key=lambda row: abs(
+        (date.fromisoformat(row["publication_date"]) - start).days)
+        if row["publication_date"] else 10**6)
+    if nearest["publication_date"] and abs(
+            (date.fromisoformat(nearest["publication_date"]) - start).days) <= 120:
+        return nearest, f"published nearest the date the article gives ({_printed(claim)})"
+    return None, f"no inspection on or near {_printed(claim)}"
+
+
+def _following(conn: sqlite3.Connection, every: list[sqlite3.Row],
+               candidates: list[sqlite3.Row], previous_grade: str) -> list[sqlite3.Row]:
+    """The candidates whose predecessor's overall effectiveness was `previous_grade`."""
+    overall = dict(conn.execute(
+        "SELECT inspection_id, grade FROM judgements WHERE key = 'overall_effectiveness' AND "
+        f"inspection_id IN ({', '.join('?' * len(every))})", [row["id"] for row in every]))
+    graded = [row for row in every if row["id"] in overall]
+    found = []
+    for row in candidates:
+        earlier = [other for other in graded
+                   if (other["publication_date"] or "") < (row["publication_date"] or "")]
+        if earlier and overall[earlier[-1]["id"]] == previous_grade:
+            found.append(row)
+    return found
 
 
 def _agreement(conn: sqlite3.Connection, inspection_id: int,
