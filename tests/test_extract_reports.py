@@ -26,12 +26,6 @@ KNOWN_ITEM_DIFFERENCES = {
         "own convention that such statements are not items",
     "80575_warrington/children's services inspection - 12 may 2015.pdf":
         "label keeps '17- year-old' with a space where the PDF joins '17-year-old'",
-    "80447_cheshire east/children's services inspection - 15 september 2015.pdf":
-        "a paragraph reference printed between a lead-in and its sub-bullets",
-    "80549_sandwell/children's services inspection,  pdf - 02 august 2013.pdf":
-        "pre-SIF list whose lead-in paragraph is numbered like the body",
-    "80551_sheffield/children's services inspection - 21 february 2014.pdf":
-        "no heading: the list continues the summary's paragraph numbering",
 }
 
 

@@ -17,7 +17,8 @@ from ilacs.extract.text import (
     strip_bullet,
 )
 
-_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+# '10. Ensure ...', and '10.Ensure ...' where the PDF lost the space
+_NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+(?=\S)|(?=[A-Z‘'“]))")
 _PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z‘'“]")
 _NOTHING_TO_LIST = re.compile(
     r"^(?:there (?:are|were) no|the inspection did not (?:find|identify)|no areas? for|"
@@ -54,7 +55,9 @@ class _Item:
             piece = join_wrapped(sub)
             if not piece:
                 continue
-            if text.endswith(_SUB_JOINERS) or re.search(r"\b(?:and|or)$", text):
+            # a lead-in may end 'by: (paragraph 150)', its reference after the colon
+            if text.endswith(_SUB_JOINERS) or re.search(r"\b(?:and|or)$|:\s*\([^()]*\)$",
+                                                        text):
                 text = f"{text} {piece}"
             else:
                 text = f"{text}; {piece}"
@@ -85,11 +88,15 @@ def extract_items(
 ) -> list[ImprovementItem]:
     items: list[_Item] = []
     current: _Item | None = None
+    heading = lines[start - 1].text.strip().casefold() if start > 0 else None
     for index in range(start, len(lines)):
         line = lines[index]
         text = line.text
         if any(pattern.search(text) for pattern in end_headings) and not _continues(current, text):
             break
+        if index > start and line.page != lines[index - 1].page and \
+                re.sub(r"\s*\(continued\)$", "", text.strip().casefold()) == heading:
+            continue  # the list's heading repeated at the top of the next page
         if starts_with_sub_bullet(text) and current is not None:
             current.subs.append([strip_bullet(text)])
         elif numbered and _NUMBERED.match(text):
@@ -108,6 +115,8 @@ def extract_items(
             break
         elif current is None:
             continue  # a lead-in sentence or sub-heading before the first point
+        elif _TIMEFRAME.match(text):
+            current = None  # 'Within three months:' heads the points due by then
         elif _is_sub_heading(lines, index, current, numbered):
             current = None
         elif current.bulleted and _heads_prose(lines, index, current):
@@ -171,6 +180,8 @@ def _continues(current: _Item | None, text: str) -> bool:
     return text[:1].islower() or bool(_DANGLING_WORD.search(last))
 
 
+_TIMEFRAME = re.compile(r"^(?:Immediately|Within\s+(?:\w+|\d+)\s+(?:weeks?|months?))\s*:?$",
+                        re.IGNORECASE)
 _MAX_HEADING = 90
 _MAX_SECTION_HEADING = 60
 _PARAGRAPH_END = 0.75  # a paragraph's last line is shorter than this share of the widest
