@@ -50,6 +50,9 @@ class Framework:
     improvement_style: str
     lead_inspector_labels: tuple[str, ...]
     has_short_inspections: bool
+    # SIF reports with a review of the safeguarding children board: the board's own list
+    board_headings: tuple[re.Pattern[str], ...] = ()
+    board_end_headings: tuple[re.Pattern[str], ...] = ()
 
     @property
     def judgement_keys(self) -> tuple[str, ...]:
@@ -86,6 +89,8 @@ def _framework_from_json(data: dict[str, Any], source: str) -> Framework:
             improvement_style=data["improvement_style"],
             lead_inspector_labels=tuple(data["lead_inspector_labels"]),
             has_short_inspections=bool(data["has_short_inspections"]),
+            board_headings=_compile(data.get("board_headings", [])),
+            board_end_headings=_compile(data.get("board_end_headings", [])),
         )
     except (KeyError, TypeError, ValueError, re.error) as error:
         raise InvalidFramework(f"invalid framework definition ({error!r})", source) from error

@@ -34,10 +34,13 @@ _SIF_OVERALL = re.compile(
 _SIF_OVERALL_FALLBACK = re.compile(
     r"children.s\s+services\s+in\s+[\w ,&'’-]+?\s+(?:are\s+|is\s+)?" + _GRADE, re.IGNORECASE
 )
+# The board's grade however it is phrased: 'The Local Safeguarding Children Board (LSCB) is
+# good', 'The effectiveness of the LSCB requires improvement', 'The LSCB is inadequate
+# because ...'.
 _LSCB = re.compile(
     r"(?:the\s+local\s+safeguarding\s+children\s+board(?:\s+\(LSCB\))?|"
     r"the\s+effectiveness\s+of\s+the\s+(?:local\s+safeguarding\s+children\s+board"
-    r"(?:\s+\(LSCB\))?|LSCB))\s+(?:is\s+)?" + _GRADE + r"\b",
+    r"(?:\s+\(LSCB\))?|LSCB)|the\s+LSCB)\s+(?:is\s+)?" + _GRADE + r"\b",
     re.IGNORECASE,
 )
 

@@ -69,6 +69,9 @@ class InspectionReport:
     judgements: tuple[Judgement, ...]
     improvement_items: tuple[ImprovementItem, ...]
     field_pages: Mapping[str, int] = field(default_factory=dict)
+    # what the report asks of the local safeguarding children board (SIF): the board's
+    # points, never the authority's (section "lscb")
+    board_recommendations: tuple[ImprovementItem, ...] = ()
 
     def grade_of(self, key: str) -> Grade | None:
         return next((j.grade for j in self.judgements if j.key == key), None)

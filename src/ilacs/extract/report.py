@@ -68,6 +68,7 @@ def extract_report(document: Document) -> Extraction:
     _note(pages, "lead_inspector", lead_page)
     items = _improvement_items(lines, framework) if framework and _inspects_the_authority(
         page_one) else []
+    board = _board_recommendations(lines, framework, items) if framework else []
 
     inspection_type, type_basis = _inspection_type(lines, framework, blocks)
     report = InspectionReport(
@@ -84,6 +85,7 @@ def extract_report(document: Document) -> Extraction:
         judgements=tuple(judgements),
         improvement_items=tuple(items),
         field_pages=pages,
+        board_recommendations=tuple(board),
     )
     problems.extend(_missing_fields(report, document.path))
     return Extraction(report, tuple(problems))
@@ -181,6 +183,36 @@ def _improvement_items(lines: Sequence[Line], framework: Framework) -> list[Impr
         return []
     return extract_items(lines, start, framework.improvement_end_headings,
                          numbered=framework.improvement_style == "numbered")
+
+
+def _board_recommendations(lines: Sequence[Line], framework: Framework,
+                           authority_items: Sequence[ImprovementItem]) -> list[ImprovementItem]:
+    """The list in the board's section ('What does the LSCB need to improve?', or
+    'Recommendations' after the board's grade): the board's points, section 'lscb'. The
+    section is looked for after the authority's own list, which the summary's mention of
+    the board's grade precedes."""
+    if not framework.board_headings:
+        return []
+    after_page = max((item.page or 0 for item in authority_items), default=0)
+    for index, line in enumerate(lines):
+        if line.page <= after_page or not _BOARD_JUDGEMENT.match(line.text):
+            continue
+        window = lines[index:index + _BOARD_LIST_WITHIN]
+        start = find_list_start(window, framework.board_headings)
+        if start is not None:
+            return extract_items(lines, index + start, framework.board_end_headings,
+                                 numbered=framework.improvement_style == "numbered",
+                                 section="lscb")
+    return []
+
+
+_BOARD_LIST_WITHIN = 60  # lines from the board's grade to its list's heading
+
+
+# The board's section opens with its grade: 'The Local Safeguarding Children Board is good'.
+_BOARD_JUDGEMENT = re.compile(
+    r"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb)"
+    r"(?:\s*\(lscb\))?(?:\s+(?:is|requires)\b|$)", re.IGNORECASE)
 
 
 def _missing_fields(report: InspectionReport, path: str) -> list[Problem]:

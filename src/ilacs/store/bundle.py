@@ -56,7 +56,7 @@ _EVENT_FIELDS = ("action", "date", "source", "note")
 # Every improvement point: read (classified now from its text) or known only from a bundle.
 _POINTS_SQL = """
 SELECT i.document_sha256, f.position, f.section, f.page, f.text, NULL AS themes
-FROM findings f JOIN inspections i ON i.id = f.inspection_id
+FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.section != 'lscb'
 UNION ALL
 SELECT v.document_sha256, f.position, f.section, f.page, f.text, NULL
 FROM visit_findings f JOIN visits v ON v.id = f.visit_id

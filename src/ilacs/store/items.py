@@ -42,6 +42,7 @@ SELECT i.urn, 'inspection' AS event, i.id AS event_id,
 FROM findings f
 JOIN inspections i ON i.id = f.inspection_id
 JOIN documents d ON d.sha256 = i.document_sha256
+WHERE f.section != 'lscb'
 UNION ALL
 SELECT v.urn, v.kind, v.id, coalesce(v.visit_start, v.publication_date), NULL,
        d.path, f.position, f.section, f.text, f.outcome, f.page, NULL

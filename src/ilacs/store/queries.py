@@ -45,7 +45,7 @@ def summary(conn: sqlite3.Connection) -> StoreSummary:
         ),
         inspections=scalar("SELECT count(*) FROM inspections"),
         judgements=scalar("SELECT count(*) FROM judgements"),
-        findings=scalar("SELECT count(*) FROM findings"),
+        findings=scalar("SELECT count(*) FROM findings WHERE section != 'lscb'"),
         points_themed_only=scalar(
             "SELECT count(*) FROM point_themes p WHERE p.document_sha256 IN "
             "(SELECT document_sha256 FROM inspections UNION SELECT document_sha256 FROM visits)"
@@ -120,7 +120,8 @@ def authorities(conn: sqlite3.Connection, include_defunct: bool = True) -> list[
 
 
 def findings(conn: sqlite3.Connection) -> list[FindingRow]:
-    """Every point inspectors asked authorities to improve, in report order."""
+    """Every point inspectors asked authorities to improve, in report order, and (section
+    'lscb') what they asked of the local safeguarding children board."""
     rows = conn.execute(
         """
         SELECT f.*, i.urn, i.inspection_start, i.publication_date, d.path AS document_path

@@ -207,7 +207,9 @@ def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: Inspection
         "INSERT INTO judgements (inspection_id, key, grade, page, printed) VALUES (?, ?, ?, ?, ?)",
         [(inspection_id, j.key, j.grade.value, j.page, j.printed) for j in report.judgements],
     )
-    _insert_points(conn, _INSPECTION_POINTS, inspection_id, report.improvement_items)
+    # the board's recommendations follow the authority's points, kept apart by their section
+    _insert_points(conn, _INSPECTION_POINTS, inspection_id,
+                   (*report.improvement_items, *report.board_recommendations))
 
 
 def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) -> None:

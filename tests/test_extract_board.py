@@ -1,0 +1,67 @@
+"""SIF reports that review the local safeguarding children board hold two lists: the
+authority's and the board's. Each point belongs to its owner (real reports in ../shared)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import LABELS, CorpusRun, load_report_labels
+from ilacs.extract.frameworks import framework_by_id
+from ilacs.extract.judgements import sif_list
+from ilacs.extract.text import Line
+from ilacs.store import open_store
+from ilacs.store.items import improvement_items
+
+ROTHERHAM = "80543_rotherham/children's services inspection - 19 november 2014.pdf"
+SUFFOLK = "80565_suffolk/children's services inspection - 11 february 2016.pdf"
+
+
+def test_the_boards_list_is_the_boards(corpus: CorpusRun) -> None:
+    report = corpus.extractions[ROTHERHAM].report
+    assert report is not None
+    board = report.board_recommendations
+    assert len(board) == 9 and all(item.section == "lscb" for item in board)
+    assert board[0].text.startswith("Increase the pace of both change")
+    assert board[-1].text.endswith("learning and change are implemented swiftly.")
+    assert {item.page for item in board} == {41}
+    assert not {item.text for item in board} & {item.text for item in report.improvement_items}
+
+
+def test_a_later_sif_report_lists_the_boards_recommendations_after_its_grade(
+        corpus: CorpusRun) -> None:
+    report = corpus.extractions[SUFFOLK].report
+    assert report is not None and report.grade_of("lscb") is not None
+    assert [item.text[:40] for item in report.board_recommendations] == [
+        "Ensure that the Board continues to impro", "Ensure that the Board clearly demonstrat",
+        "Ensure that the Board develops the evalu"]
+
+
+def test_no_labelled_point_of_an_authority_is_read_as_the_boards(corpus: CorpusRun) -> None:
+    for label in load_report_labels():
+        extraction = corpus.extractions.get(label["path"])
+        if extraction is None or extraction.report is None:
+            continue
+        board = {item.text for item in extraction.report.board_recommendations}
+        assert not board & {item["text"] for item in label.get("improvement_items") or []}, \
+            label["path"]
+    assert LABELS.is_file()
+
+
+def test_the_store_keeps_the_boards_points_apart(corpus_db: Path) -> None:
+    conn = open_store(corpus_db)
+    board = sqlite3.connect(corpus_db).execute(
+        "SELECT count(*) FROM findings WHERE section = 'lscb'").fetchone()[0]
+    assert board > 500  # most SIF reports review the board
+    assert all(item.section != "lscb" for item in improvement_items(conn))
+
+
+def test_the_boards_grade_however_it_is_phrased() -> None:
+    sif = framework_by_id("sif")
+    for sentence, grade in [
+            ("The LSCB is inadequate because it has not ensured that", "inadequate"),
+            ("The effectiveness of the LSCB requires improvement", "requires_improvement"),
+            ("The Local Safeguarding Children Board (LSCB) is good", "good")]:
+        lines = [Line(3, "Children's services in Leeds are good."), Line(3, sentence)]
+        found = {j.key: j.grade.value for j in sif_list(lines, sif)}
+        assert found.get("lscb") == grade, sentence
