@@ -12,7 +12,12 @@ from click.testing import CliRunner
 
 from ilacs.cli import cli
 from ilacs.pipeline import find_files, ingest
-from ilacs.record import authority_story, bundled_record, load_bundled_record
+from ilacs.record import (
+    authority_story,
+    bundled_record,
+    describe_claim,
+    load_bundled_record,
+)
 from ilacs.reference import load_register
 from ilacs.store import open_store
 from ilacs.store.interventions import (
@@ -192,9 +197,9 @@ def test_news_that_dates_a_registered_intervention_otherwise_is_flagged_with_bot
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "notice.txt").write_text(
-        "Improvement notice for Swindon\nPublished: 2 June 2025\nThe Department for "
-        "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
-        "inspection of its children's services.\n", "utf-8")
+        "Improvement notice for Swindon\nPublished: 3 June 2025\nOn 2 June 2025 the "
+        "Department for Education issued an improvement notice to Swindon Borough Council "
+        "after Ofsted's inspection of its children's services.\n", "utf-8")
     ingest(record, find_files([folder]))
     claim = next(claim for claim in claims_for(record, swindon[0].urn)
                  if claim.kind == "intervention")
@@ -250,3 +255,42 @@ def test_a_dated_article_links_only_to_a_report_published_by_its_date(
                if claim.article_path.endswith("early.txt")]
     assert claim.status == "unlinked"
     assert "no report of this LA published by the article's date" in (claim.link_note or "")
+
+
+def test_the_press_comes_after_the_record_each_claim_once_per_article(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    (folder / "twice.txt").write_text(
+        "Children's services news\nPublished: 4 February 2024\nOfsted rated the Isle of Wight "
+        "Council's children's services as good.\nThe council's leader said the Isle of Wight "
+        "Council's children's services were rated good by Ofsted.\n", "utf-8")
+    ingest(record, find_files([folder]))
+    story = authority_story(record, "Isle of Wight")
+    said = [(claim.article_path, describe_claim(claim)) for claim in story.press]
+    assert said and len(said) == len(set(said))
+    mine = [claim for claim in story.press if claim.article_path.endswith("twice.txt")]
+    assert len(mine) == 1 and mine[0].evidence
+    assert all(not isinstance(event, ClaimRow) for _when, event in story.events)
+    shown = CliRunner().invoke(cli, ["--db", str(tmp_path / "ilacs.db"), "show",
+                                     "Isle of Wight"]).output
+    assert shown.index("In the press") > shown.rindex("Intervention")
+    assert "Ofsted rated the Isle of Wight" in shown
+
+
+def test_news_dated_only_by_its_article_agrees_with_what_happened_by_then(
+        record: sqlite3.Connection, tmp_path: Path) -> None:
+    """'Has issued' in an article of June 2025 says only that the notice was issued by then:
+    Swindon's notice of November 2023 in the register agrees with it."""
+    folder = tmp_path / "bythen"
+    folder.mkdir()
+    (folder / "bythen.txt").write_text(
+        "Improvement notice for Swindon\nPublished: 3 June 2025\nThe Department for "
+        "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
+        "inspection of its children's services.\n", "utf-8")
+    ingest(record, find_files([folder]))
+    swindon = load_register().match("Swindon")
+    assert swindon is not None
+    [claim] = [claim for claim in claims_for(record, swindon.urn)
+               if claim.kind == "intervention" and claim.article_path.endswith("bythen.txt")]
+    assert claim.status == "consistent"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -99,19 +100,35 @@ class Story:
     """Everything recorded about one LA, in date order (undated events last)."""
 
     authority: Authority
-    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention | ClaimRow]]
+    # the record's own facts: inspections, visits and the interventions register
+    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention]]
+    press: list[ClaimRow]  # what articles claim of it, once per article (see press_claims)
 
 
 def authority_story(conn: sqlite3.Connection, query: str) -> Story:
     authority, inspections = authority_timeline(conn, query)
-    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention | ClaimRow]] = [
+    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention]] = [
         (row.date.isoformat() if row.date else None, row) for row in inspections]
     events += [(visit.date, visit) for visit in visits_for(conn, authority.urn)]
     events += [(item.start_date or item.end_date, item)
                for item in list_interventions(conn, authority.urn)]
-    events += [(claim.date, claim) for claim in claims_for(conn, authority.urn)]
     events.sort(key=lambda event: (event[0] is None, event[0] or ""))
-    return Story(authority, events)
+    return Story(authority, events, press_claims(claims_for(conn, authority.urn), authority.urn))
+
+
+def press_claims(claims: Iterable[ClaimRow], urn: int) -> list[ClaimRow]:
+    """What articles claim of an authority, each claim once per article (an article that
+    says the same thing twice, or the same article saved twice, says it once), ordered by
+    the claim's date, else its article's; those with neither last."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for claim in claims:
+        sentence = " ".join((claim.evidence or claim.article_path).split()).casefold()
+        key = (sentence, describe_claim(claim))
+        if claim.urn == urn and key not in seen:
+            seen.add(key)
+            found.append(claim)
+    return sorted(found, key=lambda claim: (claim.date is None, claim.date or ""))
 
 
 def describe_claim(claim: ClaimRow) -> str:

@@ -38,12 +38,16 @@ def print_story(out: Console, story: Story) -> None:
             _print_inspection(out, stamp, event)
         elif isinstance(event, VisitRow):
             _print_visit(out, stamp, event)
-        elif isinstance(event, Intervention):
-            _print_intervention(out, stamp, event)
         else:
-            _print_claim(out, stamp, event)
+            _print_intervention(out, stamp, event)
     if not story.events:
         out.print("Nothing is recorded for this authority yet.")
+    if story.press:
+        out.print("\n[bold]In the press[/] (what articles claim, once per article)")
+    for claim in story.press:
+        stamp = claim.date_as_said or (f"undated (article of {claim.article_date})"
+                                       if claim.article_date else "undated")
+        _print_claim(out, stamp, claim)
 
 
 def _print_inspection(out: Console, stamp: str, row: InspectionRow) -> None:
@@ -79,19 +83,27 @@ def _print_visit(out: Console, stamp: str, row: VisitRow) -> None:
 
 
 def _print_intervention(out: Console, stamp: str, item: Intervention) -> None:
-    partner = f" with {item.partner_name}" if item.partner_name else ""
+    partner = (f" ({item.person})" if item.person else "") + \
+        (f" with {item.partner_name}" if item.partner_name else "")
     state = "" if item.confirmed else " [yellow](suggested, unconfirmed)[/]"
     out.print(f"\n[bold]{stamp}[/] Intervention #{item.id}: {item.type.replace('_', ' ')}"
               f"{escape(partner)}, {item.start_date or '?'} to {item.end_date or 'now'} · "
               f"{item.status}{state}", highlight=False)
+    for event in item.events:
+        out.print(f"  {event.action} {event.date or '(date not stated)'}: "
+                  f"{escape(event.source)}", highlight=False)
+    named = {event.source for event in item.events}
     for source in item.sources:
-        out.print(f"  source: {escape(source)}", highlight=False)
+        if source not in named:
+            out.print(f"  source: {escape(source)}", highlight=False)
 
 
 def _print_claim(out: Console, stamp: str, claim: ClaimRow) -> None:
     style = _STATUS_STYLE.get(claim.status, "")
     out.print(f"\n[bold]{stamp}[/] News claim: {escape(describe_claim(claim))} · "
               f"[{style}]{claim.status}[/]", highlight=False)
+    if claim.evidence:
+        out.print(f"  “{escape(claim.evidence)}”", highlight=False)
     if claim.link_note:
         out.print(f"  {escape(claim.link_note)}", highlight=False)
     out.print(f"  {escape(claim.source_url or claim.article_path)}", highlight=False)

@@ -123,7 +123,7 @@ def _choose_inspection(conn: sqlite3.Connection, claim: sqlite3.Row,
         for row in inspections:
             if (row["publication_date"] or "").startswith(year):
                 return row, f"the report published in {year}"
-        return None, f"no inspection in {year}"
+        return None, f"the record holds no inspection of {year}: the claim is about one it lacks"
     if claim["article_date"]:
         return inspections[-1], \
             f"the latest report by the article's date ({claim['article_date']})"
@@ -159,7 +159,8 @@ def _on_date(claim: sqlite3.Row, inspections: list[sqlite3.Row], start: date,
     if nearest["publication_date"] and abs(
             (date.fromisoformat(nearest["publication_date"]) - start).days) <= 120:
         return nearest, f"published nearest the date the article gives ({_printed(claim)})"
-    return None, f"no inspection on or near {_printed(claim)}"
+    return None, f"the record holds no inspection on or near {_printed(claim)}: the claim is " \
+        "about one it lacks"
 
 
 def _following(conn: sqlite3.Connection, every: list[sqlite3.Row],
@@ -207,7 +208,10 @@ def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
         if when and not _within(when, row["start_date"], row["end_date"], ending=ending):
             continue
         dates = _event_dates(conn, row, ending)
-        if when and dates and not any(_same_time(when, known) for known in dates):
+        # a claim dated only by its article ('has ended') says it happened by then
+        by_then = not claim["when_printed"]
+        if when and dates and not any(
+                _by(known, when) if by_then else _same_time(when, known) for known in dates):
             disagreeing = disagreeing or (row, dates)
             continue
         status = "consistent" if row["confirmed"] else "suggested"
@@ -252,6 +256,12 @@ def _event_dates(conn: sqlite3.Connection, row: sqlite3.Row, ending: bool) -> li
         f"SELECT date FROM intervention_events WHERE intervention_id = ? AND date IS NOT NULL "
         f"AND action IN ({', '.join('?' * len(actions))})", (row["id"], *actions))]
     return sorted({date for date in (own, *events) if date})
+
+
+def _by(known: str, when: str) -> bool:
+    """A partial date on or before another, at the precision both have."""
+    width = min(len(known), len(when))
+    return known[:width] <= when[:width]
 
 
 def _same_time(one: str, other: str) -> bool:

@@ -22,6 +22,7 @@ import re
 import sqlite3
 import sys
 import threading
+import time
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
@@ -123,20 +124,66 @@ def search(conn: sqlite3.Connection, query: str, filters: SearchFilters = Search
                         limit, offset)
 
 
+# What one search may cost: no request may hold the others (a query of 3,000 prefix terms
+# once ran for ten minutes at 2.4 GB).
+MAX_QUERY_CHARS = 256
+MAX_QUERY_TERMS = 16
+MAX_PREFIX_TERMS = 4
+MIN_PREFIX_CHARS = 3  # 'a*' matches a great part of the index
+SEARCH_SECONDS = 2.0  # SQLite is interrupted past this
+_PROGRESS_STEPS = 10_000  # virtual machine steps between looks at the clock
+
+
+class SearchRejected(StoreError):
+    """A query over what one search may cost, saying which limit it passed."""
+
+
+def check_query(text: str) -> None:
+    """Refuse a query that could hold the server, saying why (see MAX_QUERY_CHARS ...)."""
+    if "\x00" in text:
+        raise SearchRejected("a search cannot contain a NUL character")
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchRejected(f"a search is at most {MAX_QUERY_CHARS} characters "
+                             f"(this one has {len(text)})")
+    terms = re.findall(r'"[^"]*"?|[^\s"]+', text)
+    if len(terms) > MAX_QUERY_TERMS:
+        raise SearchRejected(f"a search has at most {MAX_QUERY_TERMS} words or phrases "
+                             f"(this one has {len(terms)})")
+    prefixes = re.findall(r"([^\s\"*()]*)\*", text)
+    if len(prefixes) > MAX_PREFIX_TERMS:
+        raise SearchRejected(f"a search has at most {MAX_PREFIX_TERMS} words ending in * "
+                             f"(this one has {len(prefixes)})")
+    short = [prefix for prefix in prefixes if len(prefix) < MIN_PREFIX_CHARS]
+    if short:
+        raise SearchRejected(f"a word ending in * needs at least {MIN_PREFIX_CHARS} letters "
+                             f"before the * ('plac*', not '{short[0]}*')")
+
+
 def rank_pages(conn: sqlite3.Connection, query: str) -> Ranking:
     """Every page matching `query` in bm25 order (ties by page id), falling back to the
-    query as one phrase when FTS5 cannot parse it."""
+    query as one phrase when FTS5 cannot parse it. A query over budget (see check_query,
+    SEARCH_SECONDS) raises SearchRejected."""
     text = query.strip()
     if not text:
         return Ranking(text, text, array("q"))
+    check_query(text)
+    deadline = time.monotonic() + SEARCH_SECONDS
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _PROGRESS_STEPS)
     try:
-        return Ranking(text, text, _ranked(conn, text))
-    except sqlite3.OperationalError:
-        phrase = '"' + text.replace('"', '""') + '"'
         try:
+            return Ranking(text, text, _ranked(conn, text))
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            phrase = '"' + text.replace('"', '""') + '"'
             return Ranking(text, phrase, _ranked(conn, phrase))
-        except sqlite3.Error as error:
-            raise StoreError(f"the search for {query!r} failed ({error})") from error
+    except sqlite3.Error as error:
+        if time.monotonic() > deadline:
+            raise SearchRejected(f"the search took more than {SEARCH_SECONDS:g} s and was "
+                                 "stopped; use fewer or longer words") from error
+        raise StoreError(f"the search for {query!r} failed ({error})") from error
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:

@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 from ilacs.errors import IlacsError
 from ilacs.export.registry import export_record
 from ilacs.export.tables import Selection
+from ilacs.store.search import SearchRejected
 from ilacs.web import documents, urls, writes
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
@@ -238,8 +239,11 @@ def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
     q = request.query_params
     filters = parse_search_filters(snapshot, q.get("la"), q.get("year"), q.get("kind"),
                                    q.get("grade"), q.get("judgement"))
-    return search_page(snapshot, state.source.connection(), q.get("q", ""), filters,
-                       parse_page_number(q.get("page")))
+    try:
+        return search_page(snapshot, state.source.connection(), q.get("q", ""), filters,
+                           parse_page_number(q.get("page")))
+    except SearchRejected as error:
+        raise BadParameter(str(error)) from error
 
 
 async def _await_ranking(request: Request, snapshot: Snapshot) -> None:

@@ -15,7 +15,7 @@ from ilacs.analysis.names import (
 )
 from ilacs.errors import AnalysisError
 from ilacs.extract.themes import theme_names
-from ilacs.record import describe_claim
+from ilacs.record import describe_claim, press_claims
 from ilacs.reference.register import (
     Authority,
     LineageLink,
@@ -264,25 +264,20 @@ class PressItem:
 
 
 def _press(snapshot: Snapshot, urn: int) -> tuple[PressItem, ...]:
-    items: dict[tuple[str, str], PressItem] = {}
-    for claim in snapshot.claims:
-        if claim.urn != urn:
-            continue
-        described = describe_claim(claim)
-        if (claim.article_path, described) in items:
-            continue
+    items = []
+    for claim in press_claims(snapshot.claims, urn):
         if claim.date_as_said:
             when = partial_date(claim.date_as_said)
         elif claim.article_date:
             when = f"date not stated (article of {long_date(_date(claim.article_date))})"
         else:
             when = "date not stated; the article is undated"
-        items[(claim.article_path, described)] = PressItem(
-            described, claim.evidence, claim.status, CLAIM_STATUS_NAMES.get(claim.status),
-            claim.link_note, when, _date(claim.date_as_said or claim.article_date),
-            claim.article_title, source(snapshot, claim.article_path, None))
-    return tuple(sorted(items.values(),
-                        key=lambda item: (item.sort_date is None, item.sort_date or date.min)))
+        items.append(PressItem(
+            describe_claim(claim), claim.evidence, claim.status,
+            CLAIM_STATUS_NAMES.get(claim.status), claim.link_note, when,
+            _date(claim.date_as_said or claim.article_date), claim.article_title,
+            source(snapshot, claim.article_path, None)))
+    return tuple(items)
 
 
 def _inspection_event(snapshot: Snapshot, row: InspectionRow) -> TimelineEvent:
