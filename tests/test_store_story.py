@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ilacs.cli import cli
-from ilacs.pipeline import find_files, ingest
+from ilacs.pipeline import IngestSummary, find_files, ingest
 from ilacs.record import (
     authority_story,
     bundled_record,
@@ -47,6 +47,14 @@ def _latest_overall(conn: sqlite3.Connection, urn: int) -> tuple[str, str]:
     return row[0], row[1]
 
 
+
+def _ingest_text(record: sqlite3.Connection, folder: Path, name: str,
+                 text: str) -> IngestSummary:
+    """An article written here, saved as `folder/name` and ingested into the record."""
+    folder.mkdir()
+    (folder / name).write_text(text, "utf-8")
+    return ingest(record, find_files([folder]))
+
 def test_a_claim_the_record_contradicts_is_flagged(record: sqlite3.Connection,
                                                    tmp_path: Path) -> None:
     register = load_register()
@@ -55,14 +63,11 @@ def test_a_claim_the_record_contradicts_is_flagged(record: sqlite3.Connection,
     published, right = _latest_overall(record, rutland.urn)
     wrong = next(grade for grade in GRADE_WORDS if grade != right)
     _, torbay_grade = _latest_overall(record, torbay.urn)
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "article.txt").write_text(
+    summary = _ingest_text(record, tmp_path / "news", "article.txt",
         f"Children’s services news\nPublished: {_spoken(published)}\n"
         f"Ofsted has rated Rutland County Council’s children’s services as "
         f"{GRADE_WORDS[wrong]}.\nTorbay Council was rated {GRADE_WORDS[torbay_grade]} by "
-        "Ofsted.\n", "utf-8")
-    summary = ingest(record, find_files([folder]))
+        "Ofsted.\n")
     assert summary.articles == 1 and summary.contradictions == 1
     claims = {claim.urn: claim for claim in claims_for(record)}
     assert claims[rutland.urn].status == "contradicts"
@@ -121,13 +126,10 @@ def test_import_file_and_bad_rows(record: sqlite3.Connection, tmp_path: Path) ->
 
 def test_news_intervention_becomes_a_suggestion_a_person_confirms(
         record: sqlite3.Connection, tmp_path: Path) -> None:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "notice.txt").write_text(
+    _ingest_text(record, tmp_path / "news", "notice.txt",
         "Improvement notice for Wokingham\nPublished: 2 June 2025\nThe Department for "
         "Education has issued an improvement notice to Wokingham Borough Council after Ofsted's "
-        "inspection of its children's services.\n", "utf-8")
-    ingest(record, find_files([folder]))
+        "inspection of its children's services.\n")
     suggested = [item for item in list_interventions(record) if not item.confirmed]
     assert [(item.la_name, item.type, item.start_date) for item in suggested] == [
         ("Wokingham", "improvement_notice", "2025-06-02")]
@@ -194,13 +196,10 @@ def test_news_that_dates_a_registered_intervention_otherwise_is_flagged_with_bot
     swindon = [item for item in list_interventions(record) if item.la_name == "Swindon"
                and item.type == "improvement_notice"]
     assert [item.start_date for item in swindon] == ["2023-11"]
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "notice.txt").write_text(
+    _ingest_text(record, tmp_path / "news", "notice.txt",
         "Improvement notice for Swindon\nPublished: 3 June 2025\nOn 2 June 2025 the "
         "Department for Education issued an improvement notice to Swindon Borough Council "
-        "after Ofsted's inspection of its children's services.\n", "utf-8")
-    ingest(record, find_files([folder]))
+        "after Ofsted's inspection of its children's services.\n")
     claim = next(claim for claim in claims_for(record, swindon[0].urn)
                  if claim.kind == "intervention")
     assert claim.status == "contradicts"
@@ -211,10 +210,7 @@ def test_news_that_dates_a_registered_intervention_otherwise_is_flagged_with_bot
 
 
 def _undated_article(record: sqlite3.Connection, folder: Path, sentence: str) -> ClaimRow:
-    folder.mkdir()
-    (folder / f"{folder.name}.txt").write_text(f"Children's services news\n{sentence}\n",
-                                               "utf-8")
-    ingest(record, find_files([folder]))
+    _ingest_text(record, folder, f"{folder.name}.txt", f"Children's services news\n{sentence}\n")
     wight = load_register().match("Isle of Wight")
     assert wight is not None
     [claim] = [claim for claim in claims_for(record, wight.urn)
@@ -245,12 +241,9 @@ def test_an_undated_article_links_only_where_one_report_fits(record: sqlite3.Con
 
 def test_a_dated_article_links_only_to_a_report_published_by_its_date(
         record: sqlite3.Connection, tmp_path: Path) -> None:
-    folder = tmp_path / "early"
-    folder.mkdir()
-    (folder / "early.txt").write_text(
+    _ingest_text(record, tmp_path / "early", "early.txt",
         "Children's services news\nPublished: 3 March 2014\nOfsted rated the Isle of Wight "
-        "Council's children's services as good.\n", "utf-8")
-    ingest(record, find_files([folder]))
+        "Council's children's services as good.\n")
     [claim] = [claim for claim in claims_for(record, 80419)
                if claim.article_path.endswith("early.txt")]
     assert claim.status == "unlinked"
@@ -259,13 +252,10 @@ def test_a_dated_article_links_only_to_a_report_published_by_its_date(
 
 def test_the_press_comes_after_the_record_each_claim_once_per_article(
         record: sqlite3.Connection, tmp_path: Path) -> None:
-    folder = tmp_path / "twice"
-    folder.mkdir()
-    (folder / "twice.txt").write_text(
+    _ingest_text(record, tmp_path / "twice", "twice.txt",
         "Children's services news\nPublished: 4 February 2024\nOfsted rated the Isle of Wight "
         "Council's children's services as good.\nThe council's leader said the Isle of Wight "
-        "Council's children's services were rated good by Ofsted.\n", "utf-8")
-    ingest(record, find_files([folder]))
+        "Council's children's services were rated good by Ofsted.\n")
     story = authority_story(record, "Isle of Wight")
     said = [(claim.article_path, describe_claim(claim)) for claim in story.press]
     assert said and len(said) == len(set(said))
@@ -282,13 +272,10 @@ def test_news_dated_only_by_its_article_agrees_with_what_happened_by_then(
         record: sqlite3.Connection, tmp_path: Path) -> None:
     """'Has issued' in an article of June 2025 says only that the notice was issued by then:
     Swindon's notice of November 2023 in the register agrees with it."""
-    folder = tmp_path / "bythen"
-    folder.mkdir()
-    (folder / "bythen.txt").write_text(
+    _ingest_text(record, tmp_path / "bythen", "bythen.txt",
         "Improvement notice for Swindon\nPublished: 3 June 2025\nThe Department for "
         "Education has issued an improvement notice to Swindon Borough Council after Ofsted's "
-        "inspection of its children's services.\n", "utf-8")
-    ingest(record, find_files([folder]))
+        "inspection of its children's services.\n")
     swindon = load_register().match("Swindon")
     assert swindon is not None
     [claim] = [claim for claim in claims_for(record, swindon.urn)

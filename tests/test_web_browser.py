@@ -62,7 +62,9 @@ def screenshots() -> Path:
 
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # axe is injected as an inline script, which the pages' Content-Security-Policy rightly
+    # forbids: the test context lets the test tool in, as a browser extension would be
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     opened = context.new_page()
     yield opened
     context.close()
@@ -318,3 +320,19 @@ def test_confirm_a_suggested_intervention_with_the_write_token(page: Any,
         page.wait_for_url(f"**/la/{urn}#timeline")
         assert page.locator(f"#intervention-{intervention}").count() == 0
     assert (intervention, urn) not in suggested(writable_db)
+
+
+def test_the_sites_own_scripts_and_styles_run_under_its_content_security_policy(
+        browser: Any, web: str) -> None:
+    context = browser.new_context()  # no bypass: as a reader's browser sees the pages
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for path in ["/", "/la/80419", "/themes", "/search?q=neglect", "/compare?la=80419"]:
+        page.goto(web + path)
+        page.wait_for_load_state("networkidle")
+    assert refused == []
+    # supported.js, a script of the site's own, ran
+    assert "govuk-frontend-supported" in page.evaluate("() => document.body.className")
+    context.close()

@@ -23,6 +23,7 @@ class ProblemKind(StrEnum):
     UNREADABLE_VALUE = "unreadable_value"
     NOT_TIDY_STATISTICS = "not_tidy_statistics"
     UNKNOWN_AREA = "unknown_area"
+    UNREADABLE_FILE = "unreadable_file"  # the file system would not give its bytes
 
 
 class Severity(StrEnum):

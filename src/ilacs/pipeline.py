@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ilacs.documents import Document, read_document
-from ilacs.errors import DocumentError, Problem, Severity
+from ilacs.errors import DocumentError, Problem, ProblemKind, Severity
 from ilacs.extract import PARSER_VERSION
 from ilacs.extract.classify import Kind, extract_document
 from ilacs.extract.models import Extraction
@@ -31,6 +31,9 @@ from ilacs.store import (
 from ilacs.store.settle import settle
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
+# Documents a folder may hold that ilacs does not read: each is reported, never skipped
+# silently (other files, such as a folder's README or labels, are not documents).
+REPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".pages", ".xps", ".epub"}
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ def find_files(inputs: Iterable[str | Path]) -> list[SourceFile]:
         for match in matches:
             if match.is_dir():
                 for path in sorted(match.rglob("*")):
-                    if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    if path.is_file() and path.suffix.lower() in (SUPPORTED_SUFFIXES
+                                                                  | REPORTED_SUFFIXES):
                         found.setdefault(path.resolve(), SourceFile(
                             path, path.relative_to(match).as_posix()))
             elif match.is_file():
@@ -106,7 +110,18 @@ def ingest(
     summary = IngestSummary(files=len(sources))
     pending: list[tuple[SourceFile, str, int]] = []
     for source in sources:
-        data = source.path.read_bytes()
+        try:
+            data = source.path.read_bytes()
+        except OSError as error:
+            # unreadable (permissions), vanished or failing: a problem naming the file; the
+            # rest goes on and nothing stored is touched
+            summary.problems.append(Problem(
+                ProblemKind.UNREADABLE_FILE, f"cannot read the file ({error.strerror or error})",
+                source.display, severity=Severity.ERROR))
+            summary.unreadable += 1
+            if on_progress:
+                on_progress(source)
+            continue
         digest = hashlib.sha256(data).hexdigest()
         stored = stored_version(conn, digest)
         current = stored is not None and stored.origin is Origin.INGESTED and \

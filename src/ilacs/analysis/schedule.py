@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ilacs.analysis.grades import GRADE_SCORE, ILACS_FRAMEWORKS, judgement_grade
 from ilacs.analysis.record import AnalysisRecord
@@ -195,3 +196,14 @@ def backtest(record: AnalysisRecord) -> Backtest:
 
 def _add_months(start: date, months: int) -> date:
     return start + timedelta(days=round(months * MONTH_DAYS))
+
+
+def backtest_report(record: AnalysisRecord) -> dict[str, Any]:
+    """`ilacs analyse backtest`: the share inside the window, overall and either side of the
+    2020-21 pause, and every case."""
+    result = backtest(record)
+    summary = {name: {"inside_share": part.inside_share, "observed": part.observed,
+                      "counts": dict(part.counts)}
+               for name, part in (("all", result), ("before_pause", result.cohort(True)),
+                                  ("since_pause", result.cohort(False)))}
+    return {"summary": summary, "cases": result.cases}

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ilacs.analysis.grades import (
     FRAMEWORK_ERAS,
@@ -137,6 +138,23 @@ def latest_by_region(record: AnalysisRecord,
         if found:
             grades[authority.region_name].append(found[0])
     return [Distribution(region, count_grades(grades[region])) for region in sorted(grades)]
+
+
+def grade_report(record: AnalysisRecord, judgement: str = "overall_effectiveness",
+                 by: str = "year", region: str | None = None) -> list[Distribution]:
+    """`ilacs analyse grades`: per year or era (every inspection), or each region's current
+    grades (by='region')."""
+    if by == "region":
+        return latest_by_region(record, judgement)
+    return grade_distribution(record, judgement, by, region)
+
+
+def transitions_summary(record: AnalysisRecord, judgement: str = "overall_effectiveness",
+                        frameworks: Iterable[str] | None = None) -> dict[str, Any]:
+    """`ilacs analyse transitions`: the matrix as counts, from grade to grade."""
+    matrix = transitions(record, judgement, frameworks)
+    return {"judgement": judgement, "pairs": len(matrix.transitions), "matrix": {
+        a.value: {b.value: matrix.count(a, b) for b in matrix.grades} for a in matrix.grades}}
 
 
 def transitions(record: AnalysisRecord, judgement: str = "overall_effectiveness",

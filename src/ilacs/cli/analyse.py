@@ -104,9 +104,7 @@ def benchmark_command(ctx: click.Context, la: str, model: str, as_json: bool,
 def grades_command(ctx: click.Context, judgement: str, by: str, region: str | None,
                    as_json: bool, db: str | None) -> None:
     """The distribution of grades over time, by framework era, or by region."""
-    record = _record(ctx, db)
-    rows = (trends.latest_by_region(record, judgement) if by == "region"
-            else trends.grade_distribution(record, judgement, by, region))
+    rows = trends.grade_report(_record(ctx, db), judgement, by, region)
 
     def table() -> None:
         grid = Table(title=f"{JUDGEMENT_NAMES[judgement]} by {by}", title_justify="left")
@@ -134,9 +132,9 @@ def grades_command(ctx: click.Context, judgement: str, by: str, region: str | No
 def transitions_command(ctx: click.Context, judgement: str, frameworks: tuple[str, ...],
                         as_json: bool, db: str | None) -> None:
     """From one full inspection's grade to the next, for the same LA (a matrix)."""
-    matrix = trends.transitions(_record(ctx, db), judgement, frameworks or None)
-    result = {"judgement": judgement, "pairs": len(matrix.transitions), "matrix": {
-        a.value: {b.value: matrix.count(a, b) for b in matrix.grades} for a in matrix.grades}}
+    record = _record(ctx, db)
+    matrix = trends.transitions(record, judgement, frameworks or None)
+    result = trends.transitions_summary(record, judgement, frameworks or None)
 
     def table() -> None:
         grid = Table(title=f"{JUDGEMENT_NAMES[judgement]}: from (rows) to (columns), "
@@ -343,7 +341,8 @@ def due_command(ctx: click.Context, la: str | None, as_json: bool, db: str | Non
 @click.pass_context
 def backtest_command(ctx: click.Context, as_json: bool, db: str | None) -> None:
     """How often the next-inspection rule's window held the next inspection in the record."""
-    result = schedule.backtest(_record(ctx, db))
+    record = _record(ctx, db)
+    result = schedule.backtest(record)
 
     def table() -> None:
         counts = result.counts
@@ -365,11 +364,7 @@ def backtest_command(ctx: click.Context, as_json: bool, db: str | None) -> None:
                                     ("inside", "early", "late", "not yet seen")))
         console.print(grid)
 
-    summary = {name: {"inside_share": part.inside_share, "observed": part.observed,
-                      "counts": dict(part.counts)}
-               for name, part in (("all", result), ("before_pause", result.cohort(True)),
-                                  ("since_pause", result.cohort(False)))}
-    _emit(as_json, {"summary": summary, "cases": result.cases}, table)
+    _emit(as_json, schedule.backtest_report(record), table)
 
 
 @click.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pypdfium2 as pdfium
 
 from ilacs.documents.model import Page
@@ -15,7 +17,13 @@ def pdf_to_pages(data: bytes, path: str) -> tuple[Page, ...]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        raise DocumentError(_problem_for_open_error(str(error), path)) from error
+        # PDFium refuses a document without pages, reporting "Success": say what it is
+        problem = _no_pages(path) if _declares_no_pages(data) else \
+            _problem_for_open_error(str(error), path)
+        raise DocumentError(problem) from error
+    if len(pdf) == 0:
+        pdf.close()
+        raise DocumentError(_no_pages(path))
     try:
         pages = []
         for index in range(len(pdf)):
@@ -42,6 +50,19 @@ def pdf_to_pages(data: bytes, path: str) -> tuple[Page, ...]:
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_NO_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b")
+
+
+def _declares_no_pages(data: bytes) -> bool:
+    """The page tree says it holds none ('/Type /Pages /Count 0')."""
+    return bool(_NO_PAGES.search(data[:1_000_000]))
+
+
+def _no_pages(path: str) -> Problem:
+    return Problem(ProblemKind.DAMAGED_PDF, "the PDF has no pages (it is a valid file, but "
+                   "empty); download the document again", path, severity=Severity.ERROR)
 
 
 def _problem_for_open_error(message: str, path: str) -> Problem:

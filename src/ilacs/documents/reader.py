@@ -50,8 +50,9 @@ def bytes_to_document(data: bytes, path: str, suffix: str) -> Document:
     if suffix in TEXT_SUFFIXES or suffix == "":
         return Document(path, digest, len(data), MediaType.TEXT, (Page(1, _plain_bullets(text)),))
     raise DocumentError(
-        Problem(ProblemKind.UNKNOWN_DOCUMENT, f"files ending in '{suffix}' are not supported; "
-                "ilacs reads PDF, HTML and plain text", path, severity=Severity.ERROR)
+        Problem(ProblemKind.UNKNOWN_DOCUMENT, f"not a format ilacs reads (a '{suffix}' file); "
+                "ilacs reads PDF, HTML and plain text: save it as PDF and ingest that", path,
+                severity=Severity.ERROR)
     )
 
 

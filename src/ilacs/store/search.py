@@ -149,7 +149,8 @@ def check_query(text: str) -> None:
     if len(terms) > MAX_QUERY_TERMS:
         raise SearchRejected(f"a search has at most {MAX_QUERY_TERMS} words or phrases "
                              f"(this one has {len(terms)})")
-    prefixes = re.findall(r"([^\s\"*()]*)\*", text)
+    # a lone '*' is no prefix term: FTS5 cannot parse it and it is searched as a phrase
+    prefixes = re.findall(r"([^\s\"*()]+)\*", text)
     if len(prefixes) > MAX_PREFIX_TERMS:
         raise SearchRejected(f"a search has at most {MAX_PREFIX_TERMS} words ending in * "
                              f"(this one has {len(prefixes)})")

@@ -26,6 +26,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -36,6 +37,7 @@ from ilacs.export.registry import export_record
 from ilacs.export.tables import Selection
 from ilacs.store.search import SearchRejected
 from ilacs.web import documents, urls, writes
+from ilacs.web.guard import GuardMiddleware
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
 from ilacs.web.pages.changes import changes_page, parse_changes_filters
@@ -343,12 +345,17 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document())
 
 
+_LARGEST_ROWID = 2**63 - 1  # SQLite's; a larger number is no id
+
+
 async def _write(request: Request, given: str, how: str) -> Response | dict[str, Any]:
     """Confirm the intervention in the path if `given` is the write token; else the error."""
     state = _state(request)
     refused = writes.refusal(state.settings, given, how)
     if refused is not None:
         return _error(request, *refused)
+    if not 0 < request.path_params["id"] <= _LARGEST_ROWID:
+        return _error(request, 404, f"no intervention with id {request.path_params['id']}")
     try:
         return await run_in_threadpool(writes.confirm_and_settle, state.source,
                                        request.path_params["id"])
@@ -455,6 +462,6 @@ def create_app(settings: WebSettings) -> Starlette:
         Mount("/static", StaticFiles(packages=[("ilacs.web", "static")]), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error},
-                    lifespan=lifespan)
+                    middleware=[Middleware(GuardMiddleware)], lifespan=lifespan)
     app.state.ilacs = AppState(settings, SnapshotSource(settings.db_path))
     return app
