@@ -405,3 +405,14 @@ def test_authority_pickers_list_every_authority_and_keep_the_choice(
     chosen = [[value for value, _, selected in _picker(compare, f"la-{slot}") if selected]
               for slot in range(1, 5)]
     assert chosen == [["80419"], ["80486"], [], []]
+
+
+def test_an_authority_found_by_name_or_offered_the_nearest(client: httpx.Client) -> None:
+    by_name = client.get("/la/Isle of Wight", follow_redirects=False)
+    assert by_name.status_code == 301 and by_name.headers["location"] == "/la/80419"
+    assert client.get("/la/Isle%20of%20Wight.json", follow_redirects=True).json()["info"][
+        "authority"]["urn"] == 80419
+    near = client.get("/la/isle-of-wigt")
+    assert near.status_code == 404 and "did you mean Isle of Wight" in near.text
+    assert '<a class="govuk-link" href="/la/isle-of-wight">' in near.text
+    assert "did you mean" not in client.get("/la/no-such-place").text

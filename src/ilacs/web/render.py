@@ -54,7 +54,8 @@ class AuthorityOptions:
         return Markup(joined.replace(plain, plain.replace('">', '" selected>', 1), 1))
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:)]")
+# a web address, or one of this site's authority pages ('/la/isle-of-wight')
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:)]|(?<![\w/])/la/[a-z0-9-]+")
 
 
 def message_html(text: str) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -13,14 +14,15 @@ from ilacs.analysis.names import (
     long_date,
     partial_date,
 )
-from ilacs.errors import AnalysisError
+from ilacs.errors import AnalysisError, IlacsError
 from ilacs.extract.themes import theme_names
 from ilacs.record import describe_claim, press_claims
+from ilacs.record import find_authority as lookup_authority
+from ilacs.reference.names import slugify
 from ilacs.reference.register import (
     Authority,
     LineageLink,
     NeighbourModel,
-    UnknownAuthority,
 )
 from ilacs.store.interventions import Intervention
 from ilacs.store.rows import InspectionRow
@@ -157,13 +159,22 @@ class AuthorityPage:
 
 
 def find_authority(snapshot: Snapshot, key: str) -> Authority:
-    """An authority by URN or slug (the page's URL)."""
-    register = snapshot.record.register
+    """An authority by URN, LA code, slug or any of its names (one lookup, the CLI's);
+    a near miss ('isle-of-wigt') is offered the closest names."""
     try:
-        return register.by_urn(int(key)) if key.isdigit() else register.by_slug(key)
-    except UnknownAuthority:
-        raise PageNotFound(f"no local authority {key!r}: use its URN (e.g. /la/80419) or its "
-                           "name in lower case with hyphens (e.g. /la/isle-of-wight)") from None
+        return lookup_authority(key)
+    except IlacsError:
+        pass
+    register = snapshot.record.register
+    slugs = {authority.slug: authority for authority in register.all(include_defunct=True)}
+    close = difflib.get_close_matches(slugify(key), list(slugs), n=3, cutoff=_NEAR_MISS)
+    offer = "; did you mean " + " or ".join(
+        f"{slugs[slug].name} (/la/{slug})" for slug in close) + "?" if close else "."
+    raise PageNotFound(f"no local authority {key!r}{offer} Use its URN (e.g. /la/80419), its "
+                       "name (e.g. /la/isle-of-wight) or the search on England's page.")
+
+
+_NEAR_MISS = 0.75  # difflib's ratio: 'isle-of-wigt' is 0.96 of 'isle-of-wight'
 
 
 def authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
