@@ -37,7 +37,7 @@ from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
 from ilacs.extract.text import SOFT_HYPHEN_MARK, SUB_BULLETS
 from ilacs.store.rows import DocumentKind, SearchHit
-from ilacs.store.transactions import transaction
+from ilacs.store.transactions import read_transaction, transaction
 
 _OPEN_MARK, _CLOSE_MARK = "\x02", "\x03"
 # Stored page text is pdfium's, which no browser shows as printed: a hyphen it took for a
@@ -324,6 +324,11 @@ class SearchIndex:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> SearchIndex:
+        with read_transaction(conn):  # pages and documents from one state of the file
+            return cls._load(conn)
+
+    @classmethod
+    def _load(cls, conn: sqlite3.Connection) -> SearchIndex:
         grades: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for inspection_id, key, grade in conn.execute(
                 "SELECT inspection_id, key, grade FROM judgements"):

@@ -28,6 +28,7 @@ from ilacs.store import open_store
 from ilacs.store.documents import DocumentRef, document_refs, page_text_count
 from ilacs.store.interventions import Intervention, list_interventions
 from ilacs.store.story import ClaimRow, claims_for
+from ilacs.store.transactions import read_transaction
 
 _T = TypeVar("_T")
 MMAP_BYTES = 1 << 30
@@ -97,14 +98,16 @@ def _fit_models(record: AnalysisRecord, future: Future[Mapping[str, ExpectedGrad
 
 
 def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
-    return Snapshot(
-        version=version,
-        record=load_record(conn, load_register()),
-        interventions=tuple(list_interventions(conn)),
-        claims=tuple(claims_for(conn)),
-        documents={ref.sha256: ref for ref in document_refs(conn)},
-        page_texts=page_text_count(conn),
-    )
+    """Everything a page reads, from one state of the file (an ingest may be writing)."""
+    with read_transaction(conn):
+        return Snapshot(
+            version=version,
+            record=load_record(conn, load_register()),
+            interventions=tuple(list_interventions(conn)),
+            claims=tuple(claims_for(conn)),
+            documents={ref.sha256: ref for ref in document_refs(conn)},
+            page_texts=page_text_count(conn),
+        )
 
 
 class SnapshotSource:
