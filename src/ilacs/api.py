@@ -26,10 +26,10 @@ from ilacs.analysis import schedule, trends
 from ilacs.analysis.jsonable import jsonable
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.errors import IlacsError
+from ilacs.export.arrow import arrow_table
 from ilacs.export.statistics_tables import statistics_sources_table, statistics_table
 from ilacs.export.story_tables import interventions_table, visits_table
 from ilacs.export.tables import (
-    ColumnKind,
     Table,
     authorities_table,
     findings_table,
@@ -69,14 +69,7 @@ class Dataset:
 
     def to_arrow(self) -> pyarrow.Table:
         """Dates as date32, counts as int64, text as strings (as the Parquet export)."""
-        import pyarrow as pa
-
-        types = {ColumnKind.TEXT: pa.string(), ColumnKind.INTEGER: pa.int64(),
-                 ColumnKind.FLOAT: pa.float64(), ColumnKind.DATE: pa.date32()}
-        schema = pa.schema([pa.field(c.name, types[c.kind]) for c in self.table.columns])
-        data = {name: [row[index] for row in self.table.rows]
-                for index, name in enumerate(self.table.column_names)}
-        return pa.Table.from_pydict(data, schema=schema)
+        return arrow_table(self.table)
 
     def to_pandas(self) -> pandas.DataFrame:
         """A DataFrame (pandas' Arrow-backed dates and nullable integers)."""
