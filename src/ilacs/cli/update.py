@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ilacs.cli.common import console, db_option, errors, open_record
+from ilacs.cli.common import console, db_option, errors, open_record, print_problems
 from ilacs.store.changes import ChangeKind
 
 
@@ -85,9 +85,7 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
                       f"{started.isoformat(timespec='seconds')}`.", highlight=False)
     for problem in summary.problems:
         errors.print(f"  [yellow]problem:[/] {escape(problem.describe())}", highlight=False)
-    for ingest_problem in summary.ingest_problems:
-        errors.print(f"  [yellow]{ingest_problem.severity.value}:[/] "
-                     f"{escape(str(ingest_problem))}", highlight=False)
+    print_problems(summary.ingest_problems)  # each as 'file, page N: what', never a repr
     if summary.failed:
         sys.exit(1)
 
