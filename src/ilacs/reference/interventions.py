@@ -50,6 +50,27 @@ RECENT_FROM = "2023"
 _NAMED_BY_PERSON = ("commissioner", "improvement_adviser")
 
 
+def dates_agree(one: str | None, other: str | None) -> bool:
+    """Two partial dates ('2013', '2013-06', '2013-06-01') agree when either is unknown or
+    they are equal at the precision both have."""
+    if one is None or other is None:
+        return True
+    width = min(len(one), len(other))
+    return one[:width] == other[:width]
+
+
+def ends_before(one: str, other: str) -> bool:
+    """`one` is wholly before `other`, at the precision both have ('2019' < '2022-03')."""
+    width = min(len(one), len(other))
+    return one[:width] < other[:width]
+
+
+def on_or_before(one: str, other: str) -> bool:
+    """`one` is on or before `other`, at the precision both have."""
+    width = min(len(one), len(other))
+    return one[:width] <= other[:width]
+
+
 class InterventionEventError(IlacsError):
     """A line of an events file that cannot be used, naming the file, line and field."""
 

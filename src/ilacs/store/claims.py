@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.reference import load_register
+from ilacs.reference.interventions import dates_agree, on_or_before
 from ilacs.store.interventions import suggest
 from ilacs.store.transactions import transaction
 
@@ -210,8 +211,8 @@ def _link_intervention(conn: sqlite3.Connection, claim: sqlite3.Row) -> Link:
         dates = _event_dates(conn, row, ending)
         # a claim dated only by its article ('has ended') says it happened by then
         by_then = not claim["when_printed"]
-        if when and dates and not any(
-                _by(known, when) if by_then else _same_time(when, known) for known in dates):
+        fits = on_or_before if by_then else dates_agree
+        if when and dates and not any(fits(known, when) for known in dates):
             disagreeing = disagreeing or (row, dates)
             continue
         status = "consistent" if row["confirmed"] else "suggested"
@@ -256,18 +257,6 @@ def _event_dates(conn: sqlite3.Connection, row: sqlite3.Row, ending: bool) -> li
         f"SELECT date FROM intervention_events WHERE intervention_id = ? AND date IS NOT NULL "
         f"AND action IN ({', '.join('?' * len(actions))})", (row["id"], *actions))]
     return sorted({date for date in (own, *events) if date})
-
-
-def _by(known: str, when: str) -> bool:
-    """A partial date on or before another, at the precision both have."""
-    width = min(len(known), len(when))
-    return known[:width] <= when[:width]
-
-
-def _same_time(one: str, other: str) -> bool:
-    """Two partial dates that agree at the precision both have."""
-    width = min(len(one), len(other))
-    return one[:width] == other[:width]
 
 
 def _printed(claim: sqlite3.Row) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,16 +21,18 @@ import yaml
 from ilacs.errors import StoreError
 from ilacs.reference import load_register
 from ilacs.reference.interventions import (
+    PARTIAL_DATE,
     TYPES,
     DerivedIntervention,
     InterventionEvent,
+    dates_agree,
     derive_interventions,
+    ends_before,
     read_events,
 )
 from ilacs.store.transactions import transaction
 
 STATUSES = ("active", "ended", "unknown")
-_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 SEED_FILE = "interventions.yaml"
 
 
@@ -127,17 +128,6 @@ def store_events(conn: sqlite3.Connection, intervention_id: int,
                      "VALUES (?, ?)", (intervention_id, event.source))
 
 
-def _agree(one: str | None, other: str | None) -> bool:
-    """Two partial dates agree when either is unknown or one refines the other."""
-    return one is None or other is None or one.startswith(other) or other.startswith(one)
-
-
-def _before(one: str, other: str) -> bool:
-    """`one` ends before `other` begins, at the precision both have ('2019' < '2022-03')."""
-    width = min(len(one), len(other))
-    return one[:width] < other[:width]
-
-
 # A partnership a source calls an improvement partnership is the same arrangement.
 _KINDRED = {"partnership": ("partnership", "improvement_partner"),
             "improvement_partner": ("improvement_partner", "partnership")}
@@ -158,12 +148,12 @@ def _same_intervention(conn: sqlite3.Connection, span: DerivedIntervention,
                         or row["partner_name"] == span.partner_name
                         or (partner is not None and row["partner_urn"] == partner.urn))
         apart = ((row["end_date"] and span.start_date
-                  and _before(row["end_date"], span.start_date))
+                  and ends_before(row["end_date"], span.start_date))
                  or (span.end_date and row["start_date"]
-                     and _before(span.end_date, row["start_date"])))
+                     and ends_before(span.end_date, row["start_date"])))
         if (row["id"] not in added_now and same_partner and not apart
-                and _agree(row["start_date"], span.start_date)
-                and _agree(row["end_date"], span.end_date)):
+                and dates_agree(row["start_date"], span.start_date)
+                and dates_agree(row["end_date"], span.end_date)):
             return row
     return None
 
@@ -252,7 +242,7 @@ def _validate(data: object, where: str) -> list[dict[str, Any]]:
         dates = {}
         for key in ("start", "end"):
             value = str(item.get(key) or "").strip() or None
-            if value is not None and not _PARTIAL_DATE.match(value):
+            if value is not None and not PARTIAL_DATE.match(value):
                 raise fail(key, f"{value!r} is not a date like 2018, 2018-05 or 2018-05-31")
             dates[key] = value
         status = str(item.get("status") or ("ended" if dates["end"] else "unknown")).strip()
