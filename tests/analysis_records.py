@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.analysis.statistics import statistics_record
 from ilacs.extract.models import Grade, InspectionType
+from ilacs.extract.theme_model import packaged_model
+from ilacs.extract.themes import ThemeMatch
 from ilacs.reference import load_register
 from ilacs.statistics.model import IndicatorValue
 from ilacs.store.items import ItemRow
@@ -46,10 +48,16 @@ def visit(urn: int, start: str, kind: str = "monitoring_visit") -> VisitRow:
 
 
 def item(urn: int, event_id: int, when: str, number: int, text: str,
-         event: str = "inspection") -> ItemRow:
+         event: str = "inspection", themes: tuple[str, ...] | None = None) -> ItemRow:
+    """A point; with `themes`, stored as the current classifier filed them (the analyses read
+    stored themes), else classified from `text` when read."""
     return ItemRow(urn=urn, event=event, event_id=event_id, date=date.fromisoformat(when),
                    framework=None, document_path=f"{urn}/{event}-{when}.pdf", number=number,
-                   section="what_needs_to_improve", text=text, outcome=None, page=3)
+                   section="what_needs_to_improve", text=text, outcome=None, page=3,
+                   themes=None if themes is None else tuple(
+                       ThemeMatch(key, text) for key in themes),
+                   themes_confident=None if themes is None else True,
+                   theme_model=None if themes is None else packaged_model().version)
 
 
 def figure(indicator: str, urn: int | None, year: int, value: float | None,

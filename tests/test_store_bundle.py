@@ -12,7 +12,7 @@ import pytest
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import Grade
-from ilacs.extract.themes import classify
+from ilacs.extract.theme_model import packaged_model, themes_of
 from ilacs.store import (
     Origin,
     inspections_for,
@@ -137,8 +137,12 @@ def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Pa
     source = _record(tmp_path)
     bundle = record_to_bundle(source)
     read = improvement_items(source)
-    expected = [[m.theme for m in classify(item.text)] for item in read]
+    # the themes stored at extraction travel, with the classifier's version and confidence
+    expected = [[m.theme for m in v.matches] for v in themes_of([item.text for item in read])]
+    assert expected == [[m.theme for m in item.themes or ()] for item in read]
     assert any(expected), "the factory's points should fall under some theme"
+    assert {p["theme_model"] for p in bundle["point_themes"]} == {packaged_model().version}
+    assert all(isinstance(p["confident"], bool) for p in bundle["point_themes"])
     assert [(p["position"], p["section"], p["page"], p["themes"])
             for p in bundle["point_themes"]] == [
         (item.number, item.section, item.page, themes) for item, themes in zip(
@@ -150,7 +154,8 @@ def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Pa
     assert [(i.number, i.section, i.page, i.urn, i.date) for i in bundled] == [
         (i.number, i.section, i.page, i.urn, i.date) for i in read]
     assert all(i.text == "" for i in bundled)
-    assert [list(i.themes or ()) for i in bundled] == expected
+    assert [[m.theme for m in i.themes or ()] for i in bundled] == expected
+    assert [i.theme_model for i in bundled] == [i.theme_model for i in read]
     assert summary(fresh).points_themed_only == len(read) and summary(source).findings > 0
 
     # Ingesting the document brings its words, and its points are no longer counted twice.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ilacs.documents import Document, MediaType, Page
 from ilacs.errors import Problem, ProblemKind, Severity
+from ilacs.extract.classify import with_themes
 from ilacs.extract.models import (
     DateSource,
     Extraction,
@@ -123,12 +124,13 @@ def save_report(
     problems: tuple[Problem, ...] = (),
     parser_version: str = PARSER_VERSION,
 ) -> Document:
-    """Save a report the way ingest does; return the document saved."""
+    """Save a report the way ingest does (themes and all); return the document saved."""
     document = document or make_document()
     save_document(
         conn,
         document,
-        Extraction(report if report is not None else make_report(), problems),
+        # themes are decided at extraction, as `extract_document` does
+        with_themes(Extraction(report if report is not None else make_report(), problems)),
         parser_version,
         DocumentKind.INSPECTION_REPORT,
     )

@@ -3,10 +3,6 @@ small records (answers worked out by hand) and on the real record."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,10 +10,11 @@ import pytest
 from analysis_records import item, record, urn_of
 from ilacs.analysis import themes
 from ilacs.analysis.record import load_record
+from ilacs.analysis.theme_evaluation import labelled_points
 from ilacs.errors import AnalysisError
+from ilacs.extract.theme_training import LabelledPoint, read_theme_labels, score
 from ilacs.extract.themes import classify, taxonomy
 from ilacs.store import open_store
-from ilacs.store.items import improvement_items
 
 LABELS = Path(__file__).parent / "data" / "theme_labels.jsonl"
 
@@ -53,60 +50,37 @@ def test_strong_evidence_outranks_context() -> None:
 
 
 @pytest.fixture(scope="module")
-def labelled(corpus_db: Path) -> list[tuple[dict[str, object], str]]:
-    conn = open_store(corpus_db)
-    texts = {(("reports/" if i.event == "inspection" else "letters/") + i.document_path,
-              i.number): i.text for i in improvement_items(conn)}
-    labels = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line]
-    pairs = []
-    for label in labels:
-        text = texts[(str(label["path"]), int(label["item"]))]  # type: ignore[call-overload]
-        digest = hashlib.sha1(re.sub(r"\s+", " ", text).strip().casefold().encode())
-        assert digest.hexdigest()[:10] == label["sha"], f"item numbering drifted: {label}"
-        pairs.append((label, text))
-    return pairs
+def labelled(corpus_db: Path) -> list[tuple[str, LabelledPoint]]:
+    """Each hand-labelled point with its labelling round, its text from the record (the
+    text's hash is checked: a label whose numbering drifted is an error)."""
+    rows = read_theme_labels(LABELS)
+    points = labelled_points(open_store(corpus_db), rows)
+    return [(str(row["set"]), point) for row, point in zip(rows, points, strict=True)]
 
 
-def _scores(pairs: list[tuple[dict[str, object], str]]) -> dict[str, tuple[float, float, float]]:
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for label, text in pairs:
-        gold, got = set(label["themes"]), _keys(text)  # type: ignore[call-overload]
-        for theme in gold & got:
-            tp[theme] += 1
-        for theme in got - gold:
-            fp[theme] += 1
-        for theme in gold - got:
-            fn[theme] += 1
-    scores = {}
-    for theme in sorted(set(tp) | set(fn)):
-        precision = tp[theme] / (tp[theme] + fp[theme]) if tp[theme] + fp[theme] else 0.0
-        recall = tp[theme] / (tp[theme] + fn[theme])
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[theme] = (precision, recall, f1)
-    return scores
+def test_labelled_set_is_large_and_spans_the_eras(
+        labelled: list[tuple[str, LabelledPoint]]) -> None:
+    assert len(labelled) >= 1320
+    assert {point.path.split("/")[0] for _, point in labelled} == {"reports", "letters"}
+    assert {point.path[-8:-4] for _, point in labelled} >= {"2013", "2016", "2019", "2023",
+                                                            "2026"}
 
 
-def test_labelled_set_is_large_and_spans_the_eras(labelled) -> None:  # type: ignore[no-untyped-def]
-    assert len(labelled) >= 150
-    eras = {str(label["path"]).split("/")[0] for label, _ in labelled}
-    assert eras == {"reports", "letters"}
-    assert {str(label["path"])[-8:-4] for label, _ in labelled} >= {"2013", "2016", "2019",
-                                                                    "2023", "2026"}
-
-
-@pytest.mark.parametrize("subset", ["dev", "holdout", "all"])
-def test_classifier_macro_f1_on_the_labelled_set(labelled, subset: str) -> None:  # type: ignore[no-untyped-def]
-    pairs = [(label, text) for label, text in labelled
-             if subset == "all" or label["set"] == subset]
-    scores = _scores(pairs)
-    print(f"\n{subset}: {len(pairs)} items")
-    for theme, (p, r, f) in scores.items():
-        print(f"  {theme:28} P={p:.2f} R={r:.2f} F1={f:.2f}")
-    macro = sum(f for _, _, f in scores.values()) / len(scores)
-    print(f"  macro-F1 {macro:.3f} over {len(scores)} themes")
-    assert macro >= 0.8
+# The keyword rules are features of the shipped classifier (tests/test_theme_model.py
+# measures that by grouped cross-validation); here they are measured alone, per round of
+# labels. The first two rounds were made from the taxonomy's descriptions, the rules tuned
+# on `dev`; the random round was labelled later, to the labelling guide, and never tuned on.
+@pytest.mark.parametrize(("subset", "floor"), [("dev", 0.8), ("holdout", 0.8),
+                                               ("random-2026-12", 0.75), ("all", 0.8)])
+def test_keyword_rules_macro_f1_on_the_labelled_set(
+        labelled: list[tuple[str, LabelledPoint]], subset: str, floor: float) -> None:
+    points = [point for round_, point in labelled if subset in ("all", round_)]
+    result = score("rules", points, [[m.theme for m in classify(p.text)] for p in points])
+    print(f"\n{subset}: {len(points)} items")
+    for theme, row in result.per_theme.items():
+        print(f"  {theme:28} P={row['precision']:.2f} R={row['recall']:.2f} F1={row['f1']:.2f}")
+    print(f"  macro-F1 {result.macro_f1:.3f} over {len(result.per_theme)} themes")
+    assert result.macro_f1 >= floor
 
 
 # -- analyses on a small record --------------------------------------------------------------
@@ -114,13 +88,21 @@ def test_classifier_macro_f1_on_the_labelled_set(labelled, subset: str) -> None:
 IOW, CROYDON = urn_of("Isle of Wight"), urn_of("Croydon")
 
 
+# The analyses read the themes stored with each point: these points carry themes given by
+# hand, so the answers below test the analyses, not the classifier.
+OVERSIGHT, PATHWAY = ("management_oversight",), ("pathway_plans",)
+
+
 def small_items():  # type: ignore[no-untyped-def]
     return themes.themed_items(record([], items=[
-        item(IOW, 1, "2019-02-01", 1, "Management oversight of children's plans."),
-        item(IOW, 1, "2019-02-01", 2, "Supervision that challenges drift."),
-        item(IOW, 2, "2021-05-01", 1, "The quality of pathway plans.", "focused_visit"),
-        item(IOW, 3, "2023-10-01", 1, "Management oversight in the front door."),
-        item(CROYDON, 4, "2023-03-01", 1, "The quality of pathway plans."),
+        item(IOW, 1, "2019-02-01", 1, "Management oversight of children's plans.",
+             themes=OVERSIGHT),
+        item(IOW, 1, "2019-02-01", 2, "Supervision that challenges drift.", themes=OVERSIGHT),
+        item(IOW, 2, "2021-05-01", 1, "The quality of pathway plans.", "focused_visit",
+             themes=PATHWAY),
+        item(IOW, 3, "2023-10-01", 1, "Management oversight in the front door.",
+             themes=("front_door", "management_oversight")),
+        item(CROYDON, 4, "2023-03-01", 1, "The quality of pathway plans.", themes=PATHWAY),
     ]))
 
 
@@ -153,9 +135,9 @@ def test_peer_themes_look_back_from_the_record_horizon() -> None:
     neighbours = record([]).register.neighbours(IOW)
     peer = neighbours[0].authority.urn
     rec = record([], items=[
-        item(peer, 1, "2020-01-01", 1, "Management oversight."),
-        item(peer, 2, "2024-01-01", 1, "The quality of pathway plans."),
-        item(IOW, 3, "2024-06-01", 1, "Supervision."),
+        item(peer, 1, "2020-01-01", 1, "Management oversight.", themes=OVERSIGHT),
+        item(peer, 2, "2024-01-01", 1, "The quality of pathway plans.", themes=PATHWAY),
+        item(IOW, 3, "2024-06-01", 1, "Supervision.", themes=OVERSIGHT),
     ])
     result = themes.peer_themes(rec, themes.themed_items(rec), IOW, years=3)
     assert str(result.since) == "2021-06-01"

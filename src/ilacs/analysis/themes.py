@@ -1,7 +1,9 @@
 """What inspectors asked authorities to improve, by theme: frequencies, trends, peers, recurrence.
 
-Every improvement point (reports and letters alike) is filed under its themes by
-`ilacs.extract.themes.classify`, which keeps the matched words as the reason. Counts are of
+Every improvement point (reports and letters alike) is filed under its themes at extraction
+by the shipped classifier (`ilacs.extract.theme_model`, measured by `ilacs eval themes`), which
+keeps the words that weighed as the reason; the themes are stored with the classifier's
+version, and a point filed by another version is re-classified here. Counts are of
 *events* (an inspection or a visit letter) raising a theme, not of points, so a report that
 splits one concern over three bullets counts once; point counts are given beside them.
 
@@ -19,7 +21,8 @@ from datetime import date, timedelta
 
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.errors import AnalysisError
-from ilacs.extract.themes import ThemeMatch, classify, theme_names
+from ilacs.extract.theme_model import packaged_model, themes_of
+from ilacs.extract.themes import ThemeMatch, theme_names
 from ilacs.reference.register import NeighbourModel
 from ilacs.store.items import ItemRow
 
@@ -28,6 +31,8 @@ from ilacs.store.items import ItemRow
 class ThemedItem:
     item: ItemRow
     themes: tuple[ThemeMatch, ...]
+    confident: bool = True  # False: the classifier was unsure of these themes
+    model: str | None = None  # the classifier's version (None: not known for this point)
 
     def has(self, theme: str) -> bool:
         return any(match.theme == theme for match in self.themes)
@@ -44,6 +49,8 @@ class ThemeCount:
     items: int  # improvement points filed under it
     authorities: int
     examples: tuple[ThemedItem, ...] = ()  # the most recent points, for reading
+    uncertain_items: int = 0  # points filed here that the classifier was unsure of
+    classifiers: tuple[str, ...] = ()  # the classifier versions behind these points
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,26 @@ class PeerThemes:
 
 
 def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
-    """Every dated improvement point of a known authority, with its themes: classified from
-    its text, or as stored for a point whose text is not held (then with no evidence)."""
+    """Every dated improvement point of a known authority, with its themes as stored; a
+    point stored by another classifier version (or before themes were stored) whose text is
+    held is classified afresh, in one batch."""
     known = theme_names()
-    return [ThemedItem(item, classify(item.text) if item.themes is None else tuple(
-                ThemeMatch(theme, "") for theme in item.themes if theme in known))
-            for item in record.items if item.urn is not None and item.date is not None]
+    items = [item for item in record.items if item.urn is not None and item.date is not None]
+    current = packaged_model().version
+    stale = [item for item in items
+             if item.text and (item.themes is None or item.theme_model != current)]
+    fresh = {id(item): verdict for item, verdict in zip(
+        stale, themes_of([item.text for item in stale]), strict=True)}
+    themed = []
+    for item in items:
+        verdict = fresh.get(id(item))
+        if verdict is not None:
+            themed.append(ThemedItem(item, verdict.matches, verdict.confident, verdict.model))
+        else:
+            themed.append(ThemedItem(
+                item, tuple(m for m in item.themes or () if m.theme in known),
+                item.themes_confident is not False, item.theme_model))
+    return themed
 
 
 def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCount]:
@@ -117,7 +138,9 @@ def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCo
     counts = [
         ThemeCount(theme, names.get(theme, theme), len(events[theme]), len(points[theme]),
                    len(authorities[theme]),
-                   tuple(sorted(points[theme], key=_newest_first)[:examples]))
+                   tuple(sorted(points[theme], key=_newest_first)[:examples]),
+                   uncertain_items=sum(not p.confident for p in points[theme]),
+                   classifiers=tuple(sorted({p.model for p in points[theme] if p.model})))
         for theme in points
     ]
     return sorted(counts, key=lambda c: (-c.events, -c.items, c.theme))

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ilacs import __version__
-from ilacs.cli import analyse, context, records, serve, statistics, story, update
+from ilacs.cli import analyse, context, evaluate, records, serve, statistics, story, update
 from ilacs.cli.common import errors
 from ilacs.errors import IlacsError
 
@@ -31,7 +31,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 _ANALYSES = context  # registers `analyse context`, `indicator` ... on the analyse group
 
-for command in (records.ingest, records.show, records.export_command, records.evaluate,
+for command in (records.ingest, records.show, records.export_command, evaluate.evaluate,
                 records.build, records.summary, records.problems, records.search,
                 story.interventions, story.claims, update.update, update.changes,
                 analyse.analyse, analyse.reconcile, serve.serve, serve.publish,

@@ -1,16 +1,14 @@
-"""Commands on the record itself: ingest, build, show, export, eval, summary, problems, search."""
+"""Commands on the record itself: ingest, build, show, export, summary, problems, search."""
 
 from __future__ import annotations
 
 import html
-import json
 import sys
 from pathlib import Path
 
 import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ilacs.cli.common import console, db_option, errors, open_record, print_problems
 
@@ -105,55 +103,6 @@ def export_command(ctx: click.Context, format_: str, output: Path, latest: bool,
     conn = open_record(ctx, db)
     written = export_record(conn, format_, output, latest=latest, statistics=statistics)
     console.print(f"Wrote {written}")
-
-
-@click.command("eval")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--reports", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Folder the labels' paths are relative to (default: the "
-              "'reports' folder beside the labels file).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
-def evaluate(labels: Path, reports: Path | None, as_json: bool) -> None:
-    """Measure extraction against a labels file (reports, letters, or news articles and
-    press releases): per-field accuracy and every disagreement. Needs no database: every
-    labelled file is extracted afresh.
-
-    \b
-    Example:
-        ilacs eval ../shared/corpus/labels.jsonl
-        ilacs eval ../shared/corpus/labels.jsonl --json > accuracy.json
-        ilacs eval ../shared/corpus/letters/labels.jsonl --reports ../shared/corpus/letters
-        ilacs eval ../shared/corpus/docs/labels.jsonl
-    """
-    from ilacs.extract.evaluation import (
-        evaluate_letters,
-        evaluate_reports,
-        is_letter_labels,
-        read_labels,
-    )
-    from ilacs.extract.news_evaluation import evaluate_news, is_news_labels
-
-    rows = read_labels(labels)
-    if is_news_labels(rows):
-        result = evaluate_news(rows, reports or labels.parent)
-    elif is_letter_labels(rows):
-        result = evaluate_letters(rows, reports or labels.parent)
-    else:
-        result = evaluate_reports(rows, reports or labels.parent / "reports")
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
-        return
-    table = Table(title=f"{result.documents} labelled documents")
-    for column in ("Field", "Correct", "Total", "Accuracy"):
-        table.add_column(column)
-    for name, score in result.fields.items():
-        share = score.correct / score.total if score.total else 1.0
-        table.add_row(name, str(score.correct), str(score.total), f"{share:.1%}")
-    console.print(table)
-    for item in result.disagreements:
-        console.print(f"[bold]{escape(item['path'])}[/] {item['field']}: expected "
-                      f"{escape(repr(item['expected']))}, got {escape(repr(item['actual']))}",
-                      highlight=False)
 
 
 @click.command()

@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from ilacs.errors import Problem
+from ilacs.extract.themes import ThemeMatch
 
 
 class Grade(StrEnum):
@@ -50,6 +51,11 @@ class ImprovementItem:
     tag: str | None
     page: int
     section: str = "what_needs_to_improve"  # or "priority_action" / "areas_for_improvement"
+    # Practice themes from the shipped classifier (set by `extract_document`), its version,
+    # and whether it was confident of them.
+    themes: tuple[ThemeMatch, ...] = ()
+    themes_confident: bool = True
+    theme_model: str | None = None
 
 
 @dataclass(frozen=True)

@@ -64,13 +64,23 @@ def classify(text: str) -> tuple[ThemeMatch, ...]:
     Cached: a long-running process (the web app, a test session) classifies the record's
     points once, however many analyses read them.
     """
+    strong, context = rule_evidence(text)
+    return strong or context
+
+
+@lru_cache(maxsize=65536)
+def rule_evidence(text: str) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
+    """The themes the rules find through strong patterns, and through context patterns.
+
+    The rules' verdict is the strong ones, else the context ones (`classify`); the learned
+    model reads both as features (`ilacs.extract.theme_model`).
+    """
     cleaned = _normalise(text)
     strong = tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.patterns,
                                                                       cleaned)))
-    if strong:
-        return strong
-    return tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.context,
-                                                                    cleaned)))
+    context = tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.context,
+                                                                       cleaned)))
+    return strong, context
 
 
 def _first(key: str, patterns: Sequence[re.Pattern[str]], text: str) -> ThemeMatch | None:

@@ -25,7 +25,6 @@ from typing import Any
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
-from ilacs.extract.themes import classify
 from ilacs.store.interventions import upsert_interventions
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
@@ -53,15 +52,19 @@ _INTERVENTION_FIELDS = (
 )
 # An event's quote is a source's sentence: the bundle keeps the event and its address only.
 _EVENT_FIELDS = ("action", "date", "source", "note")
-# Every improvement point: read (classified now from its text) or known only from a bundle.
+# Every improvement point with the themes stored at extraction: read, or known only from a
+# bundle (then its keys are space-separated).
 _POINTS_SQL = """
-SELECT i.document_sha256, f.position, f.section, f.page, f.text, NULL AS themes
+SELECT i.document_sha256, f.position, f.section, f.page, f.themes, f.themes_confident,
+       f.theme_model
 FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.section != 'lscb'
 UNION ALL
-SELECT v.document_sha256, f.position, f.section, f.page, f.text, NULL
+SELECT v.document_sha256, f.position, f.section, f.page, f.themes, f.themes_confident,
+       f.theme_model
 FROM visit_findings f JOIN visits v ON v.id = f.visit_id
 UNION ALL
-SELECT document_sha256, position, section, page, NULL, themes FROM point_themes
+SELECT document_sha256, position, section, page, json_array(themes), themes_confident,
+       theme_model FROM point_themes
 """
 _PROBLEM_FIELDS = (
     "path", "kind", "severity", "message", "page", "field", "snippet", "parser_version",
@@ -144,12 +147,23 @@ def _point_themes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     paths = dict(conn.execute("SELECT sha256, path FROM documents").fetchall())
     points = [
         {"document_sha256": sha256, "position": position, "section": section, "page": page,
-         "themes": [match.theme for match in classify(text)] if text is not None
-         else themes.split()}
-        for sha256, position, section, page, text, themes in conn.execute(_POINTS_SQL)
+         "themes": _theme_keys(paths[sha256], position, themes),
+         "confident": None if confident is None else bool(confident), "theme_model": model}
+        for sha256, position, section, page, themes, confident, model
+        in conn.execute(_POINTS_SQL)
     ]
     return sorted(points, key=lambda p: (paths[p["document_sha256"]], p["document_sha256"],
                                          p["position"]))
+
+
+def _theme_keys(path: str, position: int, stored: str | None) -> list[str]:
+    if stored is None:
+        raise StoreError(f"{path}, improvement point {position}: stored before themes were; "
+                         "ingest the document again before building a bundle")
+    parsed = json.loads(stored)
+    if parsed and isinstance(parsed[0], str):
+        return str(parsed[0]).split()
+    return [str(key) for key, _ in parsed]
 
 
 def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLoad:
@@ -282,11 +296,14 @@ def _insert_points(conn: sqlite3.Connection, points: list[Mapping[str, Any]]) ->
         themes = point["themes"]
         if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
             raise TypeError(f"a point's themes must be a list of theme keys, found {themes!r}")
+        confident = point.get("confident")
         rows.append((point["document_sha256"], int(point["position"]), str(point["section"]),
                      None if point.get("page") is None else int(point["page"]),
-                     " ".join(themes)))
+                     " ".join(themes), None if confident is None else int(bool(confident)),
+                     point.get("theme_model")))
     conn.executemany("INSERT INTO point_themes (document_sha256, position, section, page, "
-                     "themes) VALUES (?, ?, ?, ?, ?)", rows)
+                     "themes, themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     rows)
 
 
 def load_bundled_interventions(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> None:

@@ -8,9 +8,12 @@ count built on it can be traced back to the page.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+
+from ilacs.extract.themes import ThemeMatch
 
 
 @dataclass(frozen=True)
@@ -26,26 +29,31 @@ class ItemRow:
     text: str  # empty when the record holds only the point's themes (bundled documents)
     outcome: int | None
     page: int | None
-    # Theme keys stored for a point whose text is not held; None: classify `text`.
-    themes: tuple[str, ...] | None = None
+    # The themes stored with the point (evidence empty for a bundled point); None: stored
+    # before themes were, so read them from `text`.
+    themes: tuple[ThemeMatch, ...] | None = None
+    themes_confident: bool | None = None
+    theme_model: str | None = None  # the version of the classifier that filed it
 
     @property
     def text_held(self) -> bool:
         """False for a point known by its themes and page alone."""
-        return self.themes is None
+        return bool(self.text)
 
 
 _ITEMS_SQL = """
 SELECT i.urn, 'inspection' AS event, i.id AS event_id,
        coalesce(i.inspection_start, i.publication_date) AS date, i.framework,
-       d.path, f.position, f.section, f.text, f.outcome, f.page, NULL AS themes
+       d.path, f.position, f.section, f.text, f.outcome, f.page, f.themes,
+       f.themes_confident, f.theme_model
 FROM findings f
 JOIN inspections i ON i.id = f.inspection_id
 JOIN documents d ON d.sha256 = i.document_sha256
 WHERE f.section != 'lscb'
 UNION ALL
 SELECT v.urn, v.kind, v.id, coalesce(v.visit_start, v.publication_date), NULL,
-       d.path, f.position, f.section, f.text, f.outcome, f.page, NULL
+       d.path, f.position, f.section, f.text, f.outcome, f.page, f.themes,
+       f.themes_confident, f.theme_model
 FROM visit_findings f
 JOIN visits v ON v.id = f.visit_id
 JOIN documents d ON d.sha256 = v.document_sha256
@@ -53,7 +61,8 @@ UNION ALL
 SELECT coalesce(i.urn, v.urn), CASE WHEN i.id IS NOT NULL THEN 'inspection' ELSE v.kind END,
        coalesce(i.id, v.id),
        coalesce(i.inspection_start, i.publication_date, v.visit_start, v.publication_date),
-       i.framework, d.path, p.position, p.section, '', NULL, p.page, p.themes
+       i.framework, d.path, p.position, p.section, '', NULL, p.page,
+       json_array(p.themes), p.themes_confident, p.theme_model
 FROM point_themes p
 JOIN documents d ON d.sha256 = p.document_sha256
 LEFT JOIN inspections i ON i.document_sha256 = p.document_sha256
@@ -80,6 +89,17 @@ def improvement_items(conn: sqlite3.Connection) -> list[ItemRow]:
             date=date.fromisoformat(row[3]) if row[3] else None, framework=row[4],
             document_path=row[5], number=numbers[key], section=row[7], text=row[8],
             outcome=row[9], page=row[10],
-            themes=tuple(row[11].split()) if row[11] is not None else None,
+            themes=_stored_themes(row[11]),
+            themes_confident=None if row[12] is None else bool(row[12]), theme_model=row[13],
         ))
     return rows
+
+
+def _stored_themes(stored: str | None) -> tuple[ThemeMatch, ...] | None:
+    """Ingested points store [[key, evidence], …]; bundled ones ["key key …"] (keys only)."""
+    if stored is None:
+        return None
+    parsed = json.loads(stored)
+    if parsed and isinstance(parsed[0], str):
+        return tuple(ThemeMatch(key, "") for key in parsed[0].split())
+    return tuple(ThemeMatch(str(key), str(evidence)) for key, evidence in parsed)

@@ -32,6 +32,7 @@ from ilacs.store.schema import (
     DOWNLOADS_SCHEMA,
     INITIAL_SCHEMA,
     INTERVENTION_EVENTS_SCHEMA,
+    POINT_THEME_COLUMNS,
     POINT_THEMES_SCHEMA,
     STATISTICS_SCHEMA,
     STORY_SCHEMA,
@@ -100,6 +101,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "intervention_events: the dated, sourced events an intervention is made of; "
         "interventions.person (a commissioner's or adviser's name)",
         INTERVENTION_EVENTS_SCHEMA,
+    ),
+    Migration(
+        10,
+        "improvement points' themes stored once, with the classifier's version and whether "
+        "it was confident (findings, visit_findings, point_themes)",
+        POINT_THEME_COLUMNS,
     ),
 )
 

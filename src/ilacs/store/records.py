@@ -248,10 +248,14 @@ def _insert_points(
 ) -> None:
     name, parent_column = table  # fixed names from the two constants above, never user input
     conn.executemany(
-        f"INSERT INTO {name} ({parent_column}, position, section, text, outcome, tag, page) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {name} ({parent_column}, position, section, text, outcome, tag, page, "
+        "themes, themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (parent_id, position, item.section, item.text, item.outcome, item.tag, item.page)
+            (parent_id, position, item.section, item.text, item.outcome, item.tag, item.page,
+             None if item.theme_model is None else json.dumps(
+                 [[match.theme, match.evidence] for match in item.themes], ensure_ascii=False),
+             None if item.theme_model is None else int(item.themes_confident),
+             item.theme_model)
             for position, item in enumerate(items, start=1)
         ],
     )

@@ -384,3 +384,18 @@ CREATE TABLE intervention_events (
 CREATE UNIQUE INDEX intervention_events_once
     ON intervention_events (intervention_id, action, coalesce(date, ''), source);
 """
+
+# Themes are decided at extraction (ilacs.extract.theme_model) and stored with the point:
+# `themes` is a JSON list of [theme key, the words that weighed] (NULL: stored before themes
+# were), `theme_model` the classifier's version, so a point classified by an older model is
+# re-classified in memory when read and re-stored at the next ingest.
+POINT_THEME_COLUMNS = """
+ALTER TABLE findings ADD COLUMN themes TEXT;
+ALTER TABLE findings ADD COLUMN themes_confident INTEGER;
+ALTER TABLE findings ADD COLUMN theme_model TEXT;
+ALTER TABLE visit_findings ADD COLUMN themes TEXT;
+ALTER TABLE visit_findings ADD COLUMN themes_confident INTEGER;
+ALTER TABLE visit_findings ADD COLUMN theme_model TEXT;
+ALTER TABLE point_themes ADD COLUMN themes_confident INTEGER;
+ALTER TABLE point_themes ADD COLUMN theme_model TEXT;
+"""

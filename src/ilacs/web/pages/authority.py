@@ -129,6 +129,7 @@ class ImprovementPoint:
     event: str
     evidence: str
     source: Source | None
+    uncertain: bool = False  # the classifier was unsure of this point's themes
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,7 @@ def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
         for match in themed.themes:
             points[match.theme].append(ImprovementPoint(
                 item.text, item.text_held, item.date, item.event, match.evidence,
-                source(snapshot, item.document_path, item.page)))
+                source(snapshot, item.document_path, item.page), not themed.confident))
             events[match.theme].add((item.event, item.event_id))
     order = sorted(points, key=lambda key: (-len(events[key]), names.get(key, key)))
     return tuple(ThemeGroup(key, names.get(key, key), len(events[key]),

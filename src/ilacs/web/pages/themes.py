@@ -48,8 +48,9 @@ class ThemePoint:
     authority: AuthorityRef | None
     date: date | None
     event: str
-    evidence: str  # the words that matched; empty when the text is not held
+    evidence: str  # the words that weighed most; empty when the text is not held
     source: Source | None
+    uncertain: bool = False  # the classifier was unsure of this point's themes
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class ThemesPage:
     points_read: int  # improvement points whose text the record holds
     points_themed_only: int  # points known by their themes alone (from the bundled record)
     points_unthemed: int
+    points_uncertain: int  # filed with low confidence (each is marked where it is listed)
+    classifiers: tuple[str, ...]  # versions of the theme classifier behind the counts
     themes: tuple[ThemeSummary, ...]  # most raised first
     years: tuple[int, ...]
     trends: tuple[ThemeTrend, ...]  # share of each year's events raising each theme
@@ -102,6 +105,8 @@ def _national(snapshot: Snapshot) -> ThemesPage:
     return ThemesPage(
         points_read=len(items) - without_text, points_themed_only=without_text,
         points_unthemed=sum(not themed.themes for themed in items),
+        points_uncertain=sum(not themed.confident for themed in items),
+        classifiers=tuple(sorted({themed.model for themed in items if themed.model})),
         themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.items,
                                   c.authorities, urls.themes(c.theme)) for c in counts),
         years=years, trends=tuple(trends), selected=None,
@@ -123,7 +128,8 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
         points.append(ThemePoint(item.text, item.text_held,
                                  authority_ref(authority) if authority else None,
                                  item.date, item.event, themed.evidence(theme) or "",
-                                 source(snapshot, item.document_path, item.page)))
+                                 source(snapshot, item.document_path, item.page),
+                                 not themed.confident))
     trend = tuple(_cell(p.year, p.events_raising, p.events_total)
                   for p in theme_trend(snapshot.themed, theme))
     return ThemeDetail(theme, found.name, found.about, trend, tuple(points), len(matching))

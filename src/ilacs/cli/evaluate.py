@@ -1,0 +1,158 @@
+"""`ilacs eval`: measure extraction against labels, and the theme classifiers against
+hand-labelled improvement points."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from ilacs.cli.common import console, db_option, errors, open_record
+
+
+class _EvalGroup(click.Group):
+    """`ilacs eval LABELS` measures extraction (the command people knew first);
+    `ilacs eval themes LABELS` the theme classifiers."""
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands:
+            return "extraction", self.commands["extraction"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group("eval", cls=_EvalGroup, context_settings={"ignore_unknown_options": True})
+def evaluate() -> None:
+    """Measure ilacs against hand-made labels.
+
+    \b
+    Example:
+        ilacs eval ../shared/corpus/labels.jsonl
+        ilacs --db corpus.db eval themes tests/data/theme_labels.jsonl
+    """
+
+
+@evaluate.command("extraction")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reports", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder the labels' paths are relative to (default: the "
+              "'reports' folder beside the labels file).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def extraction(labels: Path, reports: Path | None, as_json: bool) -> None:
+    """Measure extraction against a labels file (reports, letters, or news articles and
+    press releases): per-field accuracy and every disagreement. Needs no database: every
+    labelled file is extracted afresh. `extraction` may be left out.
+
+    \b
+    Example:
+        ilacs eval ../shared/corpus/labels.jsonl
+        ilacs eval ../shared/corpus/labels.jsonl --json > accuracy.json
+        ilacs eval ../shared/corpus/letters/labels.jsonl --reports ../shared/corpus/letters
+        ilacs eval ../shared/corpus/docs/labels.jsonl
+    """
+    from ilacs.extract.evaluation import (
+        evaluate_letters,
+        evaluate_reports,
+        is_letter_labels,
+        read_labels,
+    )
+    from ilacs.extract.news_evaluation import evaluate_news, is_news_labels
+
+    rows = read_labels(labels)
+    if is_news_labels(rows):
+        result = evaluate_news(rows, reports or labels.parent)
+    elif is_letter_labels(rows):
+        result = evaluate_letters(rows, reports or labels.parent)
+    else:
+        result = evaluate_reports(rows, reports or labels.parent / "reports")
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{result.documents} labelled documents")
+    for column in ("Field", "Correct", "Total", "Accuracy"):
+        table.add_column(column)
+    for name, score in result.fields.items():
+        share = score.correct / score.total if score.total else 1.0
+        table.add_row(name, str(score.correct), str(score.total), f"{share:.1%}")
+    console.print(table)
+    for item in result.disagreements:
+        console.print(f"[bold]{escape(item['path'])}[/] {item['field']}: expected "
+                      f"{escape(repr(item['expected']))}, got {escape(repr(item['actual']))}",
+                      highlight=False)
+
+
+@evaluate.command("themes")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--method", "methods", multiple=True,
+              type=click.Choice(["rules", "model", "combined"]),
+              help="Classifier(s) to measure (default: all three; the shipped one is "
+                   "'combined').")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True,
+              help="Cross-validation folds, grouped by local authority.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@db_option
+@click.pass_context
+def themes_command(ctx: click.Context, labels: Path, methods: tuple[str, ...], folds: int,
+                   as_json: bool, db: str | None) -> None:
+    """Measure theme classifiers on hand-labelled improvement points by cross-validation
+    grouped by local authority (no LA in both training and test): per-theme precision,
+    recall and F1, macro and micro F1, exact matches by kind of document, and the themes
+    most often confused. The record (--db) supplies the points' texts: build it with
+    `ilacs ingest` of the labelled reports and letters.
+
+    \b
+    Example:
+        ilacs --db corpus.db eval themes tests/data/theme_labels.jsonl
+        ilacs --db corpus.db eval themes tests/data/theme_labels.jsonl --method rules --json
+    """
+    from ilacs.analysis.theme_evaluation import labelled_points
+    from ilacs.extract.theme_model import packaged_model
+    from ilacs.extract.theme_training import METHODS, cross_validated, read_theme_labels
+
+    points = labelled_points(open_record(ctx, db), read_theme_labels(labels))
+    results = []
+    for method in methods or METHODS:
+        with errors.status(f"Cross-validating {method} on {len(points)} points…"):
+            results.append(cross_validated(points, method, folds=folds))
+    shipped = packaged_model().version
+    if as_json:
+        click.echo(json.dumps({"labels": str(labels), "points": len(points), "folds": folds,
+                               "grouped_by": "local authority", "shipped_model": shipped,
+                               "methods": [r.to_json() for r in results]},
+                              ensure_ascii=False, indent=1))
+        return
+    _print_summary(results, len(points), folds, shipped)
+
+
+def _print_summary(results: list[Any], points: int, folds: int, shipped: str) -> None:
+    summary = Table(title=f"{points} labelled points, {folds} folds grouped by LA "
+                          f"(shipped: combined, version {shipped})", title_justify="left")
+    for column in ("Method", "Macro-F1", "Micro-F1", "Exact", "Lowest theme"):
+        summary.add_column(column)
+    for result in results:
+        worst = min(result.per_theme.items(), key=lambda kv: kv[1]["f1"])
+        summary.add_row(result.method, f"{result.macro_f1:.3f}", f"{result.micro_f1:.3f}",
+                        f"{result.exact:.1%}", f"{worst[0]} {worst[1]['f1']:.2f}")
+    console.print(summary)
+    best = max(results, key=lambda r: r.macro_f1)
+    themes = Table(title=f"Per theme: {best.method}", title_justify="left")
+    for column in ("Theme", "Points", "Precision", "Recall", "F1"):
+        themes.add_column(column)
+    for key, row in sorted(best.per_theme.items(), key=lambda kv: kv[1]["f1"]):
+        themes.add_row(key, str(row["support"]), f"{row['precision']:.2f}",
+                       f"{row['recall']:.2f}", f"{row['f1']:.2f}")
+    if best.other:
+        themes.add_row("other (no theme)", str(best.other["support"]),
+                       f"{best.other['precision']:.2f}", f"{best.other['recall']:.2f}",
+                       f"{best.other['f1']:.2f}")
+    console.print(themes)
+    kinds = ", ".join(f"{kind} {exact}/{total}" for kind, (exact, total)
+                      in best.exact_by_kind.items())
+    console.print(f"Exact theme sets by kind: {kinds}", highlight=False)
+    console.print("Most confused (labelled theme missed, other theme given instead): " +
+                  "; ".join(f"{a} → {b} ({n})" for a, b, n in best.confusions[:6]),
+                  highlight=False)

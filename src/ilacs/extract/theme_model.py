@@ -1,0 +1,232 @@
+"""The learned theme classifier: TF-IDF of words and character n-grams, one logistic
+regression per theme with its own threshold, and the keyword rules' verdicts as features.
+
+`scripts/train_themes.py` fits it on the hand-labelled points (`ilacs.extract.theme_training`)
+and writes the artefact this module loads: plain JSON (xz-compressed) holding the
+vocabularies, IDF weights, coefficients and thresholds, with the classifier's version, so it
+never unpickles code and reads the same with any scikit-learn that has the vectorisers.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ilacs.errors import IlacsError
+from ilacs.extract.themes import ThemeMatch, rule_evidence, taxonomy
+
+ARTEFACT = "theme_model.json.xz"
+# The model's probability for a theme it assigns; below this the point's themes are
+# reported as uncertain.
+CONFIDENT = 0.5
+
+
+class ThemeModelError(IlacsError):
+    """The packaged theme model is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """What a fit depends on besides the labels (the artefact records them)."""
+
+    seed: int = 2412
+    c: float = 8.0  # inverse regularisation of each theme's logistic regression
+    rule_weight: float = 1.0  # scale of the keyword rules' features beside the TF-IDF ones
+    use_rules: bool = True
+    word_min_df: int = 2
+    char_min_df: int = 2
+    char_max_features: int = 40000
+    # When no theme clears its threshold, the best one is still given if its probability
+    # is at least this share of its threshold.
+    fallback: float = 0.5
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def word_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                           min_df=settings.word_min_df, lowercase=True,
+                           token_pattern=r"(?u)\b[a-z][a-z0-9'-]+\b")
+
+
+def char_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                           min_df=settings.char_min_df, max_features=settings.char_max_features,
+                           lowercase=True)
+
+
+def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> sparse.csr_matrix:
+    """Two columns per theme: the rules found it through a strong pattern, or through a
+    context pattern only."""
+    index = {key: n for n, key in enumerate(keys)}
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        strong, context = rule_evidence(text)
+        strong_keys = {m.theme for m in strong}
+        for match in strong:
+            rows.append(row)
+            cols.append(2 * index[match.theme])
+        for match in context:
+            if match.theme not in strong_keys:
+                rows.append(row)
+                cols.append(2 * index[match.theme] + 1)
+    data = np.full(len(rows), weight, dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(texts), 2 * len(keys)))
+
+
+def feature_matrix(word: TfidfVectorizer, char: TfidfVectorizer, keys: Sequence[str],
+                   settings: ModelSettings, texts: Sequence[str]) -> sparse.csr_matrix:
+    blocks = [word.transform(texts), char.transform(texts)]
+    if settings.use_rules:
+        blocks.append(rule_features(texts, keys, settings.rule_weight))
+    return sparse.hstack(blocks, format="csr")
+
+
+@dataclass
+class ThemeModel:
+    """A fitted classifier: `probabilities` per theme, `predict` the theme sets."""
+
+    version: str
+    keys: tuple[str, ...]
+    settings: ModelSettings
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    coef: np.ndarray  # themes × features
+    intercept: np.ndarray  # themes
+    thresholds: np.ndarray  # themes
+
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return feature_matrix(self.word, self.char, self.keys, self.settings, texts)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        margin = np.asarray(self.features(texts) @ self.coef.T) + self.intercept
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
+        return probabilities
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        return [themes for themes, _ in self.decide(self.probabilities(texts))]
+
+    def decide(self, probabilities: np.ndarray) -> list[tuple[tuple[str, ...], bool]]:
+        """Each point's themes (taxonomy order) and whether the model is confident of them."""
+        decided = []
+        for row in probabilities:
+            chosen = np.flatnonzero(row >= self.thresholds)
+            if not len(chosen):
+                ratio = row / self.thresholds
+                best = int(np.argmax(ratio))
+                chosen = np.array([best]) if ratio[best] >= self.settings.fallback else chosen
+            confident = bool(len(chosen)) and bool(np.all(row[chosen] >= CONFIDENT))
+            decided.append((tuple(self.keys[n] for n in sorted(chosen)), confident))
+        return decided
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version, "keys": list(self.keys),
+            "settings": self.settings.to_json(),
+            "word": {"vocabulary": _vocabulary(self.word), "idf": _rounded(self.word.idf_)},
+            "char": {"vocabulary": _vocabulary(self.char), "idf": _rounded(self.char.idf_)},
+            "coef": [_sparse_row(row) for row in self.coef],
+            "intercept": _rounded(self.intercept), "thresholds": _rounded(self.thresholds),
+        }
+
+
+def _vocabulary(vectoriser: TfidfVectorizer) -> list[str]:
+    """Terms in column order (the column is the position)."""
+    terms = [""] * len(vectoriser.vocabulary_)
+    for term, column in vectoriser.vocabulary_.items():
+        terms[column] = term
+    return terms
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return [round(float(v), 5) for v in values]
+
+
+def _sparse_row(row: np.ndarray) -> dict[str, list[float] | list[int]]:
+    columns = np.flatnonzero(np.abs(row) >= 1e-4)
+    return {"columns": [int(c) for c in columns], "values": _rounded(row[columns])}
+
+
+def model_from_json(data: dict[str, Any]) -> ThemeModel:
+    try:
+        settings = ModelSettings(**data["settings"])
+        word, char = word_vectoriser(settings), char_vectoriser(settings)
+        for vectoriser, part in ((word, data["word"]), (char, data["char"])):
+            vectoriser.vocabulary_ = {term: n for n, term in enumerate(part["vocabulary"])}
+            vectoriser.idf_ = np.asarray(part["idf"], dtype=np.float64)
+        keys = tuple(data["keys"])
+        width = len(data["word"]["vocabulary"]) + len(data["char"]["vocabulary"]) + (
+            2 * len(keys) if settings.use_rules else 0)
+        coef = np.zeros((len(keys), width))
+        for n, row in enumerate(data["coef"]):
+            coef[n, row["columns"]] = row["values"]
+        return ThemeModel(version=str(data["version"]), keys=keys, settings=settings, word=word,
+                          char=char, coef=coef, intercept=np.asarray(data["intercept"]),
+                          thresholds=np.asarray(data["thresholds"]))
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise ThemeModelError(f"{ARTEFACT}: malformed theme model ({error!r})") from error
+
+
+def write_model(model: ThemeModel, path: Path) -> None:
+    text = json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":"))
+    path.write_bytes(lzma.compress(text.encode("utf-8"), preset=9))
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> ThemeModel:
+    """The shipped model (package data), checked against the taxonomy it was trained on."""
+    try:
+        raw = resources.files("ilacs.extract").joinpath(ARTEFACT).read_bytes()
+        model = model_from_json(json.loads(lzma.decompress(raw)))
+    except (OSError, lzma.LZMAError, json.JSONDecodeError) as error:
+        raise ThemeModelError(f"{ARTEFACT}: cannot read the packaged theme model: {error}") \
+            from error
+    if set(model.keys) != {theme.key for theme in taxonomy()}:
+        raise ThemeModelError(f"{ARTEFACT} was trained on other themes than themes.yaml's: "
+                              "retrain with scripts/train_themes.py")
+    return model
+
+
+@dataclass(frozen=True)
+class PointThemes:
+    """What the shipped classifier says of one improvement point."""
+
+    matches: tuple[ThemeMatch, ...]  # taxonomy order; empty: no theme fits ("other")
+    confident: bool  # every theme given with probability ≥ CONFIDENT
+    model: str  # the classifier's version
+
+
+def themes_of(texts: Sequence[str]) -> list[PointThemes]:
+    """The themes of each point (one batch: the vectorisers run once), with the reasons."""
+    if not texts:
+        return []
+    model = packaged_model()
+    return [PointThemes(tuple(explain(model, text, key) for key in keys), confident,
+                        model.version)
+            for text, (keys, confident) in zip(texts, model.decide(model.probabilities(texts)),
+                                                strict=True)]
+
+
+def explain(model: ThemeModel, text: str, theme: str) -> ThemeMatch:
+    """Why the model gave `theme`: the rules' words if they found it, else the word feature
+    present in the text that weighs most for it."""
+    strong, context = rule_evidence(text)
+    for match in (*strong, *context):
+        if match.theme == theme:
+            return match
+    row = model.coef[model.keys.index(theme)]
+    words = model.word.transform([text])
+    best = max(words.indices, key=lambda column: row[column] * words[0, column], default=None)
+    terms = _vocabulary(model.word)
+    return ThemeMatch(theme, terms[best] if best is not None else "")

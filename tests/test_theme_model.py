@@ -1,0 +1,192 @@
+"""The learned theme classifier: its labels, its measurement by grouped cross-validation,
+the shipped artefact (reproducible, checked on load), and themes stored once at extraction."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ilacs.analysis import themes
+from ilacs.analysis.record import load_record
+from ilacs.analysis.theme_evaluation import labelled_points
+from ilacs.cli import cli
+from ilacs.errors import IlacsError
+from ilacs.extract.theme_model import (
+    ThemeModelError,
+    model_from_json,
+    packaged_model,
+    themes_of,
+)
+from ilacs.extract.theme_training import LabelError, read_theme_labels
+from ilacs.extract.themes import taxonomy
+from ilacs.store import open_store
+from script_modules import load_script
+
+DATA = Path(__file__).parent / "data"
+LABELS = DATA / "theme_labels.jsonl"
+SECOND_READING = DATA / "theme_labels_second.jsonl"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def test_labels_are_many_valid_and_span_every_kind_of_document() -> None:
+    rows = read_theme_labels(LABELS)
+    assert len(rows) >= 1320  # 320 first labels and over 1,000 drawn at random since
+    assert len({(r["path"], r["item"]) for r in rows}) == len(rows)
+    random_round = [r for r in rows if r["set"] == "random-2026-12"]
+    assert len(random_round) >= 1000
+    used = Counter(key for r in rows for key in r["themes"])
+    assert {t.key for t in taxonomy()} <= set(used)  # every theme has labelled points
+    assert used["other"] >= 1
+
+
+def test_a_malformed_label_is_named_by_line(tmp_path: Path) -> None:
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"path": "reports/x.pdf", "item": 1, "sha": "0", "themes": ["plans"]}\n'
+                   '{"path": "reports/x.pdf", "item": 2, "sha": "0", "themes": ["plans", '
+                   '"other"]}\n', "utf-8")
+    with pytest.raises(LabelError, match="line 2.*'other' alone"):
+        read_theme_labels(bad)
+
+
+def test_a_second_independent_reading_agrees_with_the_labels() -> None:
+    """150 of the random points were labelled again by someone who saw neither the first
+    labels nor any classifier: the labels are consistent enough to measure against."""
+    first = {(r["path"], r["item"]): set(r["themes"]) for r in read_theme_labels(LABELS)}
+    second = read_theme_labels(SECOND_READING)
+    assert len(second) == 150
+    tp = fp = fn = exact = 0
+    for row in second:
+        a, b = first[(row["path"], row["item"])], set(row["themes"])
+        tp, fp, fn = tp + len(a & b), fp + len(b - a), fn + len(a - b)
+        exact += a == b
+    micro = 2 * tp / (2 * tp + fp + fn)
+    print(f"\nsecond reading: micro-F1 {micro:.3f}, exact {exact}/150")
+    assert micro >= 0.9 and exact >= 120
+
+
+def test_labels_match_the_record_s_points(corpus_db: Path) -> None:
+    points = labelled_points(open_store(corpus_db), read_theme_labels(LABELS))
+    kinds = Counter(p.kind for p in points)
+    assert {"sif", "ilacs_2018", "ilacs_2023", "focused_visit", "jtai"} <= set(kinds)
+    assert len({p.urn for p in points}) >= 140  # groups for the cross-validation
+
+
+def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(corpus_db), "eval", "themes", str(LABELS),
+                                      "--method", "rules", "--method", "combined", "--json"],
+                                obj={}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["grouped_by"] == "local authority" and found["points"] >= 1320
+    assert found["shipped_model"] == packaged_model().version
+    by_method = {m["method"]: m for m in found["methods"]}
+    rules, combined = by_method["rules"], by_method["combined"]
+    for method in (rules, combined):
+        assert set(method["per_theme"]) == {t.key for t in taxonomy()}
+        assert method["other"]["support"] >= 1
+        assert sum(k["points"] for k in method["exact_by_kind"].values()) == found["points"]
+        assert method["confusions"] and method["confusions"][0]["points"] >= 1
+        for row in method["per_theme"].values():
+            assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
+    print(f"\nrules macro {rules['macro_f1']} micro {rules['micro_f1']}; "
+          f"combined macro {combined['macro_f1']} micro {combined['micro_f1']}")
+    # the shipped method is the one that measured best
+    assert combined["macro_f1"] > rules["macro_f1"]
+    assert combined["micro_f1"] > rules["micro_f1"]
+
+
+def test_retraining_gives_the_shipped_model(corpus_db: Path) -> None:
+    train = load_script(SCRIPTS / "train_themes.py")
+    points = labelled_points(open_store(corpus_db), read_theme_labels(LABELS))
+    from ilacs.extract.theme_model import ModelSettings
+    from ilacs.extract.theme_training import fit
+
+    model = fit(points, ModelSettings(), train.model_version(LABELS))
+    shipped = json.loads(lzma.decompress(train.SHIPPED.read_bytes()))
+    assert json.loads(json.dumps(model.to_json())) == shipped, (
+        "the shipped theme model is not what its labels give: run scripts/train_themes.py")
+
+
+def test_a_malformed_artefact_is_refused_with_its_name() -> None:
+    with pytest.raises(ThemeModelError, match="theme_model.json.xz: malformed"):
+        model_from_json({"version": "x", "keys": ["plans"]})
+
+
+def test_model_classifies_with_reasons_and_confidence() -> None:
+    # Sentences written for this test, not taken from any report.
+    found = themes_of(["The timeliness of return home interviews for children who go missing.",
+                       "Recruit more foster carers so that children can live close to home.",
+                       "The weather in the summer months."])
+    assert [tuple(m.theme for m in f.matches) for f in found[:2]] == [
+        ("missing_and_exploitation",), ("placement_sufficiency",)]
+    assert all(m.evidence for f in found[:2] for m in f.matches)
+    assert found[0].confident and found[0].model == packaged_model().version
+    assert not found[2].matches or not found[2].confident
+
+
+def test_themes_are_stored_at_ingest_with_the_classifier_version(corpus_db: Path) -> None:
+    conn = open_store(corpus_db)
+    version = packaged_model().version
+    for table in ("findings", "visit_findings"):
+        total, themed, current = conn.execute(
+            f"SELECT count(*), count(themes), sum(theme_model = ?) FROM {table}",
+            (version,)).fetchone()
+        assert total > 1000 and themed == total == current
+    stored = json.loads(conn.execute("SELECT themes FROM findings WHERE themes != '[]' "
+                                     "LIMIT 1").fetchone()[0])
+    assert stored and all(len(pair) == 2 and pair[1] for pair in stored)
+
+
+def test_stored_themes_are_read_and_a_stale_version_is_classified_afresh(
+        corpus_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(corpus_db, copy)
+    raw = sqlite3.connect(copy)
+    position = raw.execute(
+        "SELECT f.inspection_id, f.position, f.text, d.path FROM findings f JOIN inspections i "
+        "ON i.id = f.inspection_id JOIN documents d ON d.sha256 = i.document_sha256 "
+        "WHERE f.themes LIKE '%private_fostering%' LIMIT 1").fetchone()
+    # A stored decision is what analyses read: file one point under "lado" instead.
+    raw.execute("UPDATE findings SET themes = '[[\"lado\", \"made up\"]]' "
+                "WHERE inspection_id = ? AND position = ?", position[:2])
+    raw.commit()
+    conn = open_store(copy)
+    point = _themed(conn, position[3], position[2])
+    assert [m.theme for m in point.themes] == ["lado"] and point.model == packaged_model().version
+    # Stored by another version of the classifier: classified again, not trusted.
+    raw.execute("UPDATE findings SET theme_model = 'older' WHERE inspection_id = ? AND "
+                "position = ?", position[:2])
+    raw.commit()
+    point = _themed(open_store(copy), position[3], position[2])
+    assert "private_fostering" in {m.theme for m in point.themes}
+    assert point.model == packaged_model().version
+
+
+def _themed(conn: sqlite3.Connection, path: str, text: str) -> themes.ThemedItem:
+    return next(t for t in themes.themed_items(load_record(conn))
+                if (t.item.document_path, t.item.text) == (path, text))
+
+
+def test_theme_counts_say_which_classifier_and_how_many_uncertain(corpus_db: Path) -> None:
+    items = themes.themed_items(load_record(open_store(corpus_db)))
+    counts = themes.theme_counts(items)
+    assert {c.classifiers for c in counts} == {(packaged_model().version,)}
+    uncertain = sum(not t.confident for t in items)
+    assert 0 < uncertain < len(items) / 4
+    assert sum(c.uncertain_items for c in counts) >= sum(
+        1 for t in items if not t.confident and t.themes) > 0
+
+
+def test_eval_themes_names_labels_the_record_does_not_hold(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.db"), "eval", "themes",
+                                      str(LABELS)], obj={})
+    assert result.exit_code != 0
+    assert isinstance(result.exception, IlacsError)
+    assert "not in the record" in str(result.exception)
