@@ -20,6 +20,7 @@ from fake_ofsted import (
 )
 from ilacs import __version__
 from ilacs.sources.http import (
+    DeadlinePassed,
     FetchError,
     HttpSettings,
     PoliteClient,
@@ -194,3 +195,66 @@ def test_the_client_really_waits_by_default(server: FakeServer, site: FakeOfsted
         client.get_text(server.base_url + PAGE)
         client.get_text(server.base_url + PAGE)
     assert time.monotonic() - started >= 0.15
+
+
+# -- bounds: a deadline per URL and per run, a size cap, redirects within allowed hosts ----
+
+
+def test_a_dripping_server_is_given_up_at_the_url_deadline(site: FakeOfsted, server: FakeServer,
+                                                           tmp_path: Path) -> None:
+    site.drip_seconds = 0.2  # a byte every 0.2 s: no single read ever times out
+    site.add_faults(FILE, Fault.DRIP)
+    target = tmp_path / "report.pdf"
+    started = time.monotonic()
+    with PoliteClient(HttpSettings(min_interval=0, timeout=5, attempts=3, backoff=0,
+                                   url_deadline=1.5)) as http, \
+            pytest.raises(FetchError, match="deadline of 1.5 s") as raised:
+        http.download(server.base_url + FILE, target)
+    assert time.monotonic() - started < 4  # the deadline, not 1000 bytes × 0.2 s
+    assert not isinstance(raised.value, TruncatedDownload)
+    assert not target.exists() and not target.with_name("report.pdf.part").exists()
+
+
+def test_the_run_deadline_stops_every_later_fetch(site: FakeOfsted, server: FakeServer,
+                                                  tmp_path: Path) -> None:
+    clock = [100.0]
+    with PoliteClient(HttpSettings(min_interval=0, run_deadline=60), sleep=Sleeps(),
+                      clock=lambda: clock[0]) as http:
+        assert http.get_text(server.base_url + PAGE)
+        clock[0] += 61
+        with pytest.raises(DeadlinePassed, match="run's deadline of 60 s"):
+            http.download(server.base_url + FILE, tmp_path / "late.pdf")
+    assert not (tmp_path / "late.pdf").exists()
+
+
+def test_a_body_over_the_cap_is_refused_and_never_kept(site: FakeOfsted, server: FakeServer,
+                                                       tmp_path: Path) -> None:
+    site.huge_bytes = 8 * 1024 * 1024
+    site.add_faults(FILE, Fault.HUGE)
+    target = tmp_path / "huge.pdf"
+    with PoliteClient(HttpSettings(min_interval=0, max_bytes=1024 * 1024)) as http, \
+            pytest.raises(FetchError, match="announces 8,388,608 bytes, over the cap"):
+        http.download(server.base_url + FILE, target)
+    assert not target.exists() and not target.with_name("huge.pdf.part").exists()
+    # A page is capped as it arrives as well (the fault answers once; then the real file).
+    with PoliteClient(HttpSettings(min_interval=0, max_bytes=len(BODY) - 1)) as http, \
+            pytest.raises(FetchError, match="cap"):
+        http.get_text(server.base_url + FILE)
+
+
+def test_redirects_are_followed_only_within_the_allowed_hosts(
+        site: FakeOfsted, server: FakeServer, tmp_path: Path) -> None:
+    site.add_faults(FILE, Fault.REDIRECT_AWAY)  # to the same path on "localhost"
+    target = tmp_path / "away.pdf"
+    with PoliteClient(HttpSettings(min_interval=0)) as http, \
+            pytest.raises(FetchError, match="redirects to localhost.*not followed"):
+        http.download(server.base_url + FILE, target)
+    assert not target.exists()
+    assert len(site.requests_to(FILE)) == 1  # the other host was never asked
+    # Where that host is allowed, the redirect is followed and the file is the one served.
+    site.add_faults(FILE, Fault.REDIRECT_AWAY)
+    with PoliteClient(HttpSettings(min_interval=0,
+                                   redirect_hosts=frozenset({"localhost"}))) as http:
+        fetched = http.download(server.base_url + FILE, target)
+    assert fetched.sha256 == hashlib.sha256(BODY).hexdigest()
+    assert len(site.requests_to(FILE)) == 3

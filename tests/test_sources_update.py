@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from fake_ofsted import FakeOfsted, FakeServer, Fault, standard_site
+from ilacs.cli import cli
 from ilacs.errors import IlacsError
 from ilacs.extract.authority import urn_from_path
 from ilacs.extract.dates import date_from_file_name
@@ -252,3 +255,46 @@ def test_file_names_carry_the_urn_and_date_that_ingest_reads() -> None:
     assert publication_path(publication, taken={path}) == (
         "2532287_bournemouth-christchurch-poole/focused visit front door (777) - "
         "02 march 2024.pdf")
+
+
+def test_a_dripping_server_ends_the_update_within_its_deadline_with_exit_1(
+        server: FakeServer, site: FakeOfsted, tmp_path: Path) -> None:
+    site.drip_seconds = 0.2
+    site.add_faults("/v1/file/3001", Fault.DRIP)
+    db = tmp_path / "ilacs.db"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["--db", str(db), "update", "--base-url", server.base_url,
+                                      "--rate", "0", "--file-deadline", "1.5"], obj={})
+    assert time.monotonic() - started < 60  # a byte every 0.2 s would take minutes
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "deadline of 1.5 s" in said and "/v1/file/3001" in said
+    conn = open_store(db)
+    ledger = {record.url for record in all_downloads(conn)}
+    assert not any(url.endswith("/v1/file/3001") for url in ledger)
+    assert len(ledger) == len(EXPECTED_PATHS) - 1  # the rest were fetched and recorded
+
+
+def test_the_run_deadline_leaves_the_rest_for_the_next_update(
+        server: FakeServer, site: FakeOfsted, store: sqlite3.Connection) -> None:
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    def tick() -> float:
+        clock[0] += 1  # every request takes a second
+        return clock[0]
+
+    settings = HttpSettings(min_interval=0, timeout=2, attempts=3, backoff=0, max_wait=0,
+                            run_deadline=60)
+    with PoliteClient(settings, sleep=sleep, clock=tick) as client:
+        summary = update(store, UpdateOptions(base_url=server.base_url, rows=2),
+                         client=client)
+    stop = [p for p in summary.problems if "run's deadline of 60 s passed" in p.message]
+    assert len(stop) == 1 and "files were left for the next update" in stop[0].message
+    first = {record.url for record in all_downloads(store)}
+    assert 0 < len(first) < len(EXPECTED_PATHS)
+    later = run(server, store)  # no deadline this time: the rest, and nothing twice
+    assert not later.problems and {r.url for r in later.downloaded}.isdisjoint(first)
+    assert len(first) + len(later.downloaded) == len(EXPECTED_PATHS)

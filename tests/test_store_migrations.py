@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,23 @@ def test_sql_statements_keep_trigger_bodies_whole() -> None:
     triggers = [s for s in statements if s.startswith("CREATE TRIGGER")]
     assert len(triggers) == 3
     assert all(s.endswith("END;") for s in triggers)
+
+
+def test_ten_first_runs_on_one_new_database_all_succeed(tmp_path: Path) -> None:
+    """Processes opening the same new file at once: each migration applied exactly once, no
+    "table already exists" or "database is locked" (they wait for the write lock)."""
+    database, go = tmp_path / "new.db", tmp_path / "go"
+    code = ("import sys, time, pathlib\n"
+            "from ilacs.store import open_store\n"
+            "go = pathlib.Path(sys.argv[2])\n"
+            "while not go.exists(): time.sleep(0.005)\n"
+            "open_store(sys.argv[1]).close()\n")
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(database), str(go)],
+                             stderr=subprocess.PIPE, text=True) for _ in range(10)]
+    time.sleep(1.0)  # every process is waiting at the line
+    go.touch()
+    failures = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 10, failures
+    conn = sqlite3.connect(database)
+    ids = [row[0] for row in conn.execute("SELECT id FROM _migrations ORDER BY id")]
+    assert ids == [m.id for m in MIGRATIONS]

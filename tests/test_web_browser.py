@@ -147,6 +147,15 @@ def test_choosing_a_judgement_recolours_the_map(page: Any, web: str) -> None:
     after = tiles.evaluate_all("rects => rects.map(r => r.getAttribute('class'))")
     assert before != after
     assert "help and protection" in page.locator("#map-title").text_content()
+    # each tile's letter follows its new colour
+    letters = {"outstanding": "O", "good": "G", "requires_improvement": "R", "adequate": "A",
+               "inadequate": "I", "none": "–"}
+    shown = page.locator("svg[data-map] a").evaluate_all(
+        "links => links.map(a => [a.querySelector('rect').getAttribute('class'), "
+        "a.querySelectorAll('text')[1].textContent])")
+    assert len(shown) >= 150
+    for shape, letter in shown:
+        assert letters[shape.split("ilacs-grade--")[1]] == letter
 
 
 def test_sorting_the_table_by_a_column(page: Any, web: str) -> None:
@@ -227,7 +236,7 @@ def test_keyboard_users_can_skip_the_map(page: Any, web: str) -> None:
                          "document.getElementById('authorities')) & 2") == 2  # past the map
 
 
-@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("width", [320, 390, 1280])
 def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
                                                          width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -240,6 +249,28 @@ def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
         if width >= 1280:  # wide enough for every table: none scrolls, none is cut off
             assert page.evaluate("[...document.querySelectorAll('.ilacs-table-scroll')].filter("
                                  "e => e.scrollWidth > e.clientWidth).length") == 0, path
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_every_grade_of_a_table_is_on_screen_under_its_column_name(
+        browser: Any, web: str, width: int) -> None:
+    """Before: at 390 px the England and neighbour tables showed Authority, Region and Date,
+    the grades off-screen in a 935 px table."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for path, table in [("/", "#authority-table"), ("/la/80419", "table.ilacs-stack"),
+                        ("/compare?la=80419&with=neighbours", "#compare-table")]:
+        page.goto(web + path)
+        cells = page.locator(f"{table} tbody td[data-label]")
+        assert cells.count() >= 20, path
+        boxes = cells.evaluate_all(
+            "cells => cells.slice(0, 60).map(c => { const r = c.getBoundingClientRect(); "
+            "return [r.left, r.right, getComputedStyle(c, '::before').content]; })")
+        for left, right, label in boxes:
+            assert 0 <= left and right <= width, (path, left, right)
+            assert label not in ("none", "normal", '""'), path  # its column's name shows
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     context.close()
 
 
@@ -336,3 +367,30 @@ def test_the_sites_own_scripts_and_styles_run_under_its_content_security_policy(
     # supported.js, a script of the site's own, ran
     assert "govuk-frontend-supported" in page.evaluate("() => document.body.className")
     context.close()
+
+
+def test_a_printed_authority_page_keeps_grades_columns_and_says_where_it_came_from(
+        page: Any, web: str) -> None:
+    page.goto(web + "/la/80419")
+    page.emulate_media(media="print")
+    tag = page.locator(".ilacs-grade--good, .ilacs-grade--requires_improvement, "
+                       ".ilacs-grade--inadequate, .ilacs-grade--outstanding").first
+    style = tag.evaluate("t => [getComputedStyle(t).printColorAdjust, "
+                         "getComputedStyle(t).backgroundColor]")
+    assert style[0] == "exact" and style[1] not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    wordmark = page.locator(".ilacs-header__wordmark")
+    assert wordmark.is_visible()
+    assert wordmark.evaluate("w => getComputedStyle(w).color") == "rgb(11, 12, 12)"
+    internal = page.locator("main a[href^='/']").first
+    assert internal.evaluate("a => getComputedStyle(a, '::after').content") in ("none", "normal")
+    pdf = page.pdf(format="A4")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    text = " ".join(document[n].get_textpage().get_text_range()
+                    for n in range(len(document)))
+    flat = " ".join(text.split())
+    assert "Printed from ilacs, page /la/80419; the record as at" in flat
+    assert "(/la/" not in flat and "gov.uk/la/" not in flat  # no internal addresses
+    for judgement in ("Overall effectiveness", "Care leavers"):  # every column printed
+        assert judgement in flat

@@ -4,6 +4,7 @@ that serves the same record, and link by link on disk."""
 from __future__ import annotations
 
 import html.parser
+import json
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ def test_the_copy_holds_every_page_and_reports_no_problem(published: Any) -> Non
     assert published.problems == [] and published.feed
     assert published.downloads == 12  # record, latest and statistics, in four formats
     assert (folder / MARKER).is_file()
+    marker = json.loads((folder / MARKER).read_text("utf-8"))
+    assert "/" not in marker["database"] and marker["database"].endswith(".db")
     assert len(list((folder / "la").glob("*.html"))) >= 153
     for name in ["index.html", "index.json", "la/80419.html", "la/80419.json",
                  "compare--la-80419-with-neighbours.html", "themes--theme-neglect.html",

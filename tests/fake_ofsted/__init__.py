@@ -102,6 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is Fault.HTML_PAGE:
             return self._send(200, b"<!DOCTYPE html><html><body>Sorry, the file is not "
                                    b"available</body></html>", "text/html")
+        if fault is Fault.DRIP:
+            return self._drip(site)
+        if fault is Fault.HUGE:
+            return self._huge(site)
+        if fault is Fault.REDIRECT_AWAY:
+            away = base_url.replace("127.0.0.1", "localhost") + path
+            return self._send(302, b"", "text/plain", {"Location": away})
         if path == "/search":
             return self._send(200, listing_page(site, query).encode(), "text/html; charset=utf-8")
         if match := _PROVIDER.match(path):
@@ -128,6 +135,26 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Range"] = f"bytes {first}-{len(body) - 1}/{len(body)}"
             body, status = body[first:], 206
         self._send(status, body, "application/pdf", headers, truncate=truncate)
+
+    def _drip(self, site: FakeOfsted) -> None:
+        body = b"%PDF-1.4 dripping"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(body) * 1000))
+        self.end_headers()
+        for byte in (body * 1000):
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(site.drip_seconds)
+
+    def _huge(self, site: FakeOfsted) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(site.huge_bytes))
+        self.end_headers()
+        chunk = b"%PDF-1.4\n" + b"0" * (64 * 1024 - 9)
+        for _ in range(site.huge_bytes // len(chunk)):
+            self.wfile.write(chunk)
 
     def _send(self, status: int, body: bytes, content_type: str,
               headers: dict[str, str] | None = None, truncate: bool = False) -> None:

@@ -21,6 +21,9 @@ class Fault(Enum):
     SLOW = "answers after the client's timeout"
     TRUNCATE = "sends half the body under the full Content-Length, then hangs up"
     HTML_PAGE = "an HTML error page with status 200"
+    DRIP = "sends one byte every `drip_seconds` under the full Content-Length"
+    REDIRECT_AWAY = "redirects to the same path on another host (localhost for 127.0.0.1)"
+    HUGE = "announces and streams a body far larger than any report"
 
 
 @dataclass
@@ -56,6 +59,8 @@ class FakeOfsted:
     ignore_start: bool = False  # serve the first page of results whatever is asked
     slow_seconds: float = 0.6
     retry_after: str = "1"
+    drip_seconds: float = 0.5
+    huge_bytes: int = 64 * 1024 * 1024
     seen: list[Seen] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -14,6 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ilacs.cli.common import console, db_option, errors, open_record, print_problems
 from ilacs.store.changes import ChangeKind
+
+if TYPE_CHECKING:
+    from ilacs.sources.http import HttpSettings
+
+STATISTICS_MAX_BYTES = 2 * 1024 ** 3  # EES data files are far larger than any report
 
 
 @click.command()
@@ -37,12 +44,16 @@ from ilacs.store.changes import ChangeKind
 @click.option("--govuk-collection", default="/government/collections/"
               "improvement-notices-and-directions", show_default=True,
               help="The path of DfE's collection of notices and directions.")
+@click.option("--deadline", type=click.FloatRange(min=1), default=6 * 3600.0, show_default=True,
+              help="Seconds the whole run may fetch for; what is left waits for the next run.")
+@click.option("--file-deadline", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds one page or file may take, its retries included.")
 @db_option
 @click.pass_context
 def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
            downloads: Path | None, workers: int | None, statistics: bool, ees_url: str,
-           interventions: bool, govuk_url: str, govuk_collection: str,
-           db: str | None) -> None:
+           interventions: bool, govuk_url: str, govuk_collection: str, deadline: float,
+           file_deadline: float, db: str | None) -> None:
     """Bring the record up to date from Ofsted's website: every LA's reports and letters.
     With --statistics, bring the official statistics up to date from DfE's EES API; with
     --interventions, the interventions register from DfE's notices and directions on GOV.UK.
@@ -57,17 +68,20 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
     from ilacs.pipeline import default_workers
     from ilacs.sources import UpdateOptions, UpdateProgress
     from ilacs.sources import update as run_update
+    from ilacs.sources.http import HttpSettings
 
     conn = open_record(ctx, db)
+    settings = HttpSettings(min_interval=rate, run_deadline=deadline, url_deadline=file_deadline)
     if statistics:
-        _update_statistics(conn, ees_url, rate, downloads)
+        _update_statistics(conn, ees_url, replace(settings, max_bytes=STATISTICS_MAX_BYTES),
+                           downloads)
         return
     if interventions:
-        _update_interventions(conn, govuk_url, govuk_collection, rate)
+        _update_interventions(conn, govuk_url, govuk_collection, settings)
         return
     started = datetime.now(UTC)
     options = UpdateOptions(downloads=downloads, base_url=base_url, rate=rate,
-                            workers=workers or default_workers(), dry_run=dry_run)
+                            workers=workers or default_workers(), dry_run=dry_run, http=settings)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
         task = progress.add_task("reading Ofsted's search listing", total=None)
@@ -90,14 +104,14 @@ def update(ctx: click.Context, dry_run: bool, base_url: str, rate: float,
         sys.exit(1)
 
 
-def _update_statistics(conn: sqlite3.Connection, ees_url: str, rate: float,
+def _update_statistics(conn: sqlite3.Connection, ees_url: str, settings: HttpSettings,
                        downloads: Path | None) -> None:
     from ilacs.sources.ees import update_statistics
-    from ilacs.sources.http import HttpSettings, PoliteClient
+    from ilacs.sources.http import PoliteClient
     from ilacs.sources.update import downloads_folder_for
 
     folder = downloads or downloads_folder_for(conn)
-    with PoliteClient(HttpSettings(min_interval=rate)) as http, Progress(
+    with PoliteClient(settings) as http, Progress(
             TextColumn("{task.description}"), console=errors, transient=True) as progress:
         task = progress.add_task("asking the EES API", total=None)
         summary = update_statistics(conn, http, folder, ees_url,
@@ -118,11 +132,11 @@ def _update_statistics(conn: sqlite3.Connection, ees_url: str, rate: float,
 
 
 def _update_interventions(conn: sqlite3.Connection, govuk_url: str, collection: str,
-                          rate: float) -> None:
+                          settings: HttpSettings) -> None:
     from ilacs.sources.govuk import update_interventions
-    from ilacs.sources.http import HttpSettings, PoliteClient
+    from ilacs.sources.http import PoliteClient
 
-    with PoliteClient(HttpSettings(min_interval=rate)) as http, Progress(
+    with PoliteClient(settings) as http, Progress(
             TextColumn("{task.description}"), console=errors, transient=True) as progress:
         task = progress.add_task("asking GOV.UK's content API", total=None)
         summary = update_interventions(

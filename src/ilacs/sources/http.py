@@ -7,6 +7,10 @@
 - Downloads go to `<name>.part` and are renamed only once complete; a body shorter than its
   Content-Length is retried, resuming with a Range request from what is already on disk, and
   a `.part` left by an interrupted run is resumed the same way next time.
+- Bounded: every URL has a deadline (all its attempts, waits and bytes: a server dripping a
+  byte at a time cannot hold a run), the client has an optional deadline for the whole run,
+  a body over `max_bytes` is refused (by its Content-Length, or as it arrives) and never
+  kept, and redirects are followed only to the requested host or `redirect_hosts`.
 
 The clock and `sleep` are injectable so tests run without waiting.
 """
@@ -17,7 +21,8 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -31,6 +36,13 @@ from ilacs import __version__
 from ilacs.errors import IlacsError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Where Ofsted's, DfE's and GOV.UK's pages and files live: a redirect elsewhere is not
+# followed, so a file from another host is never recorded as theirs.
+OFFICIAL_HOSTS = frozenset({
+    "reports.ofsted.gov.uk", "files.ofsted.gov.uk", "www.gov.uk",
+    "assets.publishing.service.gov.uk", "explore-education-statistics.service.gov.uk",
+    "api.education.gov.uk", "content.explore-education-statistics.service.gov.uk",
+})
 CHUNK_BYTES = 64 * 1024
 _CONTENT_RANGE = re.compile(r"bytes\s+(?P<first>\d+)-(?P<last>\d+)/(?P<total>\d+|\*)")
 T = TypeVar("T")
@@ -50,6 +62,10 @@ class FetchError(IlacsError):
         super().__init__(message, path=url)
 
 
+class DeadlinePassed(FetchError):
+    """The run's deadline passed: nothing more is fetched by this client."""
+
+
 class TruncatedDownload(FetchError):
     """The server kept sending less than it announced; what arrived is kept as `.part`, and the
     next download of the same URL to the same place resumes from it."""
@@ -63,10 +79,16 @@ class HttpSettings:
     backoff: float = 2.0  # seconds before the first retry; doubled before each next one
     max_wait: float = 120.0  # the longest wait before a retry, whatever Retry-After says
     user_agent: str = field(default_factory=default_user_agent)
+    url_deadline: float = 600.0  # seconds one URL may take, its attempts and waits included
+    run_deadline: float | None = None  # seconds this client may fetch for, in all
+    max_bytes: int = 100 * 1024 * 1024  # the largest body accepted
+    redirect_hosts: frozenset[str] = OFFICIAL_HOSTS  # besides the requested URL's own host
+    max_redirects: int = 5
 
     def __post_init__(self) -> None:
         if self.min_interval < 0 or self.timeout <= 0 or self.attempts < 1 or self.backoff < 0 \
-                or self.max_wait < 0:
+                or self.max_wait < 0 or self.url_deadline <= 0 or self.max_bytes < 1 \
+                or (self.run_deadline is not None and self.run_deadline <= 0):
             raise ValueError(f"invalid HTTP settings: {self}")
 
 
@@ -99,10 +121,12 @@ class PoliteClient:
         self._clock = clock
         self._last_request: float | None = None
         self.requests = 0  # requests sent, retries included
+        self._started = clock()
+        self._deadline = 0.0  # of the URL being fetched (a monotonic time)
         self._client = httpx.Client(
             headers={"User-Agent": self.settings.user_agent},
             timeout=self.settings.timeout,
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand, within the allowed hosts
         )
 
     def __enter__(self) -> PoliteClient:
@@ -118,8 +142,11 @@ class PoliteClient:
     def get_text(self, url: str) -> str:
         """The body of a page, decoded as the server says (UTF-8 if it does not)."""
         def read(response: httpx.Response) -> str:
-            response.read()
-            return response.text
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                self._check_bounds(url, len(body))
+            return bytes(body).decode(response.encoding or "utf-8", errors="replace")
 
         return self._with_retries(url, lambda: {}, read)
 
@@ -136,7 +163,12 @@ class PoliteClient:
 
         def save(response: httpx.Response) -> httpx.Response:
             nonlocal resumed
-            resumed = _write_body(response, part) or resumed
+            try:
+                resumed = _write_body(response, part,
+                                      lambda size: self._check_bounds(url, size)) or resumed
+            except FetchError:
+                part.unlink(missing_ok=True)  # over the cap or the deadline: never kept
+                raise
             return response
 
         response = self._with_retries(url, headers, save)
@@ -154,12 +186,13 @@ class PoliteClient:
         reason = ""
         truncated = False
         status: int | None = None
+        self._deadline = self._url_deadline(url)
         for attempt in range(1, self.settings.attempts + 1):
             self._wait_turn()
             status, truncated = None, False
             sent = headers()
             try:
-                with self._client.stream("GET", url, headers=sent) as response:
+                with self._open(url, sent) as response:
                     status = response.status_code
                     if status in RETRY_STATUSES:
                         raise _Retry(f"the server answered HTTP {status}",
@@ -167,6 +200,11 @@ class PoliteClient:
                     if status >= 400 and not (status == 416 and "Range" in sent):
                         raise FetchError(url, f"the server answered HTTP {status} "
                                               f"{response.reason_phrase}; check the URL", status)
+                    declared = _int_or_none(response.headers.get("Content-Length"))
+                    if declared is not None and declared > self.settings.max_bytes:
+                        raise FetchError(url, f"the server announces {declared:,} bytes, over "
+                                              f"the cap of {self.settings.max_bytes:,}; not "
+                                              "fetched", status)
                     return handle(response)
             except httpx.TimeoutException:
                 reason = f"timed out (no answer within {self.settings.timeout:g} s)"
@@ -175,14 +213,74 @@ class PoliteClient:
             except _Retry as retry:
                 reason, truncated = retry.reason, retry.truncated
                 if retry.wait is not None and attempt < self.settings.attempts:
-                    self._sleep(min(retry.wait, self.settings.max_wait))
+                    self._pause(url, min(retry.wait, self.settings.max_wait))
                     continue
             if attempt < self.settings.attempts:
-                self._sleep(min(self.settings.backoff * 2 ** (attempt - 1),
-                                self.settings.max_wait))
+                self._pause(url, min(self.settings.backoff * 2 ** (attempt - 1),
+                                     self.settings.max_wait))
         failure = TruncatedDownload if truncated else FetchError
         raise failure(url, f"gave up after {self.settings.attempts} attempts: {reason}. "
                            "Try again later, or with a longer --rate.", status)
+
+    @contextmanager
+    def _open(self, url: str, headers: dict[str, str]) -> Iterator[httpx.Response]:
+        """The response to GET `url`, redirects followed within the allowed hosts, with a
+        timeout that never runs past the URL's deadline."""
+        target = httpx.URL(url)
+        allowed = {target.host, *self.settings.redirect_hosts}
+        for _ in range(self.settings.max_redirects + 1):
+            remaining = self._deadline - self._clock()
+            request = self._client.build_request(
+                "GET", target, headers=headers,
+                timeout=max(0.001, min(self.settings.timeout, remaining)))
+            response = self._client.send(request, stream=True)
+            if not response.is_redirect:
+                try:
+                    yield response
+                finally:
+                    response.close()
+                return
+            location = response.headers.get("Location", "")
+            response.close()
+            target = response.url.join(location)
+            if target.host not in allowed:
+                raise FetchError(url, f"the server redirects to {target.host}, which is not "
+                                      f"{httpx.URL(url).host} or an official host; not followed",
+                                 response.status_code)
+            self.requests += 1
+        raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
+
+    @property
+    def deadline_passed(self) -> bool:
+        """True once the run's deadline has passed: nothing more will be fetched."""
+        return self.settings.run_deadline is not None and \
+            self._clock() >= self._started + self.settings.run_deadline
+
+    def _url_deadline(self, url: str) -> float:
+        now = self._clock()
+        deadline = now + self.settings.url_deadline
+        if self.settings.run_deadline is not None:
+            run_ends = self._started + self.settings.run_deadline
+            if now >= run_ends:
+                raise DeadlinePassed(url, f"the run's deadline of {self.settings.run_deadline:g} "
+                                          "s passed before this URL; not fetched")
+            deadline = min(deadline, run_ends)
+        return deadline
+
+    def _check_bounds(self, url: str, size: int) -> None:
+        """Called as bytes arrive: over the size cap or past the deadline ends the fetch."""
+        if size > self.settings.max_bytes:
+            raise FetchError(url, f"the body passed the cap of {self.settings.max_bytes:,} "
+                                  "bytes; not kept")
+        if self._clock() > self._deadline:
+            raise FetchError(url, f"not complete within its deadline of "
+                                  f"{self.settings.url_deadline:g} s (or the run's): the "
+                                  "server sends too slowly; not kept")
+
+    def _pause(self, url: str, seconds: float) -> None:
+        if self._clock() + seconds > self._deadline:
+            raise FetchError(url, "its deadline would pass before the next attempt; given up")
+        self._sleep(seconds)
 
     def _wait_turn(self) -> None:
         if self._last_request is not None:
@@ -193,7 +291,7 @@ class PoliteClient:
         self.requests += 1
 
 
-def _write_body(response: httpx.Response, part: Path) -> bool:
+def _write_body(response: httpx.Response, part: Path, check: Callable[[int], None]) -> bool:
     """Append a 206 to what is on disk, or start again on a 200; raise _Retry if the body
     stops short of the announced length (the bytes that arrived are kept). True if appended."""
     have = part.stat().st_size if part.exists() else 0
@@ -218,6 +316,7 @@ def _write_body(response: httpx.Response, part: Path) -> bool:
         with part.open(mode) as handle:
             for chunk in response.iter_bytes():  # no chunk size: write what arrives at once
                 handle.write(chunk)
+                check(handle.tell())
     except httpx.TransportError as error:
         raise _Retry(f"the download was truncated ({error}); "
                      f"{part.stat().st_size} bytes kept to resume", truncated=True) from error

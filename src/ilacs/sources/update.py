@@ -18,7 +18,13 @@ from pathlib import Path
 from ilacs.documents.pdf import PDF_MAGIC
 from ilacs.errors import IlacsError, Problem
 from ilacs.pipeline import IngestSummary, SourceFile, find_files, ingest
-from ilacs.sources.http import FetchError, HttpSettings, PoliteClient, TruncatedDownload
+from ilacs.sources.http import (
+    DeadlinePassed,
+    FetchError,
+    HttpSettings,
+    PoliteClient,
+    TruncatedDownload,
+)
 from ilacs.sources.layout import publication_path
 from ilacs.sources.ofsted_site import (
     DEFAULT_BASE_URL,
@@ -90,6 +96,7 @@ class UpdateOptions:
     workers: int = 1  # processes reading downloaded PDFs
     dry_run: bool = False  # discover and report only: download and write nothing
     rows: int = MAX_ROWS  # providers per page of search results
+    http: HttpSettings | None = None  # deadlines and caps (default: HttpSettings(rate))
 
 
 @dataclass
@@ -151,12 +158,12 @@ def update(conn: sqlite3.Connection, options: UpdateOptions | None = None,
     folder = options.downloads or downloads_folder_for(conn)
     summary = UpdateSummary(folder, options.dry_run)
     own_client = client is None
-    http = client or PoliteClient(HttpSettings(min_interval=options.rate))
+    http = client or PoliteClient(options.http or HttpSettings(min_interval=options.rate))
     requests_before = http.requests
     try:
         publications = discover(http, options, summary, report)
         summary.planned = plan_downloads(conn, publications, summary)
-        if not options.dry_run:
+        if not options.dry_run and not http.deadline_passed:
             download(conn, http, folder, summary, report)
             ingest_downloads(conn, folder, options.workers, summary, report)
     finally:
@@ -198,6 +205,12 @@ def discover(http: PoliteClient, options: UpdateOptions, summary: UpdateSummary,
         except SiteChanged as error:
             changed.append(error)
             summary.problems.append(_problem(SourceProblemKind.SITE_CHANGED, error.url, error))
+        except DeadlinePassed as error:
+            summary.problems.append(_problem(
+                SourceProblemKind.FETCH_FAILED, error.url, error,
+                f" {len(providers) - index + 1} local authority pages were left for the next "
+                "update."))
+            break
         except FetchError as error:
             summary.problems.append(_problem(SourceProblemKind.FETCH_FAILED, error.url, error))
         report(UpdateProgress(Stage.PROVIDERS, index, len(providers), provider.url))
@@ -231,6 +244,11 @@ def download(conn: sqlite3.Connection, http: PoliteClient, folder: Path,
         target = folder / item.path
         try:
             fetched = http.download(publication.url, target)
+        except DeadlinePassed as error:
+            summary.problems.append(_problem(
+                SourceProblemKind.FETCH_FAILED, publication.url, error,
+                f" {len(summary.planned) - index + 1} files were left for the next update."))
+            break
         except TruncatedDownload as error:
             summary.problems.append(_problem(
                 SourceProblemKind.TRUNCATED, publication.url, error,

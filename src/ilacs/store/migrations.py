@@ -142,6 +142,11 @@ def apply_migrations(
             continue
         try:
             with transaction(conn):
+                # Read again under the write lock: another process opening the same new
+                # database may have applied it while this one waited.
+                if conn.execute("SELECT 1 FROM _migrations WHERE id = ?",
+                                (migration.id,)).fetchone():
+                    continue
                 for statement in sql_statements(migration.sql):
                     conn.execute(statement)
                 conn.execute(

@@ -145,18 +145,22 @@ def _page_body(request: Request, snapshot: Snapshot, state: AppState, template: 
     if request.url.path.endswith(".atom"):
         base = str(request.base_url).rstrip("/")
         return Body.of(render_html(template, page, base=base), ATOM)
-    return Body.of(render_html(template, page, **_chrome(request, state)), HTML)
+    return Body.of(render_html(template, page, **_chrome(request, state, snapshot)), HTML)
 
 
-def _chrome(request: Request, state: AppState) -> dict[str, Any]:
-    """What the layout needs beside the page: navigation, the JSON twin, the record's date."""
+def _chrome(request: Request, state: AppState,
+            snapshot: Snapshot | None = None) -> dict[str, Any]:
+    """What the layout needs beside the page: navigation, the JSON twin, and for a printed
+    page its address and the record's date."""
     path = request.url.path
     query = f"?{request.url.query}" if request.url.query else ""
     settings = state.settings
     return {"navigation": NAVIGATION, "current_path": path,
             "json_url": urls.json_twin(path + query),
             "writable": settings.writable, "static_copy": settings.static_copy,
-            "feed_url": urls.changes(feed=True) if settings.feed else None}
+            "feed_url": urls.changes(feed=True) if settings.feed else None,
+            "page_address": path + query,
+            "record_as_of": snapshot.record.as_of if snapshot is not None else None}
 
 
 def _error(request: Request, status: int, message: str) -> Response:

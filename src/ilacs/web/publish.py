@@ -122,7 +122,8 @@ def publish(db_path: Path, folder: Path, base_url: str | None = None,
                 db_path, staging, base_url, tuple(document_roots), on_progress)).result()
         (staging / MARKER).write_text(json.dumps({
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": str(db_path), "base_url": base_url}, indent=1), encoding="utf-8")
+            # the file's name only: a published folder never tells the server's layout
+            "database": db_path.name, "base_url": base_url}, indent=1), encoding="utf-8")
         _swap_in(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

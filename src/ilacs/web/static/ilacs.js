@@ -3,6 +3,7 @@ import { initAll } from "./vendor/govuk-frontend/govuk-frontend.min.js";
 
 initAll();
 
+const GRADE_LETTERS = {outstanding: "O", good: "G", requires_improvement: "R", adequate: "A", inadequate: "I"};
 const GRADE_NAMES = {
   outstanding: "Outstanding", good: "Good", requires_improvement: "Requires improvement",
   adequate: "Adequate", inadequate: "Inadequate",
@@ -60,6 +61,9 @@ if (select && map) {
       link.querySelectorAll("rect, text").forEach((shape) => {
         shape.setAttribute("class", shape.getAttribute("class").replace(/ilacs-grade--\S+/, `ilacs-grade--${grade}`));
       });
+      // the tile's second line is its grade as a letter: colour never carries it alone
+      const letter = link.querySelectorAll("text")[1];
+      if (letter) letter.textContent = GRADE_LETTERS[grade] || "–";
       const title = link.querySelector("title");
       if (title) title.textContent = `${link.dataset.name} (${link.dataset.abbr}): ${name}`;
     });
