@@ -5,6 +5,8 @@ A real record in a file, written to through a second connection as another proce
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import time
 from datetime import date
 from pathlib import Path
@@ -61,3 +63,17 @@ def test_between_looks_the_snapshot_stands_and_a_refresh_looks_at_once(
     refreshed = source.refresh()  # as after a write by this process
     assert refreshed is not before and len(refreshed.record.inspections) == 2
     assert source.current() is refreshed
+
+
+def test_a_read_only_server_writes_nothing_when_it_starts(corpus_db: Path,
+                                                          tmp_path: Path) -> None:
+    """Starting (migration check, register check, snapshot, warm-up) commits nothing to an
+    up-to-date record: another connection sees the same data version before and after."""
+    copy = tmp_path / "record.db"
+    shutil.copy(corpus_db, copy)
+    watcher = sqlite3.connect(copy)
+    before = watcher.execute("PRAGMA data_version").fetchone()[0]
+    source = SnapshotSource(copy)
+    assert source.current().record.inspections
+    time.sleep(1)  # the warm-up threads have had their go
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
