@@ -31,7 +31,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
          "/compare?la=80419&with=neighbours", "/themes", "/themes?theme=neglect",
          "/search?q=%22unregistered+placements%22", "/search?q=neglect&kind=letter&page=2",
-         "/downloads", "/changes", "/la/no-such-place", "/indicators", "/indicators/cin_rate",
+         "/downloads", "/changes", "/la/no-such-place", "/find?name=isle+of+wigt", "/indicators",
+         "/indicators/cin_rate",
          "/indicators/spend_per_child?judgement=impact_of_leaders"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -89,6 +90,21 @@ def test_every_page_passes_axe(page: Any, web: str, path: str) -> None:
     assert axe_violations(page) == []
     name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_") or "england"
     shot(page, name[:60].replace("%22", "").replace("=", "-"))
+
+
+def test_finding_an_authority_without_javascript(browser: Any, web: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(web + "/")
+    page.get_by_role("combobox", name="Find a local authority").fill("Isle of Wight")
+    page.get_by_role("combobox", name="Find a local authority").press("Enter")
+    page.wait_for_url("**/la/80419")
+    assert "Isle of Wight" in page.locator("h1").text_content()
+    page.goto(web + "/la/isle-of-wigt")  # a near miss: the 404 offers the box again
+    page.get_by_role("combobox", name="Find a local authority").fill("80480")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_url("**/la/80480")
+    context.close()
 
 
 def test_axe_would_catch_a_violation(page: Any, web: str) -> None:

@@ -282,6 +282,23 @@ def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
             Route(path, endpoint, methods=["GET", "HEAD"])]
 
 
+MAX_NAME = 100  # characters of a name to find (the longest authority's is under 40)
+
+
+async def find(request: Request) -> Response:
+    """/find?name=… (the find box): to the authority's page, or a 404 with the nearest names."""
+    name = " ".join(request.query_params.get("name", "").split())
+    if not name:
+        return RedirectResponse("/", status_code=303)
+    if len(name) > MAX_NAME:
+        return _error(request, 400, f"a name to find is at most {MAX_NAME} characters")
+    try:
+        authority = find_authority(_state(request).source.current(), name)
+    except PageNotFound as error:
+        return _error(request, 404, str(error))
+    return RedirectResponse(urls.authority(authority.urn), status_code=303)
+
+
 async def authority_by_name(request: Request) -> Response:
     """/la/isle-of-wight (or a JSON twin) redirects to the authority's URN address."""
     key: str = request.path_params["key"]
@@ -447,6 +464,7 @@ def create_app(settings: WebSettings) -> Starlette:
         *_page_routes("/la/{key:int}", ("/la/{key:int}.json",), "authority.html", _authority),
         Route("/la/{key:int}/context.csv", authority_context_table),
         Route("/la/{key}", authority_by_name),
+        Route("/find", find),
         *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
         *_page_routes("/indicators", ("/indicators.json",), "indicators.html", _indicators),
         Route("/indicators/{key}.csv", indicator_table),

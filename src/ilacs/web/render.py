@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 from ilacs.analysis.grades import GRADE_SCORE, JUDGEMENT_NAMES
 from ilacs.analysis.names import framework_name, grade_name, long_date
 from ilacs.extract.models import Grade
+from ilacs.reference import load_register
 from ilacs.statistics.units import unit_name
 from ilacs.web import urls
 from ilacs.web.charts import context_chart, grade_boxes, grade_letter
@@ -106,10 +107,19 @@ def environment() -> Environment:
     env.filters.update(long_date=long_date, grade_name=grade_name,
                        framework_name=framework_name, message_html=message_html,
                        figure=figure, unit_name=unit_name, grade_letter=grade_letter)
-    env.globals.update(urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
+    env.globals.update(authority_datalist=_authority_datalist(),
+                       urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions(), context_chart=context_chart,
                        grade_boxes=grade_boxes)
     return env
+
+
+def _authority_datalist() -> Markup:
+    """The names the find box suggests: every authority of the register, today's first."""
+    register = load_register()
+    names = sorted({a.name for a in register.all()}) + sorted(
+        {a.name for a in register.all(include_defunct=True)} - {a.name for a in register.all()})
+    return Markup("".join(f'<option value="{escape(name)}"></option>' for name in names))
 
 
 def render_html(template: str, page: object, **context: Any) -> str:
