@@ -59,3 +59,14 @@ def test_unknown_theme_and_authority_are_clear_errors(db: Path) -> None:
     assert result.exit_code != 0 and "unknown theme 'weather'" in str(result.exception)
     listing = run(db, "themes", "--list")
     assert "pathway_plans" in listing and "private_fostering" in listing
+
+
+def test_themes_say_which_classifier_and_how_many_points_are_uncertain(db: Path) -> None:
+    from ilacs.extract.theme_model import packaged_model
+
+    version = packaged_model().version
+    said = " ".join(run(db, "themes").split())
+    assert f"Themes by the classifier version {version}" in said and "Uncertain" in said
+    payload = json.loads(run(db, "themes", "--json"))
+    assert all(entry["classifiers"] == [version] for entry in payload)
+    assert sum(entry["uncertain_items"] for entry in payload) > 0

@@ -103,8 +103,9 @@ def test_ten_first_runs_on_one_new_database_all_succeed(tmp_path: Path) -> None:
                              stderr=subprocess.PIPE, text=True) for _ in range(10)]
     time.sleep(1.0)  # every process is waiting at the line
     go.touch()
-    failures = [run.communicate(timeout=120)[1] for run in runs]
-    assert [run.returncode for run in runs] == [0] * 10, failures
+    said = [run.communicate(timeout=120)[1] for run in runs]
+    failures = [text for run, text in zip(runs, said, strict=True) if run.returncode]
+    assert not failures, failures
     conn = sqlite3.connect(database)
     ids = [row[0] for row in conn.execute("SELECT id FROM _migrations ORDER BY id")]
     assert ids == [m.id for m in MIGRATIONS]

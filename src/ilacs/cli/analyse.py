@@ -224,11 +224,18 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
         groups = result.items() if by_year else [("all years", result)]
         for label, counts in groups:
             grid = Table(title=f"Themes raised ({label})", title_justify="left")
-            for column in ("Theme", "Inspections and visits", "Points", "Authorities"):
+            for column in ("Theme", "Inspections and visits", "Points", "Uncertain",
+                           "Authorities"):
                 grid.add_column(column)
             for c in counts:
-                grid.add_row(escape(c.name), str(c.events), str(c.items), str(c.authorities))
+                grid.add_row(escape(c.name), str(c.events), str(c.items),
+                             str(c.uncertain_items), str(c.authorities))
             console.print(grid)
+        versions = sorted({v for counts in (result.values() if by_year else [result])
+                           for c in counts for v in c.classifiers})
+        console.print(f"Themes by the classifier version {', '.join(versions) or 'unknown'}; "
+                      "'Uncertain' counts points it filed with probability under 0.5.",
+                      highlight=False)
 
     _emit(as_json, result, table)
 

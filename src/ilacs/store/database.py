@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from ilacs.errors import StoreError
@@ -30,6 +31,19 @@ def resolve_db_path(option: str | None) -> Path:
     return Path.cwd() / DEFAULT_DB_NAME
 
 
+def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch a new file to WAL. Several processes opening the same new file at once may
+    find it locked while another switches it: try again for a few seconds."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 def open_store(path: Path | str) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at `path`.
 
@@ -46,7 +60,7 @@ def open_store(path: Path | str) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         if not in_memory:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
         apply_migrations(conn)
     except (sqlite3.Error, OSError) as error:
         if conn is not None:

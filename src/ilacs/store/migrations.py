@@ -121,7 +121,11 @@ CREATE TABLE IF NOT EXISTS _migrations (
 
 def applied_migrations(conn: sqlite3.Connection) -> list[int]:
     """Ids of the migrations this database has recorded, in order."""
-    conn.execute(_LEDGER)
+    # Under the write lock from the start: in WAL mode a bare CREATE that turns a read into a
+    # write fails at once ("database is locked") if another process wrote in between,
+    # whatever the busy timeout; BEGIN IMMEDIATE waits for the lock instead.
+    with transaction(conn):
+        conn.execute(_LEDGER)
     return [row[0] for row in conn.execute("SELECT id FROM _migrations ORDER BY id")]
 
 
