@@ -287,6 +287,9 @@ def test_on_a_phone_every_grade_of_a_table_is_on_screen_under_its_column_name(
             assert 0 <= left and right <= width, (path, left, right)
             assert label not in ("none", "normal", '""'), path  # its column's name shows
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        caption = page.locator(f"{table} caption:not(.govuk-visually-hidden)")
+        if caption.count():  # the caption spans the screen, not a narrow column beside it
+            assert caption.bounding_box()["width"] >= 0.8 * (width - 40), path
     context.close()
 
 

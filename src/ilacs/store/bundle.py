@@ -26,6 +26,7 @@ from typing import Any
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
 from ilacs.store.interventions import upsert_interventions
+from ilacs.store.items import stored_themes
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
 from ilacs.store.transactions import transaction
@@ -160,10 +161,7 @@ def _theme_keys(path: str, position: int, stored: str | None) -> list[str]:
     if stored is None:
         raise StoreError(f"{path}, improvement point {position}: stored before themes were; "
                          "ingest the document again before building a bundle")
-    parsed = json.loads(stored)
-    if parsed and isinstance(parsed[0], str):
-        return str(parsed[0]).split()
-    return [str(key) for key, _ in parsed]
+    return [match.theme for match in stored_themes(stored) or ()]
 
 
 def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLoad:

@@ -89,13 +89,13 @@ def improvement_items(conn: sqlite3.Connection) -> list[ItemRow]:
             date=date.fromisoformat(row[3]) if row[3] else None, framework=row[4],
             document_path=row[5], number=numbers[key], section=row[7], text=row[8],
             outcome=row[9], page=row[10],
-            themes=_stored_themes(row[11]),
+            themes=stored_themes(row[11]),
             themes_confident=None if row[12] is None else bool(row[12]), theme_model=row[13],
         ))
     return rows
 
 
-def _stored_themes(stored: str | None) -> tuple[ThemeMatch, ...] | None:
+def stored_themes(stored: str | None) -> tuple[ThemeMatch, ...] | None:
     """Ingested points store [[key, evidence], …]; bundled ones ["key key …"] (keys only)."""
     if stored is None:
         return None
