@@ -120,12 +120,13 @@ def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
     import_seed(conn, INTERVENTION_EVENTS)
     run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
     later = [*newest(corpus.outcomes, 3), *newest(letters_corpus.outcomes, 2)]
+    replaced: set[str] = set()
     for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
         if outcome not in later:
-            store_outcome(conn, outcome, run)
+            store_outcome(conn, outcome, run, replaced)
     assert settle(conn).changes == 1  # the baseline
     for outcome in later:
-        store_outcome(conn, outcome, run)
+        store_outcome(conn, outcome, run, replaced)
     assert settle(conn).changes == len(later)
     load_shared_statistics(conn)
     conn.close()

@@ -7,6 +7,8 @@ import glob
 import hashlib
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,12 +23,17 @@ from ilacs.record import ensure_register
 from ilacs.store import (
     DocumentKind,
     Origin,
+    forget_problems,
+    forget_unread_file,
     note_location,
+    place_problems,
+    problems_of,
     record_problem,
     save_document,
     save_unreadable,
     stored_kind,
     stored_version,
+    unread_file_locations,
 )
 from ilacs.store.settle import settle
 
@@ -54,7 +61,10 @@ class IngestSummary:
     articles: int = 0
     contradictions: int = 0  # news claims the record contradicts, after this run
     changes: int = 0  # entries this run added to the change log (`ilacs changes`)
+    # every problem of the files this run met, those recorded by an earlier run and still
+    # standing included, so `--strict` fails on a rerun as it did the first time
     problems: list[Problem] = field(default_factory=list)
+    standing: int = 0  # of `problems`, how many an earlier run recorded
 
     @property
     def errors(self) -> list[Problem]:
@@ -108,21 +118,30 @@ def ingest(
     record that has the bundled interventions register, so that news links to it)."""
     ensure_register(conn)
     summary = IngestSummary(files=len(sources))
+    for location in unread_file_locations(conn):
+        if not Path(location).exists():  # a file that could not be read is gone since
+            forget_unread_file(conn, location)
     pending: list[tuple[SourceFile, str, int]] = []
     for source in sources:
+        location = str(source.path.resolve())
         try:
             data = source.path.read_bytes()
         except OSError as error:
-            # unreadable (permissions), vanished or failing: a problem naming the file; the
-            # rest goes on and nothing stored is touched
-            summary.problems.append(Problem(
+            # unreadable (permissions), vanished or failing: a problem naming the file, kept
+            # until the file reads; the rest goes on and nothing stored is touched
+            problem = Problem(
                 ProblemKind.UNREADABLE_FILE, f"cannot read the file ({error.strerror or error})",
-                source.display, severity=Severity.ERROR))
+                source.display, severity=Severity.ERROR)
+            record_problem(conn, problem, None, PARSER_VERSION, location)
+            summary.problems.append(problem)
             summary.unreadable += 1
             if on_progress:
                 on_progress(source)
             continue
         digest = hashlib.sha256(data).hexdigest()
+        # Problems belong to what the file holds now: those of what it held before it was
+        # fixed or replaced go.
+        forget_problems(conn, location, digest, source.display)
         stored = stored_version(conn, digest)
         current = stored is not None and stored.origin is Origin.INGESTED and \
             stored.parser_version == PARSER_VERSION
@@ -134,14 +153,19 @@ def ingest(
         if current:
             summary.unchanged += 1
             # The same bytes, perhaps from a folder moved since: the dashboard opens the
-            # source from where it is now.
-            note_location(conn, digest, str(source.path.resolve()))
+            # source from where it is now, and its problems name it there, once.
+            note_location(conn, digest, location)
+            place_problems(conn, digest, source.display, location)
+            standing = problems_of(conn, digest)
+            summary.problems.extend(standing)
+            summary.standing += len(standing)
             if on_progress:
                 on_progress(source)
             continue
         pending.append((source, digest, len(data)))
+    replaced: set[str] = set()
     for outcome in _read_and_extract(pending, workers):
-        store_outcome(conn, outcome, summary)
+        store_outcome(conn, outcome, summary, replaced)
         if on_progress:
             on_progress(outcome.source)
     settled = settle(conn)
@@ -155,8 +179,19 @@ def _read_and_extract(pending: list[tuple[SourceFile, str, int]],
     if workers <= 1 or len(pending) < 2:
         yield from map(_work, pending)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         yield from pool.map(_work, pending, chunksize=4)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Runs in each worker: when the ingest that started it is killed (kill -9 gives it no
+    chance to stop its workers), the worker ends too instead of waiting forever for work."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name="ilacs-parent-watch", daemon=True).start()
 
 
 def _work(job: tuple[SourceFile, str, int]) -> Outcome:
@@ -173,23 +208,30 @@ def read_and_extract(source: SourceFile, digest: str, size: int) -> Outcome:
     return Outcome(source, digest, size, document, kind, extraction, None)
 
 
-def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSummary) -> None:
-    """Store one read-and-extracted file in its own transaction."""
+def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSummary,
+                  replaced: set[str]) -> None:
+    """Store one read-and-extracted file in its own transaction. `replaced` holds the
+    unreadable bytes whose problems this run has already recorded afresh."""
     previous = stored_version(conn, outcome.sha256)
+    location = str(outcome.source.path.resolve())
     if outcome.problem is not None or outcome.document is None or outcome.extraction is None:
         problem = outcome.problem
         if problem is not None:
-            if previous is not None and previous.parser_version == PARSER_VERSION:
-                record_problem(conn, problem, outcome.sha256, PARSER_VERSION)
+            if outcome.sha256 in replaced:
+                # the same bad bytes at another path in this run: one problem per file
+                record_problem(conn, problem, outcome.sha256, PARSER_VERSION, location)
             else:
+                # what earlier runs recorded for these bytes (perhaps at paths since moved)
+                # gives way to what this run met
                 save_unreadable(conn, outcome.source.display, outcome.sha256, outcome.size,
-                                problem, PARSER_VERSION)
+                                problem, PARSER_VERSION, location)
+                replaced.add(outcome.sha256)
             summary.problems.append(problem)
         summary.unreadable += 1
         return
     kind = DocumentKind(outcome.kind.value if outcome.kind else DocumentKind.OTHER.value)
     save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind,
-                  location=str(outcome.source.path.resolve()))
+                  location=location)
     summary.problems.extend(outcome.extraction.problems)
     summary.inspections += outcome.extraction.report is not None
     summary.visits += outcome.extraction.letter is not None

@@ -48,7 +48,9 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], workers: int | None, str
         f"{summary.files} files: {summary.new} new, {summary.reextracted} re-extracted, "
         f"{summary.unchanged} unchanged, {summary.unreadable} unreadable; "
         f"{summary.inspections} inspections, {summary.visits} visit letters and "
-        f"{summary.articles} news articles extracted; {len(summary.problems)} problems."
+        f"{summary.articles} news articles extracted; {len(summary.problems)} problems"
+        + (f" ({summary.standing} recorded before and still standing)."
+           if summary.standing else ".")
     )
     if summary.contradictions:
         console.print(f"[bold red]{summary.contradictions} news claims contradict the record[/]"

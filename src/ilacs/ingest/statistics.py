@@ -32,7 +32,7 @@ from ilacs.statistics.outturn import read_outturn
 from ilacs.statistics.providers import read_providers
 from ilacs.statistics.tidy import READER_VERSION, NotTidyStatistics, TidyTable, read_tidy_csv
 from ilacs.store.changes import ChangeKind, append_change
-from ilacs.store.records import record_problem
+from ilacs.store.problems import record_problem
 from ilacs.store.statistics import (
     SeriesKey,
     StatisticsSource,

@@ -19,6 +19,14 @@ from ilacs.store.downloads import (
     record_download,
 )
 from ilacs.store.migrations import MIGRATIONS, Migration, applied_migrations, apply_migrations
+from ilacs.store.problems import (
+    forget_problems,
+    forget_unread_file,
+    place_problems,
+    problems_of,
+    record_problem,
+    unread_file_locations,
+)
 from ilacs.store.queries import (
     all_inspections,
     authorities,
@@ -30,7 +38,6 @@ from ilacs.store.queries import (
 )
 from ilacs.store.records import (
     note_location,
-    record_problem,
     save_document,
     save_unreadable,
     stored_kind,
@@ -79,6 +86,11 @@ __all__ = [
     "open_store",
     "problems",
     "record_problem",
+    "forget_problems",
+    "forget_unread_file",
+    "unread_file_locations",
+    "place_problems",
+    "problems_of",
     "record_to_bundle",
     "resolve_db_path",
     "save_document",

@@ -108,6 +108,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "it was confident (findings, visit_findings, point_themes)",
         POINT_THEME_COLUMNS,
     ),
+    Migration(
+        11,
+        "problems.location: the file a problem was met in, so a file fixed or moved since "
+        "no longer keeps the problems of what it was",
+        "ALTER TABLE problems ADD COLUMN location TEXT;",
+    ),
 )
 
 _LEDGER = """

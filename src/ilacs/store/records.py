@@ -17,6 +17,7 @@ from ilacs.documents import Document
 from ilacs.errors import Problem, StoreError
 from ilacs.extract.models import Extraction, ImprovementItem, InspectionReport, VisitLetter
 from ilacs.store.articles import insert_article
+from ilacs.store.problems import insert_problem
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
 from ilacs.store.transactions import transaction
 from ilacs.store.values import date_text, enum_text, now_text
@@ -101,7 +102,7 @@ def save_document(
             if extraction.article is not None:
                 insert_article(conn, document.sha256, extraction.article)
             for problem in extraction.problems:
-                _insert_problem(conn, problem, document.sha256, parser_version, now)
+                insert_problem(conn, problem, document.sha256, parser_version, now, location)
     except sqlite3.Error as error:
         raise StoreError(
             f"could not store this document ({error}); what was stored for it before is kept",
@@ -116,6 +117,7 @@ def save_unreadable(
     size: int,
     problem: Problem,
     parser_version: str,
+    location: str | None = None,
 ) -> None:
     """Record a file that could not be read, and why, so it is reported and not retried blindly.
 
@@ -139,39 +141,9 @@ def save_unreadable(
                 (sha256, path, size, parser_version, now, now),
             )
             clear_facts(conn, sha256)
-            _insert_problem(conn, problem, sha256, parser_version, now)
+            insert_problem(conn, problem, sha256, parser_version, now, location)
     except sqlite3.Error as error:
         raise StoreError(f"could not record this unreadable file ({error})", path=path) from error
-
-
-def record_problem(
-    conn: sqlite3.Connection,
-    problem: Problem,
-    sha256: str | None = None,
-    parser_version: str | None = None,
-) -> bool:
-    """Record a problem not tied to a saved extraction; return False if already recorded.
-
-    An identical problem (same document, path, kind, message, page and field) is kept once,
-    so a scheduled run that meets the same trouble every day does not grow the log.
-    """
-    try:
-        with transaction(conn):
-            exists = conn.execute(
-                """
-                SELECT 1 FROM problems
-                WHERE document_sha256 IS ? AND path = ? AND kind = ? AND message = ?
-                    AND page IS ? AND field IS ? AND row IS ?
-                """,
-                (sha256, problem.path, problem.kind.value, problem.message, problem.page,
-                 problem.field, problem.row),
-            ).fetchone()
-            if exists:
-                return False
-            _insert_problem(conn, problem, sha256, parser_version, now_text())
-    except sqlite3.Error as error:
-        raise StoreError(f"could not record a problem ({error})", path=problem.path) from error
-    return True
 
 
 def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
@@ -258,25 +230,4 @@ def _insert_points(
              item.theme_model)
             for position, item in enumerate(items, start=1)
         ],
-    )
-
-
-def _insert_problem(
-    conn: sqlite3.Connection,
-    problem: Problem,
-    sha256: str | None,
-    parser_version: str | None,
-    recorded_at: str,
-) -> None:
-    conn.execute(
-        """
-        INSERT INTO problems (document_sha256, path, kind, severity, message, page, field,
-            snippet, parser_version, recorded_at, row)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        (
-            sha256, problem.path, problem.kind.value, problem.severity.value, problem.message,
-            problem.page, problem.field, problem.snippet, parser_version, recorded_at,
-            problem.row,
-        ),
     )
