@@ -394,6 +394,12 @@ async def confirm(request: Request) -> Response:
 
 async def confirm_form(request: Request) -> Response:
     """The LA page's form for the same write (the token typed in); back to the page after."""
+    refused = writes.form_refusal(
+        request.headers.get("content-type", ""), request.headers.get("origin"),
+        request.headers.get("sec-fetch-site"),
+        f"{request.url.scheme}://{request.url.netloc}")
+    if refused is not None:
+        return _error(request, *refused)
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     done = await _write(request, (fields.get("token") or [""])[0],
                         "that is not this server's write token: go back, and type the value "

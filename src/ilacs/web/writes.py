@@ -28,6 +28,22 @@ def refusal(settings: WebSettings, given: str, how: str) -> tuple[int, str] | No
     return None
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def form_refusal(content_type: str, origin: str | None, fetch_site: str | None,
+                 own_origin: str) -> tuple[int, str] | None:
+    """(403, why) when the form's post may come from another site: browsers send any site's
+    `text/plain` form without asking, and say where it came from in `Origin` and
+    `Sec-Fetch-Site`. The API needs no such check: its bearer header makes a browser ask
+    first, and ilacs answers no other site."""
+    if content_type.split(";", 1)[0].strip().lower() != FORM_TYPE:
+        return 403, f"a write is sent as the LA page's form sends it ({FORM_TYPE})"
+    if (origin is not None and origin != own_origin) or fetch_site == "cross-site":
+        return 403, "writes are taken only from this dashboard's own pages"
+    return None
+
+
 def confirm_and_settle(source: SnapshotSource, intervention_id: int) -> dict[str, Any]:
     """Confirm the intervention, then settle the record so the change log has it; the next
     page served shows it."""
