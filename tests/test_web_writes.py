@@ -89,24 +89,28 @@ def test_the_la_page_form_confirms_a_suggestion(writable: httpx.Client,
 
 
 def test_a_form_post_from_another_site_is_refused_even_with_the_token(
-        writable: httpx.Client, writable_db: Path) -> None:
-    intervention, urn = suggested(writable_db)[0]
+        writable_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ilacs.db"  # its own suggestions: other tests confirm the shared ones
+    with sqlite3.connect(writable_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    intervention, urn = suggested(copy)[0]
     action = f"/interventions/{intervention}/confirm"
-    own = str(writable.base_url).rstrip("/")
-    for content, headers in [
-        (f"token={TOKEN}", {"Content-Type": "text/plain"}),  # a form any site can send
-        (f"token={TOKEN}", {"Content-Type": "application/x-www-form-urlencoded",
-                            "Origin": "http://evil.example"}),
-        (f"token={TOKEN}", {"Content-Type": "application/x-www-form-urlencoded",
-                            "Sec-Fetch-Site": "cross-site"}),
-    ]:
-        refused = writable.post(action, content=content, headers=headers)
-        assert refused.status_code == 403, headers
-    assert (intervention, urn) in suggested(writable_db)
-    done = writable.post(action, data={"token": TOKEN}, headers={"Origin": own},
-                         follow_redirects=False)  # as a browser on the LA page sends it
-    assert done.status_code == 303, done.text
-    assert (intervention, urn) not in suggested(writable_db)
+    with running_server(WebSettings(copy, write_token=TOKEN)) as url, \
+            httpx.Client(base_url=url, timeout=60) as client:
+        for content, headers in [
+            (f"token={TOKEN}", {"Content-Type": "text/plain"}),  # a form any site can send
+            (f"token={TOKEN}", {"Content-Type": "application/x-www-form-urlencoded",
+                                "Origin": "http://evil.example"}),
+            (f"token={TOKEN}", {"Content-Type": "application/x-www-form-urlencoded",
+                                "Sec-Fetch-Site": "cross-site"}),
+        ]:
+            refused = client.post(action, content=content, headers=headers)
+            assert refused.status_code == 403, headers
+        assert (intervention, urn) in suggested(copy)
+        done = client.post(action, data={"token": TOKEN}, headers={"Origin": url},
+                           follow_redirects=False)  # as a browser on the LA page sends it
+        assert done.status_code == 303, done.text
+    assert (intervention, urn) not in suggested(copy)
 
 
 def test_a_write_through_the_dashboard_shows_on_the_next_page_at_once(

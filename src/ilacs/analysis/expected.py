@@ -30,14 +30,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegressionCV
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from ilacs.analysis.grades import (
     BENCHMARK_JUDGEMENTS,
@@ -50,6 +45,9 @@ from ilacs.analysis.statistics import la_subject
 from ilacs.errors import AnalysisError
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 ILACS = frozenset({"ilacs_2018", "ilacs_2023", "ilacs_2026"})
 PREVIOUS = frozenset({"sif", *ILACS})
@@ -208,7 +206,15 @@ def _labels(cases: Sequence[Case]) -> np.ndarray:
 
 def fit_model(cases: Sequence[Case]) -> Pipeline:
     # The strength of regularisation is chosen inside the training set (log-loss, 3 folds),
-    # never on the inspections being predicted.
+    # never on the inspections being predicted. scikit-learn is imported here, not with the
+    # module: it loads SciPy, pandas and Arrow (~130 MB), which a process that only reads
+    # the fitted results (the dashboard) should never hold.
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     model = make_pipeline(SimpleImputer(strategy="median", add_indicator=True,
                                         keep_empty_features=True),
                           StandardScaler(),
@@ -271,6 +277,8 @@ def _transition_probabilities(train: Sequence[Case], test: Sequence[Case],
 
 
 def _scores(truth: np.ndarray, probabilities: np.ndarray) -> Scores:
+    from sklearn.metrics import accuracy_score, f1_score  # see fit_model
+
     predicted = probabilities.argmax(axis=1)
     onehot = np.eye(len(GRADES))[truth]
     present = sorted(set(truth.tolist()))

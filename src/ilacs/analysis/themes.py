@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.errors import AnalysisError
-from ilacs.extract.theme_model import packaged_model, themes_of
+from ilacs.extract.theme_model import packaged_version, themes_of
 from ilacs.extract.themes import ThemeMatch, theme_names
 from ilacs.reference.register import NeighbourModel
 from ilacs.store.items import ItemRow
@@ -106,7 +106,7 @@ def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
     held is classified afresh, in one batch."""
     known = theme_names()
     items = [item for item in record.items if item.urn is not None and item.date is not None]
-    current = packaged_model().version
+    current = packaged_version()
     stale = [item for item in items
              if item.text and (item.themes is None or item.theme_model != current)]
     fresh = {id(item): verdict for item, verdict in zip(

@@ -16,14 +16,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ilacs.errors import IlacsError
 from ilacs.extract.themes import ThemeMatch, rule_evidence, taxonomy
+
+# scikit-learn and SciPy are imported where a point is classified, not with the module: they
+# load pandas and Arrow too (~130 MB), which a process that only reads stored themes (the
+# dashboard, whose points were classified at extraction) should never hold.
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 ARTEFACT = "theme_model.json.xz"
 # The model's probability for a theme it assigns; below this the point's themes are
@@ -55,12 +60,16 @@ class ModelSettings:
 
 
 def word_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                            min_df=settings.word_min_df, lowercase=True,
                            token_pattern=r"(?u)\b[a-z][a-z0-9'-]+\b")
 
 
 def char_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                            min_df=settings.char_min_df, max_features=settings.char_max_features,
                            lowercase=True)
@@ -69,6 +78,8 @@ def char_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
 def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> sparse.csr_matrix:
     """Two columns per theme: the rules found it through a strong pattern, or through a
     context pattern only."""
+    from scipy import sparse
+
     index = {key: n for n, key in enumerate(keys)}
     rows, cols = [], []
     for row, text in enumerate(texts):
@@ -87,6 +98,8 @@ def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> s
 
 def feature_matrix(word: TfidfVectorizer, char: TfidfVectorizer, keys: Sequence[str],
                    settings: ModelSettings, texts: Sequence[str]) -> sparse.csr_matrix:
+    from scipy import sparse
+
     blocks = [word.transform(texts), char.transform(texts)]
     if settings.use_rules:
         blocks.append(rule_features(texts, keys, settings.rule_weight))
@@ -183,15 +196,30 @@ def write_model(model: ThemeModel, path: Path) -> None:
     path.write_bytes(lzma.compress(text.encode("utf-8"), preset=9))
 
 
-@lru_cache(maxsize=1)
-def packaged_model() -> ThemeModel:
-    """The shipped model (package data), checked against the taxonomy it was trained on."""
+def _packaged_json() -> dict[str, Any]:
     try:
         raw = resources.files("ilacs.extract").joinpath(ARTEFACT).read_bytes()
-        model = model_from_json(json.loads(lzma.decompress(raw)))
+        data: dict[str, Any] = json.loads(lzma.decompress(raw))
     except (OSError, lzma.LZMAError, json.JSONDecodeError) as error:
         raise ThemeModelError(f"{ARTEFACT}: cannot read the packaged theme model: {error}") \
             from error
+    return data
+
+
+@lru_cache(maxsize=1)
+def packaged_version() -> str:
+    """The shipped model's version, without building the model: a reader of stored themes
+    needs only this, to tell which points an older model classified."""
+    try:
+        return str(_packaged_json()["version"])
+    except KeyError as error:
+        raise ThemeModelError(f"{ARTEFACT}: malformed theme model (no version)") from error
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> ThemeModel:
+    """The shipped model (package data), checked against the taxonomy it was trained on."""
+    model = model_from_json(_packaged_json())
     if set(model.keys) != {theme.key for theme in taxonomy()}:
         raise ThemeModelError(f"{ARTEFACT} was trained on other themes than themes.yaml's: "
                               "retrain with scripts/train_themes.py")

@@ -150,7 +150,7 @@ def _data_sets(http: PoliteClient, base: str, catalogue: Catalogue,
         try:
             for item in _paged(http, f"{base}/v1/publications/{quote(publication['id'])}"
                                "/data-sets", DATA_SETS_PAGE, step):
-                found = _recognise(item, datasets, publication)
+                found = recognise(item, datasets, publication)
                 if found is not None:
                     yield found
         except (FetchError, EesChanged) as error:
@@ -176,20 +176,31 @@ def _paged(http: PoliteClient, url: str, size: int,
         joiner = "&" if "?" in url else "?"
         address = f"{url}{joiner}{urlencode({'page': page, 'pageSize': size})}"
         step(address)
-        document = _json(http.get_text(address), address)
-        results, paging = document.get("results"), document.get("paging")
-        if not isinstance(results, list) or not isinstance(paging, dict):
-            raise EesChanged("the answer has no 'results' list and 'paging' object, as the "
-                             "EES API's listings do", path=address)
-        for item in results:
-            if isinstance(item, dict):
-                yield item
-        if page >= int(paging.get("totalPages") or 1):
+        results, pages = listing_page(http.get_text(address), address)
+        yield from results
+        if page >= pages:
             return
         page += 1
 
 
-def _recognise(item: dict[str, Any], datasets: list[Dataset],
+def listing_page(text: str, address: str) -> tuple[list[dict[str, Any]], int]:
+    """One page of an EES listing (`{"paging": {...}, "results": [...]}`): its results and
+    how many pages the listing has."""
+    document = _json(text, address)
+    results, paging = document.get("results"), document.get("paging")
+    if not isinstance(results, list) or not isinstance(paging, dict):
+        raise EesChanged("the answer has no 'results' list and 'paging' object, as the "
+                         "EES API's listings do", path=address)
+    total = paging.get("totalPages")
+    try:
+        pages = int(total or 1)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise EesChanged(f"paging.totalPages is {total!r}, not a number of pages",
+                         path=address) from error
+    return [item for item in results if isinstance(item, dict)], pages
+
+
+def recognise(item: dict[str, Any], datasets: list[Dataset],
                publication: dict[str, Any]) -> EesDataSet | None:
     title = str(item.get("title") or "")
     latest = item.get("latestVersion") or {}

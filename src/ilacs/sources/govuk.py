@@ -68,18 +68,18 @@ def update_interventions(conn: sqlite3.Connection, http: PoliteClient,
     before = http.requests
     try:
         listing = _content(http, base, collection)
-        documents = _documents(listing, f"{base}/api/content{collection}")
+        documents = listed_documents(listing, f"{base}/api/content{collection}")
     except (FetchError, GovukChanged) as error:
         summary.problems.append(str(error))
         summary.requests = http.requests - before
         return summary
-    sections = _sections(listing)
+    sections = collection_sections(listing)
     events: list[InterventionEvent] = []
     for document in documents[:MAX_PAGES]:
         path = str(document["base_path"])
         step(base + path)
         try:
-            page = _page(_content(http, base, path), path, sections.get(
+            page = notice_page(_content(http, base, path), path, sections.get(
                 str(document.get("content_id")), None))
         except (FetchError, GovukChanged) as error:
             summary.problems.append(str(error))
@@ -110,7 +110,7 @@ def _content(http: PoliteClient, base: str, path: str) -> dict[str, Any]:
     return document
 
 
-def _documents(listing: dict[str, Any], url: str) -> list[dict[str, Any]]:
+def listed_documents(listing: dict[str, Any], url: str) -> list[dict[str, Any]]:
     """The collection's pages: paths on this host only (never another site's address)."""
     links = listing.get("links")
     documents = links.get("documents") if isinstance(links, dict) else None
@@ -121,17 +121,19 @@ def _documents(listing: dict[str, Any], url: str) -> list[dict[str, Any]]:
             and not str(item.get("base_path")).startswith("//")]
 
 
-def _sections(listing: dict[str, Any]) -> dict[str, str]:
+def collection_sections(listing: dict[str, Any]) -> dict[str, str]:
     """Each page's section by its content id ('Open notices', 'Closed directions' ...)."""
     found: dict[str, str] = {}
-    for group in (listing.get("details") or {}).get("collection_groups") or []:
-        if isinstance(group, dict):
-            for content_id in group.get("documents") or []:
-                found[str(content_id)] = str(group.get("title") or "")
+    details = listing.get("details")
+    groups = details.get("collection_groups") if isinstance(details, dict) else None
+    for group in groups if isinstance(groups, list) else []:
+        documents = group.get("documents") if isinstance(group, dict) else None
+        for content_id in documents if isinstance(documents, list) else []:
+            found[str(content_id)] = str(group.get("title") or "")
     return found
 
 
-def _page(content: dict[str, Any], path: str, section: str | None) -> NoticePage:
+def notice_page(content: dict[str, Any], path: str, section: str | None) -> NoticePage:
     details = content.get("details") or {}
     body = details.get("body") if isinstance(details, dict) else None
     if not isinstance(body, str):

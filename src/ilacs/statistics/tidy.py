@@ -131,13 +131,19 @@ def read_meta(path: Path) -> dict[str, MetaColumn]:
     except (OSError, UnicodeDecodeError) as error:
         raise NotTidyStatistics(f"cannot read the metadata file ({error})",
                                 path=str(path)) from error
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("col_name", "col_type") if c not in (reader.fieldnames or [])]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        fields = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as error:  # a stray carriage return in an unquoted cell, say
+        raise NotTidyStatistics(f"not a CSV file Python can read ({error})",
+                                path=str(path)) from error
+    missing = [c for c in ("col_name", "col_type") if c not in fields]
     if missing:
         raise NotTidyStatistics(f"not an EES metadata file: it has no {missing[0]} column",
                                 path=str(path))
     found: dict[str, MetaColumn] = {}
-    for row in reader:
+    for row in rows:
         name = (row.get("col_name") or "").strip()
         if name:
             found[name] = MetaColumn(name, (row.get("col_type") or "").strip().capitalize(),
@@ -158,7 +164,11 @@ def read_tidy_bytes(data: bytes, name: str,
     if text.lstrip()[:1] == "<":
         raise NotTidyStatistics("this is a web page (it starts with '<'), not a CSV file: "
                                 "download the data set's CSV again", path=name)
-    records = list(csv.reader(io.StringIO(text)))
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # a stray carriage return in an unquoted cell, say
+        raise NotTidyStatistics(f"not a CSV file Python can read ({error})", path=name) \
+            from error
     if not records or not any(cell.strip() for cell in records[0]):
         raise NotTidyStatistics("empty: an EES tidy CSV starts with a header row", path=name)
     header = [cell.strip() for cell in records[0]]
@@ -175,7 +185,7 @@ def read_tidy_bytes(data: bytes, name: str,
     candidates = [c for c in header if c not in TIME and c not in GEOGRAPHY and c]
     parsed = _parse_columns(header, rows, candidates if meta is None else
                             [c for c in candidates if c in meta and meta[c].kind == "Indicator"])
-    layout = _layout(header, rows, candidates, parsed, meta)
+    layout = _layout(name, header, rows, candidates, parsed, meta)
     table = TidyTable(name, sha256, len(data), layout, [], problems)
     _read_rows(table, header, rows, parsed)
     return table
@@ -212,7 +222,7 @@ def _parse_columns(header: Sequence[str], rows: Sequence[tuple[int, list[str]]],
     return parsed
 
 
-def _layout(header: Sequence[str], rows: Sequence[tuple[int, list[str]]],
+def _layout(name: str, header: Sequence[str], rows: Sequence[tuple[int, list[str]]],
             candidates: Sequence[str], parsed: Mapping[str, Sequence[Cell | None]],
             meta: Mapping[str, MetaColumn] | None) -> TidyLayout:
     if meta is not None:
@@ -220,7 +230,7 @@ def _layout(header: Sequence[str], rows: Sequence[tuple[int, list[str]]],
     else:
         indicators = [c for c in candidates if _looks_like_figures(parsed[c])]
     if not indicators:
-        raise NotTidyStatistics("no indicator column: no column holds figures")
+        raise NotTidyStatistics("no indicator column: no column holds figures", path=name)
     filters = tuple(c for c in candidates if c not in indicators)
     units = {c: (meta_unit(meta[c].unit) if meta and c in meta and meta[c].unit
                  else infer_unit(c)) for c in indicators}

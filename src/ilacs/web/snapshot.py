@@ -11,9 +11,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,6 +49,7 @@ class Snapshot:
     claims: tuple[ClaimRow, ...]
     documents: Mapping[str, DocumentRef]  # by sha256
     page_texts: int  # pages of text held (0: facts only, so search has nothing to find)
+    db_path: Path | None = None  # the file it was read from (None: a connection's own)
     _memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -74,7 +76,7 @@ class Snapshot:
             future = self._memo.get("expected")
             if future is None:
                 future = self._memo["expected"] = Future()
-                threading.Thread(target=_fit_models, args=(self.record, future),
+                threading.Thread(target=_fit_models, args=(self, future),
                                  name="ilacs-models", daemon=False).start()
         assert isinstance(future, Future)
         result: Mapping[str, ExpectedGrades] = future.result()
@@ -90,14 +92,37 @@ class Snapshot:
             return self._memo.setdefault(key, value)  # type: ignore[return-value]
 
 
-def _fit_models(record: AnalysisRecord, future: Future[Mapping[str, ExpectedGrades]]) -> None:
+def _fit_models(snapshot: Snapshot, future: Future[Mapping[str, ExpectedGrades]]) -> None:
+    """Fit in a child process that ends when the models are: scikit-learn and what it loads
+    (SciPy, pandas, Arrow: some 130 MB) never stay in the server, which only reads the
+    results. The child reads the record from the file itself (the snapshot's objects are
+    shared with the threads serving pages, so copying them to it could see them change),
+    in a fresh interpreter (spawn: forking a process that runs threads can copy a lock
+    another thread held)."""
     try:
-        future.set_result(all_expected_grades(record))
+        if snapshot.db_path is None:
+            future.set_result(all_expected_grades(snapshot.record))
+            return
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            future.set_result(pool.submit(expected_from_file, snapshot.db_path).result())
     except BaseException as error:  # the waiting request reports it
         future.set_exception(error)
 
 
-def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
+def expected_from_file(db_path: Path) -> Mapping[str, ExpectedGrades]:
+    """The expected-grade models of the record in this file, read in one transaction."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        with read_transaction(conn):
+            record = load_record(conn, load_register())
+    finally:
+        conn.close()
+    return all_expected_grades(record)
+
+
+def load_snapshot(conn: sqlite3.Connection, version: str,
+                  db_path: Path | None = None) -> Snapshot:
     """Everything a page reads, from one state of the file (an ingest may be writing)."""
     with read_transaction(conn):
         return Snapshot(
@@ -107,6 +132,7 @@ def load_snapshot(conn: sqlite3.Connection, version: str) -> Snapshot:
             claims=tuple(claims_for(conn)),
             documents={ref.sha256: ref for ref in document_refs(conn)},
             page_texts=page_text_count(conn),
+            db_path=db_path,
         )
 
 
@@ -128,7 +154,7 @@ class SnapshotSource:
         self._local = threading.local()
         self._check_every = check_every
         self._next_check = time.monotonic() + check_every
-        self._snapshot = load_snapshot(self.connection(), self._file_version())
+        self._snapshot = load_snapshot(self.connection(), self._file_version(), self.db_path)
         _warm(self._snapshot)
 
     def connection(self) -> sqlite3.Connection:
@@ -169,7 +195,7 @@ class SnapshotSource:
         try:
             version = self._file_version()  # again: a load may have ended meanwhile
             if version != self._snapshot.version:
-                self._snapshot = load_snapshot(self.connection(), version)
+                self._snapshot = load_snapshot(self.connection(), version, self.db_path)
                 _warm(self._snapshot)
             return self._snapshot
         finally:
