@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from ilacs.documents import Document
 from ilacs.extract.article_dates import publication_date
@@ -70,7 +71,8 @@ def extract_article(document: Document, source_url: str | None = None) -> NewsAr
         la_names=tuple(register.by_urn(urn).name for urn in subjects),
         urns=tuple(subjects),
         mentioned_urns=tuple(mentioned),
-        visit_dates=_visit_dates(sentences, published),
+        visit_dates=_visit_dates(sentences, published,
+                                 _address_year(source_url, document.path)),
         inspectors=_inspectors(text),
         claims=tuple(claims),
         quotes=tuple(find_quotes(text)),
@@ -110,11 +112,15 @@ def _authorities(sentences: list[Sentence]) -> tuple[list[int], list[int]]:
     return subjects, [urn for urn in order if urn not in subjects]
 
 
-def _visit_dates(sentences: list[Sentence], published: date | None) -> tuple[date, ...]:
+def _visit_dates(sentences: list[Sentence], published: date | None,
+                 address_year: int | None) -> tuple[date, ...]:
     """The dates of the visit an article reports ('visited ... on 17 and 18 June 2025'): a
-    date without a year takes the publication year, else the latest year the article names."""
+    date without a year takes the publication year, else the year in the article's address
+    or file name (saved articles are often named by their year), else the latest year the
+    article names (which may be an earlier report's: 'a report released in 2022')."""
     years = [int(year) for sentence in sentences for year in _YEAR.findall(sentence.text)]
-    default_year = published.year if published else (max(years) if years else None)
+    default_year = published.year if published else (
+        address_year or (max(years) if years else None))
     for sentence in sentences:
         if not _VISIT_SENTENCE.search(sentence.text):
             continue
@@ -125,6 +131,16 @@ def _visit_dates(sentences: list[Sentence], published: date | None) -> tuple[dat
                 dates = {blocks[0].start, blocks[-1].end}
                 return tuple(sorted(d for d in dates if d is not None))
     return ()
+
+
+def _address_year(source_url: str | None, path: str) -> int | None:
+    """The last year written in the address or the file name ('...-visit-2024.txt'), not
+    part of a longer number (an article id such as 20579521)."""
+    for text in (source_url, PurePath(path).name):
+        years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text or "")
+        if years:
+            return int(years[-1])
+    return None
 
 
 def _day_first(printed: str) -> str:
