@@ -105,6 +105,39 @@ def test_the_feed_for_one_authority_and_its_etag(client: httpx.Client,
     assert again.status_code == 304
 
 
+def test_the_feed_never_takes_its_address_from_the_host_header(client: httpx.Client,
+                                                               web: str) -> None:
+    forged = client.get("/changes.atom", headers={"Host": "evil.example"})
+    assert forged.status_code == 200
+    assert b"evil.example" not in forged.content
+    assert feedparser.parse(forged.content).feed.links[0].href == f"{web}/changes.atom"
+
+
+def test_a_bad_feed_address_answers_in_atom(client: httpx.Client) -> None:
+    response = client.get("/changes.atom", params={"la": "bad"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and feed.version == "atom10" and feed.entries == []
+    assert "bad" in feed.feed.title  # what was wrong, where a feed reader shows it
+
+
+def test_the_feed_uses_the_configured_public_address(corpus_db: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ilacs.web.settings import ConfigurationError, settings_from_environment
+    from web_server import running_server
+
+    monkeypatch.setenv("ILACS_BASE_URL", "https://ilacs.example.org/")
+    settings = settings_from_environment(corpus_db)
+    assert settings.base_url == "https://ilacs.example.org"
+    with running_server(settings) as url, httpx.Client(base_url=url, timeout=60) as local:
+        feed = feedparser.parse(local.get("/changes.atom").content)
+    assert feed.feed.links[0].href == "https://ilacs.example.org/changes.atom"
+    assert all(entry.link.startswith("https://ilacs.example.org/") for entry in feed.entries)
+    with pytest.raises(ConfigurationError, match="not an http"):
+        settings_from_environment(corpus_db, base_url="javascript:alert(1)")
+
+
 def test_every_page_points_feed_readers_at_the_feed(client: httpx.Client) -> None:
     for path in ["/", "/la/80419", "/changes"]:
         html = client.get(path).text

@@ -17,10 +17,14 @@ from ilacs.cli.common import console, db_option, errors
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder holding source documents by the paths the record names them "
                    "(repeatable): lets a bundled record link to its PDFs.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The public address people reach the dashboard at (default: "
+                   "$ILACS_BASE_URL, else the address it listens on): the Atom feed's ids "
+                   "and links start with it, never with a request's Host header.")
 @db_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, ...],
-          db: str | None) -> None:
+          base_url: str | None, db: str | None) -> None:
     """Serve the dashboard and its JSON API (read-only unless $ILACS_WRITE_TOKEN is set).
 
     \\b
@@ -37,7 +41,7 @@ def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, 
     from ilacs.web.settings import settings_from_environment
 
     settings = settings_from_environment(resolve_db_path(db or ctx.obj.get("db")),
-                                         document_roots)
+                                         document_roots, base_url)
     app = create_app(settings)
     mode = "read-write (token set)" if settings.writable else "read-only"
     console.print(f"Serving {settings.db_path} ({mode}) on http://{host}:{port} "

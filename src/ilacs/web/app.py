@@ -60,7 +60,7 @@ from ilacs.web.pages.search import (
 )
 from ilacs.web.pages.themes import themes_page
 from ilacs.web.render import render_html, render_json
-from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, error_document
+from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, atom_error, error_document
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
 
@@ -115,10 +115,9 @@ async def _serve_page(request: Request, template: str, build: PageBuilder,
                       before: BeforeBuilding | None = None) -> Response:
     state = _state(request)
     snapshot = state.source.current()
-    feed = request.url.path.endswith(".atom")
-    # A feed's links are absolute, so its body depends on the address it was asked for.
-    address = str(request.url) if feed else f"{request.url.path}?{request.url.query}"
-    key = (snapshot.version, address)
+    # A feed's links are absolute, but from the configured address (feed_base), never from
+    # the request's Host header: the path and query are the whole key for every page.
+    key = (snapshot.version, f"{request.url.path}?{request.url.query}")
 
     async def build_body() -> Body:
         if before is not None:
@@ -143,8 +142,7 @@ def _page_body(request: Request, snapshot: Snapshot, state: AppState, template: 
     if _wants_json(request):
         return Body.of(render_json(page), JSON)
     if request.url.path.endswith(".atom"):
-        base = str(request.base_url).rstrip("/")
-        return Body.of(render_html(template, page, base=base), ATOM)
+        return Body.of(render_html(template, page, base=feed_base(request, state)), ATOM)
     return Body.of(render_html(template, page, **_chrome(request, state, snapshot)), HTML)
 
 
@@ -163,7 +161,19 @@ def _chrome(request: Request, state: AppState,
             "record_as_of": snapshot.record.as_of if snapshot is not None else None}
 
 
+def feed_base(request: Request, state: AppState) -> str:
+    """Where the feed's ids and links point: the configured public address, else the address
+    this server listens on (the socket's, not the Host header a client may set)."""
+    if state.settings.base_url:
+        return state.settings.base_url.rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", None)
+    default = {"http": 80, "https": 443}.get(request.url.scheme)
+    return f"{request.url.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
 def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.endswith(".atom"):
+        return Response(atom_error(status, message), status, media_type=ATOM)
     if _wants_json(request) or request.url.path.startswith("/api/"):
         return JSONResponse(error_document(status, message), status_code=status)
     html = render_html("error.html", error_document(status, message),

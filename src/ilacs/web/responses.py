@@ -142,5 +142,19 @@ def error_document(status: int, message: str) -> dict[str, object]:
             "error": message}
 
 
+def atom_error(status: int, message: str) -> str:
+    """An error a feed reader can show: a valid Atom feed with no entries, titled by it."""
+    from datetime import UTC, datetime
+    from xml.sax.saxutils import escape
+
+    title = escape(f"ilacs: {TITLES.get(status, 'Error').lower()}: {message}")
+    updated = datetime.now(UTC).isoformat(timespec="seconds")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <title>{title}</title>\n  <id>urn:ilacs:error:{status}</id>\n"
+            f"  <updated>{updated}</updated>\n  <author><name>ilacs</name></author>\n"
+            "</feed>\n")
+
+
 TITLES = {400: "Bad request", 401: "Not authorised", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 500: "Server error", 503: "Unavailable"}

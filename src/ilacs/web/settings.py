@@ -7,6 +7,7 @@ server listens, never on the first request.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from ilacs.errors import IlacsError
 
 WRITE_TOKEN_ENV_VAR = "ILACS_WRITE_TOKEN"
 DOCUMENTS_ENV_VAR = "ILACS_DOCUMENTS"
+BASE_URL_ENV_VAR = "ILACS_BASE_URL"
 MIN_TOKEN_LENGTH = 16
 
 
@@ -33,14 +35,19 @@ class WebSettings:
     # Pages rendered for `ilacs publish`: they say what needs a server instead of offering it.
     static_copy: bool = False
     feed: bool = True  # the Atom feed exists (a static copy has one only with --base-url)
+    # The public address the feed's ids and links start with ("https://ilacs.example.org");
+    # None: the address the server listens on. Never the request's Host header.
+    base_url: str | None = None
 
     @property
     def writable(self) -> bool:
         return self.write_token is not None
 
 
-def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = ()) -> WebSettings:
-    """Settings from the arguments and the environment ($ILACS_WRITE_TOKEN, $ILACS_DOCUMENTS)."""
+def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = (),
+                              base_url: str | None = None) -> WebSettings:
+    """Settings from the arguments and the environment ($ILACS_WRITE_TOKEN, $ILACS_DOCUMENTS,
+    $ILACS_BASE_URL)."""
     token = os.environ.get(WRITE_TOKEN_ENV_VAR) or None
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         raise ConfigurationError(
@@ -49,4 +56,10 @@ def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = ()
             "or unset it to keep the dashboard read-only")
     roots = [*document_roots]
     roots += [Path(p) for p in os.environ.get(DOCUMENTS_ENV_VAR, "").split(os.pathsep) if p]
-    return WebSettings(db_path=db_path, document_roots=tuple(roots), write_token=token)
+    base = base_url or os.environ.get(BASE_URL_ENV_VAR) or None
+    if base is not None and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", base):
+        raise ConfigurationError(
+            f"the base URL {base!r} is not an http(s) address such as "
+            "https://ilacs.example.org; the feed's links start with it")
+    return WebSettings(db_path=db_path, document_roots=tuple(roots), write_token=token,
+                       base_url=base.rstrip("/") if base else None)
