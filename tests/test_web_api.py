@@ -7,9 +7,12 @@ filters that filter, links that open the source document at the page.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -335,6 +338,30 @@ def test_downloads_are_real_exports(client: httpx.Client) -> None:
     lines = response.text.strip().splitlines()
     assert len(lines) >= 1 + 153
     assert client.get("/downloads/passwords.txt").status_code == 404
+
+
+def test_downloads_say_their_rows_date_licence_and_every_column(client: httpx.Client) -> None:
+    page = client.get("/downloads.json").json()
+    index = client.get("/index.json").json()
+    as_of = date.fromisoformat(page["as_of"])
+    assert f"data as at {as_of.day} {as_of:%B %Y}" in page["citation"]
+    assert "Open Government Licence v3.0" in page["attribution"] and page["licence_url"]
+    described = {(entry["table"], entry["column"]): entry for entry in page["dictionary"]}
+    for entry in described.values():
+        assert entry["meaning"] and entry["source"] and entry["type"], entry
+    for name, table in [("ilacs_record.csv", "inspections"), ("ilacs_latest.csv", "latest")]:
+        listed = next(f for f in page["files"] if f["filename"] == name)
+        text = client.get(listed["url"]).content.decode("utf-8-sig")
+        header, *rows = list(csv.reader(io.StringIO(text)))
+        assert listed["rows"] == len(rows), name  # the page counts what the file holds
+        assert all((table, column) in described for column in header), name
+    assert index  # the England page still answers beside it
+
+
+def test_every_page_names_the_licence(client: httpx.Client) -> None:
+    for path in ["/", "/la/80419", "/downloads", "/la/no-such-place"]:
+        html = client.get(path).text
+        assert "Open Government Licence v3.0" in html, path
 
 
 def test_writing_is_off_unless_a_token_is_configured(client: httpx.Client) -> None:

@@ -44,7 +44,7 @@ from ilacs.web.pages.changes import changes_page, parse_changes_filters
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
 from ilacs.web.pages.context import context_csv
-from ilacs.web.pages.downloads import downloads_page, parse_export_filename
+from ilacs.web.pages.downloads import downloads_page, export_rows, parse_export_filename
 from ilacs.web.pages.england import england_page, parse_england_filters
 from ilacs.web.pages.indicators import (
     indicator_csv,
@@ -279,7 +279,9 @@ def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return downloads_page(feed=state.settings.feed,
-                          statistics=not snapshot.record.statistics.empty)
+                          statistics=not snapshot.record.statistics.empty,
+                          rows=export_rows(state.source.connection()),
+                          as_of=snapshot.record.as_of)
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,

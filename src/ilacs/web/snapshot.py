@@ -7,14 +7,17 @@ for requests: the dashboard never writes unless a write token is configured.
 
 from __future__ import annotations
 
+import logging
+import pickle
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,7 +25,7 @@ from ilacs.analysis.expected import ExpectedGrades, all_expected_grades
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.analysis.schedule import Due, next_due
 from ilacs.analysis.themes import ThemedItem, themed_items
-from ilacs.errors import StoreError
+from ilacs.errors import AnalysisError, StoreError
 from ilacs.record import ensure_authorities
 from ilacs.reference import load_register
 from ilacs.store import open_store
@@ -39,6 +42,8 @@ CACHE_KIB = 64 * 1024
 # being built: in a burst of new searches, py-spy found the loop there in a fifth of its
 # samples, and looking twice a second instead saved 6% of the server's CPU.
 VERSION_CHECK_SECONDS = 0.5
+FIT_SECONDS = 600  # the expected-grade models take seconds; a child past this is stopped
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,32 +98,23 @@ class Snapshot:
 
 
 def _fit_models(snapshot: Snapshot, future: Future[Mapping[str, ExpectedGrades]]) -> None:
-    """Fit in a child process that ends when the models are: scikit-learn and what it loads
-    (SciPy, pandas, Arrow: some 130 MB) never stay in the server, which only reads the
-    results. The child reads the record from the file itself (the snapshot's objects are
-    shared with the threads serving pages, so copying them to it could see them change),
-    in a fresh interpreter (spawn: forking a process that runs threads can copy a lock
-    another thread held)."""
+    """Fit in a child process that ends when the models are (see ilacs.web.fit_models). The
+    child reads the record from the file itself: the snapshot's objects are shared with the
+    threads serving pages, so copying them to it could see them change."""
     try:
         if snapshot.db_path is None:
             future.set_result(all_expected_grades(snapshot.record))
             return
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            future.set_result(pool.submit(expected_from_file, snapshot.db_path).result())
+        done = subprocess.run(
+            [sys.executable, "-m", "ilacs.web.fit_models", str(snapshot.db_path)],
+            capture_output=True, timeout=FIT_SECONDS, check=False)
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise AnalysisError("fitting the expected-grade models failed: "
+                                f"{said[-1] if said else f'exit {done.returncode}'}")
+        future.set_result(pickle.loads(done.stdout))  # our own child's answer
     except BaseException as error:  # the waiting request reports it
         future.set_exception(error)
-
-
-def expected_from_file(db_path: Path) -> Mapping[str, ExpectedGrades]:
-    """The expected-grade models of the record in this file, read in one transaction."""
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        with read_transaction(conn):
-            record = load_record(conn, load_register())
-    finally:
-        conn.close()
-    return all_expected_grades(record)
 
 
 def load_snapshot(conn: sqlite3.Connection, version: str,
@@ -214,6 +210,13 @@ class SnapshotSource:
 
 def _warm(snapshot: Snapshot) -> None:
     """Classify improvement points, work out windows and fit the expected-grade models in
-    the background, so the first visitor to an LA page does not wait for them."""
-    threading.Thread(target=lambda: (snapshot.themed, snapshot.due, snapshot.expected),
-                     daemon=True, name="ilacs-warm").start()
+    the background, so the first visitor to an LA page does not wait for them. A failure
+    here is the page's to report (it asks again); the warm-up only logs it, as it does when
+    the server stops while the models are being fitted."""
+    def warm() -> None:
+        try:
+            snapshot.themed, snapshot.due, snapshot.expected  # noqa: B018 - computed for later
+        except Exception:
+            _log.warning("warming the snapshot %s failed", snapshot.version, exc_info=True)
+
+    threading.Thread(target=warm, daemon=True, name="ilacs-warm").start()

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
+from ilacs.export.dictionary import (
+    ATTRIBUTION,
+    LICENCE,
+    LICENCE_URL,
+    ColumnEntry,
+    data_dictionary,
+)
 from ilacs.export.registry import EXPORTERS
-from ilacs.export.tables import Selection
+from ilacs.export.statistics_tables import statistics_table
+from ilacs.export.tables import Selection, latest_table, wide_table
 from ilacs.web import urls
+
+# What a file's main table counts, in words: "1,066 inspections".
+ROWS_OF = {Selection.RECORD: "inspections", Selection.LATEST: "authorities",
+           Selection.STATISTICS: "figures"}
 
 
 @dataclass(frozen=True)
@@ -15,6 +30,8 @@ class DownloadFile:
     format: str
     description: str
     url: str
+    rows: int | None = None  # of its main table (a workbook and JSON hold more tables)
+    rows_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,12 @@ class DownloadsPage:
     files: tuple[DownloadFile, ...]
     endpoints: tuple[Endpoint, ...]
     openapi_url: str
+    as_of: date | None = None  # the latest date the record knows of
+    licence: str = LICENCE
+    licence_url: str = LICENCE_URL
+    attribution: str = ATTRIBUTION
+    citation: str = ""
+    dictionary: tuple[ColumnEntry, ...] = field(default_factory=data_dictionary)
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -73,9 +96,12 @@ def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
     return None
 
 
-def downloads_page(feed: bool = True, statistics: bool = True) -> DownloadsPage:
+def downloads_page(feed: bool = True, statistics: bool = True,
+                   rows: Mapping[Selection, int] | None = None,
+                   as_of: date | None = None) -> DownloadsPage:
     """`feed`: whether this site has the Atom feed (a static copy without --base-url has not);
-    `statistics`: whether the record holds official statistics (its indicator pages)."""
+    `statistics`: whether the record holds official statistics (its indicator pages);
+    `rows`: how many rows each selection's main table has; `as_of`: the record's date."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
         for selection in Selection:
@@ -84,7 +110,24 @@ def downloads_page(feed: bool = True, statistics: bool = True) -> DownloadsPage:
                     Selection.STATISTICS: "the official statistics: every headline indicator "
                     "for England, regions and authorities, with the data sets they came from"
                     }.get(selection, exporter.description)
-            files.append(DownloadFile(name, format, what, urls.download(name)))
+            files.append(DownloadFile(name, format, what, urls.download(name),
+                                      (rows or {}).get(selection), ROWS_OF[selection]))
     endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
                       and (statistics or not e.path.startswith("/indicators/")))
-    return DownloadsPage(tuple(files), endpoints, "/openapi.json")
+    return DownloadsPage(tuple(files), endpoints, "/openapi.json", as_of,
+                         citation=citation(as_of))
+
+
+def export_rows(conn: sqlite3.Connection) -> dict[Selection, int]:
+    """How many rows each selection's main table has, counted from the tables the exports
+    write (so the page and the file agree)."""
+    return {Selection.RECORD: len(wide_table(conn).rows),
+            Selection.LATEST: len(latest_table(conn).rows),
+            Selection.STATISTICS: len(statistics_table(conn).rows)}
+
+
+def citation(as_of: date | None) -> str:
+    """How to cite the record in a report or paper."""
+    when = f", data as at {as_of.day} {as_of:%B %Y}" if as_of else ""
+    return (f"ilacs: the record of Ofsted's inspections of English local authority children's "
+            f"services{when}. {ATTRIBUTION}")
