@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from ilacs.record import ensure_authorities
+from ilacs.store import open_store
 from ilacs.web.snapshot import SnapshotSource
 from test_store_factories import fresh_store, make_document, make_report, save_report
 
@@ -77,3 +78,29 @@ def test_a_read_only_server_writes_nothing_when_it_starts(corpus_db: Path,
     assert source.current().record.inspections
     time.sleep(1)  # the warm-up threads have had their go
     assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
+
+
+def test_snapshots_that_read_the_same_grades_and_figures_share_one_fit(
+        corpus_db: Path, tmp_path: Path) -> None:
+    """A write that changes no inspection, figure or date (a problem logged, as an ingest of
+    letters changes only visits) makes a new snapshot but not a new fit: pages never wait
+    seconds for models while a record is being written."""
+    copy = tmp_path / "record.db"
+    shutil.copy(corpus_db, copy)
+    source = SnapshotSource(copy, check_every=0)
+    first = source.current()
+    fitted = first.expected
+    assert fitted and all(result.predictions for result in fitted.values())
+    with sqlite3.connect(copy) as writer:
+        writer.execute("INSERT INTO problems (path, kind, severity, message, recorded_at) "
+                       "VALUES ('x.pdf', 'missing_field', 'warning', 'a test', '2026-01-01')")
+    second = source.refresh()
+    assert second.version != first.version and second.model_inputs == first.model_inputs
+    assert second.expected is fitted
+    conn = open_store(copy)  # a new inspection: what the models read has changed
+    save_report(conn, make_report(grade="good", start=date(2026, 5, 6), end=date(2026, 5, 17),
+                                  published=date(2026, 6, 20)),
+                make_document("Isle of Wight, 2026.", path="reports/80419/2026.pdf"))
+    conn.close()
+    third = source.refresh()
+    assert third.model_inputs != first.model_inputs

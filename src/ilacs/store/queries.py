@@ -6,6 +6,7 @@ on how SQLite stores dates and grades. SQL stays in this package and nowhere els
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import defaultdict
@@ -214,3 +215,21 @@ def _date(value: str | None) -> date | None:
 
 def _enum(kind: type[_E], value: str | None) -> _E | None:
     return None if value is None else kind(value)
+
+
+def grades_and_statistics_version(conn: sqlite3.Connection) -> str:
+    """A fingerprint of the facts grades and figures are read from: each full inspection's
+    document with the extractor version that read it, and each statistics file with its
+    reader's. It changes whenever an inspection or a figure can have; a visit or a news
+    article leaves it as it was."""
+    digest = hashlib.sha256()
+    for row in conn.execute(
+            "SELECT d.sha256, d.parser_version FROM inspections i JOIN documents d"
+            " ON d.sha256 = i.document_sha256 ORDER BY 1"):
+        digest.update(f"{row[0]}:{row[1]};".encode())
+    digest.update(b"|")
+    for row in conn.execute(
+            "SELECT dataset, sha256, reader_version FROM statistics_sources ORDER BY 1"):
+        digest.update(f"{row[0]}:{row[1]}:{row[2]};".encode())
+    return digest.hexdigest()[:16]
+

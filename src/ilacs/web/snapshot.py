@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from ilacs.reference import load_register
 from ilacs.store import open_store
 from ilacs.store.documents import DocumentRef, document_refs, page_text_count
 from ilacs.store.interventions import Intervention, list_interventions
+from ilacs.store.queries import grades_and_statistics_version
 from ilacs.store.story import ClaimRow, claims_for
 from ilacs.store.transactions import read_transaction
 
@@ -43,6 +45,9 @@ CACHE_KIB = 64 * 1024
 # samples, and looking twice a second instead saved 6% of the server's CPU.
 VERSION_CHECK_SECONDS = 0.5
 FIT_SECONDS = 600  # the expected-grade models take seconds; a child past this is stopped
+FITS_KEPT = 4  # fits kept by (file, inputs): a record's current one and a few before it
+_FITS: OrderedDict[tuple[str, str], Future[Mapping[str, ExpectedGrades]]] = OrderedDict()
+_FITS_LOCK = threading.Lock()
 _log = logging.getLogger(__name__)
 
 
@@ -55,6 +60,9 @@ class Snapshot:
     documents: Mapping[str, DocumentRef]  # by sha256
     page_texts: int  # pages of text held (0: facts only, so search has nothing to find)
     db_path: Path | None = None  # the file it was read from (None: a connection's own)
+    # what the expected-grade models read (store.queries.grades_and_statistics_version):
+    # snapshots that agree on it, and on the record's date, share one fit
+    model_inputs: str = ""
     _memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -72,20 +80,24 @@ class Snapshot:
 
     @property
     def expected(self) -> Mapping[str, ExpectedGrades]:
-        """The expected-grade model of every judgement, fitted and back-tested once per
-        snapshot (seconds of work) in a thread of its own that others wait for.
+        """The expected-grade model of every judgement, fitted and back-tested (seconds of
+        work) once per state of what it reads, in a thread of its own that others wait for:
+        while an ingest of letters writes, every new snapshot shares the one fit.
 
         Not a daemon thread: the interpreter waits for it at exit. A daemon thread stopped
         inside the numerical libraries as the process ends aborts it (exit status 134)."""
-        with self._lock:
-            future = self._memo.get("expected")
-            if future is None:
-                future = self._memo["expected"] = Future()
+        # the models read grades and figures, and predict as at the record's latest date
+        key = (str(self.db_path), f"{self.model_inputs}@{self.record.as_of}") \
+            if self.db_path and self.model_inputs else (self.version, str(id(self)))
+        with _FITS_LOCK:
+            future = _FITS.get(key)
+            if future is None or (future.done() and future.exception() is not None):
+                future = _FITS[key] = Future()  # a failed fit is tried again
+                while len(_FITS) > FITS_KEPT:
+                    _FITS.popitem(last=False)
                 threading.Thread(target=_fit_models, args=(self, future),
                                  name="ilacs-models", daemon=False).start()
-        assert isinstance(future, Future)
-        result: Mapping[str, ExpectedGrades] = future.result()
-        return result
+        return future.result()
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
         """`compute()` once per snapshot for `key` (a page's data, say)."""
@@ -129,6 +141,7 @@ def load_snapshot(conn: sqlite3.Connection, version: str,
             documents={ref.sha256: ref for ref in document_refs(conn)},
             page_texts=page_text_count(conn),
             db_path=db_path,
+            model_inputs=grades_and_statistics_version(conn),
         )
 
 
