@@ -45,3 +45,14 @@ def test_a_moved_file_is_a_404_that_says_how_to_serve_it_again(tmp_path: Path) -
     assert "has moved or changed since" in response.text
     assert "<code>ilacs ingest FOLDER</code>" in response.text and "`" not in response.text
     assert '<a class="govuk-link" href="https://reports.ofsted.gov.uk/' in response.text
+
+
+def test_every_timeline_document_also_links_to_ofsteds_own_page(client: httpx.Client) -> None:
+    timeline = client.get("/la/80419.json").json()["timeline"]
+    documents = [event["source"] for event in timeline if event["source"]]
+    assert documents and all(
+        source["on_ofsted"] == "https://reports.ofsted.gov.uk/provider/44/80419"
+        for source in documents)
+    page = client.get("/la/80419").text
+    assert page.count('href="https://reports.ofsted.gov.uk/provider/44/80419" rel="external"'
+                      ) == len(documents)

@@ -47,14 +47,24 @@ def media_type(ref: DocumentRef) -> str:
 
 
 def where_published(snapshot: Snapshot, ref: DocumentRef) -> str | None:
-    """Where the public can read a document this server does not hold."""
+    """Where the public can read the document on Ofsted's website: the address it was
+    downloaded from, else the authority's page of reports."""
     if ref.source_url:
         return ref.source_url
-    urns = {row.urn for row in snapshot.record.inspections
-            if row.document_sha256 == ref.sha256 and row.urn is not None}
-    urns |= {visit.urn for visit in snapshot.record.visits
-             if visit.document_path == ref.path and visit.urn is not None}
-    return report_link(min(urns)) if urns else None
+    urn = snapshot.memo("document-urns", lambda: _document_urns(snapshot)).get(ref.path)
+    return report_link(urn) if urn is not None else None
+
+
+def _document_urns(snapshot: Snapshot) -> dict[str, int]:
+    """Each report's and letter's authority, by the document's path (the lowest URN where a
+    document names two)."""
+    found: dict[str, int] = {}
+    rows = [(row.document_path, row.urn) for row in snapshot.record.inspections]
+    rows += [(visit.document_path, visit.urn) for visit in snapshot.record.visits]
+    for path, urn in rows:
+        if path is not None and urn is not None:
+            found[path] = min(urn, found.get(path, urn))
+    return found
 
 
 def how_to_add(ref: DocumentRef) -> str:

@@ -16,6 +16,7 @@ from ilacs.extract.models import Grade
 from ilacs.reference.register import Authority
 from ilacs.store.rows import InspectionRow
 from ilacs.web import urls
+from ilacs.web.documents import where_published
 from ilacs.web.snapshot import Snapshot
 
 # The grades a current inspection can give, best first (pre-2013 "adequate" is history only).
@@ -43,6 +44,7 @@ class Source:
     document: str
     page: int | None
     url: str | None  # None when the record does not hold that document
+    on_ofsted: str | None = None  # the document on Ofsted's website (or its LA's reports)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,10 @@ def source(snapshot: Snapshot, document_path: str | None, page: int | None) -> S
     if document_path is None:
         return None
     ref = snapshot.by_path.get(document_path)
-    return Source(document_path, page, urls.document(ref.sha256, page) if ref else None)
+    if ref is None:
+        return Source(document_path, page, None)
+    return Source(document_path, page, urls.document(ref.sha256, page),
+                  where_published(snapshot, ref))
 
 
 def grade_cells(snapshot: Snapshot, inspection: InspectionRow | None) -> tuple[GradeCell, ...]:
