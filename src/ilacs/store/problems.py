@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from ilacs.errors import Problem, ProblemKind, Severity, StoreError
+from ilacs.errors import Problem, StoreError
+from ilacs.store.queries import problem_row
 from ilacs.store.transactions import transaction
 from ilacs.store.values import now_text
 
@@ -75,13 +76,9 @@ def record_problem(
 
 def problems_of(conn: sqlite3.Connection, sha256: str) -> list[Problem]:
     """The problems recorded for a document's bytes, in the order they were met."""
-    return [
-        Problem(kind=ProblemKind(row[0]), message=row[1], path=row[2], page=row[3],
-                field=row[4], snippet=row[5], severity=Severity(row[6]), row=row[7])
-        for row in conn.execute(
-            "SELECT kind, message, path, page, field, snippet, severity, row FROM problems"
-            " WHERE document_sha256 = ? ORDER BY id", (sha256,))
-    ]
+    rows = conn.execute("SELECT * FROM problems WHERE document_sha256 = ? ORDER BY id",
+                        (sha256,))
+    return [problem_row(row).to_problem() for row in rows]
 
 
 def place_problems(conn: sqlite3.Connection, sha256: str, path: str, location: str) -> None:

@@ -147,16 +147,18 @@ def findings(conn: sqlite3.Connection) -> list[FindingRow]:
 
 def problems(conn: sqlite3.Connection) -> list[ProblemRow]:
     """Every recorded problem, by file and page."""
-    return [
-        ProblemRow(
-            id=row["id"], document_sha256=row["document_sha256"], path=row["path"],
-            kind=ProblemKind(row["kind"]), severity=Severity(row["severity"]),
-            message=row["message"], page=row["page"], field=row["field"],
-            snippet=row["snippet"], parser_version=row["parser_version"],
-            recorded_at=row["recorded_at"], row=row["row"],
-        )
-        for row in conn.execute("SELECT * FROM problems ORDER BY path, page, row, id")
-    ]
+    return [problem_row(row)
+            for row in conn.execute("SELECT * FROM problems ORDER BY path, page, row, id")]
+
+
+def problem_row(row: sqlite3.Row) -> ProblemRow:
+    return ProblemRow(
+        id=row["id"], document_sha256=row["document_sha256"], path=row["path"],
+        kind=ProblemKind(row["kind"]), severity=Severity(row["severity"]),
+        message=row["message"], page=row["page"], field=row["field"],
+        snippet=row["snippet"], parser_version=row["parser_version"],
+        recorded_at=row["recorded_at"], row=row["row"],
+    )
 
 
 def _inspections(

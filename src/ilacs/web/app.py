@@ -8,13 +8,10 @@ built once per change of the record.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
-import logging
 import tempfile
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,6 @@ from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
-import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -63,6 +59,7 @@ from ilacs.web.render import render_html, render_json
 from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, atom_error, error_document
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
+from ilacs.web.warm import lifespan
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
 # What a page waits for before it takes a builder (see _await_ranking).
@@ -424,56 +421,6 @@ async def confirm_form(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return _error(request, exc.status_code, exc.detail or "")
-
-
-WARM_CHECK_SECONDS = 2.0
-_log = logging.getLogger(__name__)
-
-
-def warm_paths(snapshot: Snapshot) -> list[str]:
-    """The pages most visited: England and every authority, as HTML and JSON."""
-    urns = [a.urn for a in snapshot.record.register.all()]
-    return ["/", "/index.json", "/themes", "/compare", "/search", "/downloads", "/indicators",
-            *(f"/la/{urn}" for urn in urns), *(f"/la/{urn}.json" for urn in urns)]
-
-
-async def keep_warm(app: Starlette) -> None:
-    """Pre-render the main pages whenever the record changes, through the app itself, so
-    visitors (and the caches) see exactly what a request would have built."""
-    state: AppState = app.state.ilacs
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://warm") as client:
-        while True:
-            snapshot = state.source.current()
-            if state.warm_version != snapshot.version:
-                for path in warm_paths(snapshot):
-                    response = await client.get(path)
-                    if response.status_code != 200:
-                        _log.warning("pre-rendering %s gave HTTP %s", path,
-                                     response.status_code)
-                _freeze_long_lived()
-                state.warm_version = snapshot.version
-            await asyncio.sleep(WARM_CHECK_SECONDS)
-
-
-def _freeze_long_lived() -> None:
-    """Leave the record's objects out of garbage collections from now on: they live until
-    the record changes, and walking them all made each full collection a pause of 100 ms
-    or more for every request in flight. The previous record's objects are let go first."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    task = asyncio.create_task(keep_warm(app))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def create_app(settings: WebSettings) -> Starlette:

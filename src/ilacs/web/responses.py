@@ -10,6 +10,8 @@ import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -144,9 +146,6 @@ def error_document(status: int, message: str) -> dict[str, object]:
 
 def atom_error(status: int, message: str) -> str:
     """An error a feed reader can show: a valid Atom feed with no entries, titled by it."""
-    from datetime import UTC, datetime
-    from xml.sax.saxutils import escape
-
     title = escape(f"ilacs: {TITLES.get(status, 'Error').lower()}: {message}")
     updated = datetime.now(UTC).isoformat(timespec="seconds")
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
