@@ -84,6 +84,12 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("established", r"\bestablished\b|\bset\s+up\b|\bformed\b|\bcame\s+into\s+being\b"),
         ("issued", r"\bissu\w*|\bimpos\w*|\bserved\b|\bordered\b|\bannounced\b|\bintervene\w*"),
     ))
+# "The commissioner was appointed following a report by Ofsted", "The direction followed a
+# 2012 Ofsted inspection": why an intervention the article already knows of exists (its
+# background), not news of it.
+_BECAUSE_OF_REPORT = re.compile(
+    r"^\s*(?:was|were|had\s+been)?\s*(?:\w+\s+)?(?:following|followed|after|in\s+the\s+wake\s+of)"
+    r"\s+(?:a|an|the|its)\b[^.;]{0,60}?\b(?:report|inspection|judgement|visit)", re.IGNORECASE)
 _JUST_DONE = re.compile(r"\bhas\s+(?:now\s+)?(?:been\s+)?[a-z]+ed\b|\btoday\b")
 _ACTION_REACH = 90  # characters between the intervention's name and its verb
 _PERSON = re.compile(r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+){1,2}),[^.]{0,200}?"
@@ -163,6 +169,8 @@ def _intervention_claims(text: str, main_urn: int | None,
     if partnership is not None and not found:
         found["partnership"] = partnership
     for key, match in found.items():
+        if _background(text, match):
+            continue
         action = _action_near(text, match)
         if action is None:
             continue
@@ -177,6 +185,14 @@ def _intervention_claims(text: str, main_urn: int | None,
                             action=action, partner_urn=partner,
                             **claim_when(text, match.start(), published)))
     return claims
+
+
+def _background(text: str, match: re.Match[str]) -> bool:
+    """'The <intervention> was <done> following a report by Ofsted ...': the article's
+    reason for an intervention it has already named, not an event it reports."""
+    definite = re.search(r"(?:^|[.;]\s*)the\s+(?:[\w-]+\s+)?$", text[:match.start()],
+                         re.IGNORECASE)
+    return definite is not None and _BECAUSE_OF_REPORT.match(text[match.end():]) is not None
 
 
 def _action_near(text: str, match: re.Match[str]) -> str | None:
