@@ -33,7 +33,7 @@ from ilacs.store.search import (
     search,
 )
 from ilacs.store.settle import settle
-from ilacs.web.pages.search import PER_PAGE, RankingCache, search_page, search_results
+from ilacs.web.pages.search import OTHER_PAGES_SHOWN, PER_PAGE, RankingCache, search_page
 from ilacs.web.snapshot import Snapshot, load_snapshot
 from test_store_factories import fresh_store, make_document, make_report, save_report
 
@@ -215,16 +215,89 @@ def test_a_query_fts5_cannot_parse_is_searched_as_a_phrase(conn: sqlite3.Connect
     assert results.total == len(expected(conn, phrase))
 
 
-def test_the_server_path_gives_what_search_gives(conn: sqlite3.Connection,
-                                                 snapshot: Snapshot) -> None:
+def by_document(pages: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+    """Ranked (document, page) pairs as documents at the rank of their best page, each with
+    its matching pages best first."""
+    grouped: dict[str, list[int]] = {}
+    for sha256, number in pages:
+        grouped.setdefault(sha256, []).append(number)
+    return list(grouped.items())
+
+
+def test_the_server_lists_documents_at_the_rank_of_their_best_page(
+        conn: sqlite3.Connection, snapshot: Snapshot) -> None:
     for query in ["neglect", "plac*", 'homes: "unregistered']:
         for filters in [SearchFilters(), *FILTERS[:5]]:
+            match = search(conn, query, limit=1).match
+            documents = by_document(expected(conn, match, filters))
             for page in (1, 2):
-                assert search_results(snapshot, conn, query, filters, page) == search(
-                    conn, query, filters, PER_PAGE, (page - 1) * PER_PAGE), (query, filters)
+                view = search_page(snapshot, conn, query, filters, page)
+                assert view.total == len(documents), (query, filters)
+                assert view.pages_matching == sum(len(found) for _, found in documents)
+                shown = documents[(page - 1) * PER_PAGE: page * PER_PAGE]
+                assert [(hit.source.url or "").split("/")[-1] for hit in view.hits] == [
+                    f"{sha256}#page={found[0]}" for sha256, found in shown], (query, filters)
+                assert [(hit.pages_matching, [other.page for other in hit.other_pages])
+                        for hit in view.hits] == [
+                    (len(found), sorted(found[1:1 + OTHER_PAGES_SHOWN]))
+                    for _, found in shown]
     view = search_page(snapshot, conn, "neglect", FILTERS[0], 2)
-    assert view.total == len(expected(conn, "neglect", FILTERS[0]))
     assert view.previous_url and len(view.hits) == PER_PAGE
+
+
+def test_newest_first_orders_documents_by_publication_keeping_best_first_on_a_day(
+        conn: sqlite3.Connection, snapshot: Snapshot) -> None:
+    best = search_page(snapshot, conn, "neglect", ANY, 1)
+    newest = [hit for page in (1, 2, 3) for hit in search_page(
+        snapshot, conn, "neglect", ANY, page, sort="newest").hits]
+    dates = [hit.published for hit in newest]
+    assert all(d is not None for d in dates)
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    assert newest[0].published == max(
+        date.fromisoformat(row[0]) for row in conn.execute(
+            "SELECT coalesce(i.publication_date, v.publication_date) FROM pages_fts f "
+            "JOIN pages p ON p.id = f.rowid "
+            "LEFT JOIN inspections i ON i.document_sha256 = p.document_sha256 "
+            "LEFT JOIN visits v ON v.document_sha256 = p.document_sha256 "
+            "WHERE pages_fts MATCH 'neglect'"))
+    assert best.total == search_page(snapshot, conn, "neglect", ANY, sort="newest").total
+    assert [hit.source for hit in best.hits] != [hit.source for hit in newest[:PER_PAGE]]
+
+
+def test_facets_count_the_documents_each_filter_would_leave(
+        conn: sqlite3.Connection, snapshot: Snapshot) -> None:
+    view = search_page(snapshot, conn, "neglect", ANY)
+    facets = {facet.parameter: facet for facet in view.facets}
+    assert set(facets) == {"kind", "year", "region", "grade"}
+    assert sum(value.count for value in facets["kind"].values) == view.total
+    for parameter, filters in [
+            ("kind", lambda value: SearchFilters(kind=DocumentKind(value))),
+            ("year", lambda value: SearchFilters(year=int(value))),
+            ("region", lambda value: SearchFilters(region=value)),
+            ("grade", lambda value: SearchFilters(grade=Grade(value)))]:
+        for value in facets[parameter].values[:3]:
+            narrowed = search_page(snapshot, conn, "neglect", filters(value.value))
+            assert narrowed.total == value.count, (parameter, value.value)
+            assert f"{parameter}={value.value.replace(' ', '+')}" in value.url
+            chosen = next(v for f in narrowed.facets if f.parameter == parameter
+                          for v in f.values if v.chosen)
+            assert chosen.value == value.value and f"{parameter}=" not in chosen.url
+
+
+def test_a_region_filter_keeps_that_regions_authorities(conn: sqlite3.Connection,
+                                                        snapshot: Snapshot) -> None:
+    view = search_page(snapshot, conn, "neglect", SearchFilters(region="London"))
+    assert view.total > 0
+    assert {hit.authority.region for hit in view.hits if hit.authority} == {"London"}
+
+
+def test_a_hit_cites_authority_document_date_and_page(conn: sqlite3.Connection,
+                                                      snapshot: Snapshot) -> None:
+    for hit in search_page(snapshot, conn, "neglect", ANY).hits:
+        assert hit.la_name and hit.published
+        assert hit.citation.startswith(f"{hit.la_name}, {hit.title} (Ofsted, published ")
+        assert hit.citation.endswith(f", page {hit.page}.")
+        assert hit.document not in hit.citation
 
 
 def test_a_ranking_is_made_once_for_every_filter_and_page(conn: sqlite3.Connection) -> None:

@@ -33,7 +33,9 @@ PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
          "/search?q=%22unregistered+placements%22", "/search?q=neglect&kind=letter&page=2",
          "/downloads", "/changes", "/la/no-such-place", "/find?name=isle+of+wigt", "/indicators",
          "/indicators/cin_rate",
-         "/indicators/spend_per_child?judgement=impact_of_leaders"]
+         "/indicators/spend_per_child?judgement=impact_of_leaders", "/la/80419/pack",
+         "/search?q=neglect&region=London&sort=newest",
+         "/compare?la=80419&la=80486&la=80480&la=80582&la=80448&la=80537"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -81,6 +83,16 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/la/80419/pack", "/search?q=neglect",
+                                  "/compare?la=80419&with=neighbours", "/themes?theme=neglect"])
+def test_pages_pass_axe_on_a_phone(browser: Any, web: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(web + path)
+    assert axe_violations(page) == []
+    context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -172,6 +184,10 @@ def test_choosing_a_judgement_recolours_the_map(page: Any, web: str) -> None:
     assert len(shown) >= 150
     for shape, letter in shown:
         assert letters[shape.split("ilacs-grade--")[1]] == letter
+    # the judgement shown is in the address: reopened, the server draws the same map
+    assert "judgement=help_and_protection" in page.url
+    page.goto(page.url)
+    assert tiles.evaluate_all("rects => rects.map(r => r.getAttribute('class'))") == after
 
 
 def test_sorting_the_table_by_a_column(page: Any, web: str) -> None:
@@ -182,6 +198,11 @@ def test_sorting_the_table_by_a_column(page: Any, web: str) -> None:
     header = table.get_by_role("button", name="Authority")
     header.click()
     header.click()
+    assert table.locator("thead th").first.get_attribute("aria-sort") == "descending"
+    assert table.locator("tbody th").all_inner_texts() == names[::-1]
+    # the order is in the address: the same view opens sorted for whoever is sent it
+    assert "order=authority-table%3A0%3Ad" in page.url
+    page.goto(page.url)
     assert table.locator("thead th").first.get_attribute("aria-sort") == "descending"
     assert table.locator("tbody th").all_inner_texts() == names[::-1]
 
@@ -259,7 +280,7 @@ def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
     page = context.new_page()
     for path in ["/", "/la/80419", "/compare?la=80419&with=neighbours", "/compare?la=80419&la="
                  "80480", "/themes", "/themes?theme=neglect", "/downloads", "/search?q=neglect",
-                 "/indicators", "/indicators/sw_agency_rate"]:
+                 "/indicators", "/indicators/sw_agency_rate", "/la/80419/pack"]:
         page.goto(web + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         if width >= 1280:  # wide enough for every table: none scrolls, none is cut off
@@ -275,8 +296,9 @@ def test_on_a_phone_every_grade_of_a_table_is_on_screen_under_its_column_name(
     the grades off-screen in a 935 px table."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    for path, table in [("/", "#authority-table"), ("/la/80419", "table.ilacs-stack"),
-                        ("/compare?la=80419&with=neighbours", "#compare-table")]:
+    for path, table in [("/", "#authority-table"), ("/la/80419", "#neighbours-table"), ("/la/80480", "#history-table"),
+                        ("/compare?la=80419&with=neighbours", "#compare-table"),
+                        ("/la/80419/pack", "#neighbours-table")]:
         page.goto(web + path)
         cells = page.locator(f"{table} tbody td[data-label]")
         assert cells.count() >= 20, path

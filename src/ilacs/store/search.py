@@ -73,6 +73,7 @@ class SearchFilters:
     kind: DocumentKind | None = None
     grade: Grade | None = None  # reports whose inspection gave this grade for `judgement`
     judgement: str = "overall_effectiveness"
+    region: str | None = None  # the region of the document's authority
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Ranking:
 
 
 @dataclass(frozen=True)
-class _Document:
+class IndexedDocument:
     sha256: str
     path: str
     kind: DocumentKind
@@ -101,6 +102,13 @@ class _Document:
     la_name: str | None
     published: str | None  # ISO date as stored; the year filter compares its first 4 characters
     grades: frozenset[tuple[str, str]]  # (judgement key, grade) given by its inspection
+    region: str | None = None  # its authority's
+    visit_kind: str | None = None  # a letter's: focused_visit, monitoring_visit, jtai
+
+    def graded(self, grade: str, judgement: str) -> bool:
+        """Whether its inspection gave `grade` for `judgement` (or a judgement of its family)."""
+        keys = JUDGEMENT_FAMILIES.get(judgement, (judgement,))
+        return any((key, grade) in self.grades for key in keys)
 
 
 def search_pages(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[SearchHit]:
@@ -210,20 +218,32 @@ def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
                  kept: SnippetCache | None = None) -> SearchResults:
     """One page of `ranking`'s hits that pass the filters, with snippets; `total` counts
     every page that passes. Snippets in `kept` are not made again, and those made are kept."""
-    ids: Sequence[int] = ranking.page_ids
-    admitted = index.admitted(filters)
-    if admitted is not None:
-        ids = _admitted_ids(ids, admitted)
+    ids = admitted_ids(index, ranking.page_ids, filters)
     start = max(offset, 0)
     chosen = list(ids[start:start + max(limit, 0)])
-    snippets = kept.known(ranking.match, chosen) if kept is not None else {}
-    made = _snippets(conn, ranking.match, [i for i in chosen if i not in snippets])
-    if kept is not None:
-        kept.keep(ranking.match, made)
-    snippets.update(made)
+    snippets = page_snippets(conn, ranking.match, chosen, kept)
     hits = tuple(hit for page_id in chosen
                  if (hit := index.hit(page_id, snippets.get(page_id, ""))) is not None)
     return SearchResults(ranking.query, hits, len(ids), ranking.match)
+
+
+def page_snippets(conn: sqlite3.Connection, match: str, page_ids: Sequence[int],
+                  kept: SnippetCache | None = None) -> dict[int, str]:
+    """Each page's snippet for what FTS5 was asked (HTML); those in `kept` are not made
+    again, and those made are kept."""
+    snippets = kept.known(match, page_ids) if kept is not None else {}
+    made = _snippets(conn, match, [i for i in page_ids if i not in snippets])
+    if kept is not None:
+        kept.keep(match, made)
+    snippets.update(made)
+    return snippets
+
+
+def admitted_ids(index: SearchIndex, ids: Sequence[int], filters: SearchFilters
+                 ) -> Sequence[int]:
+    """The ids, in order, of the pages the filters let through."""
+    admitted = index.admitted(filters)
+    return ids if admitted is None else _admitted_ids(ids, admitted)
 
 
 def _admitted_ids(ids: Sequence[int], admitted: bytes) -> list[int]:
@@ -309,7 +329,7 @@ class SearchIndex:
     more objects for the garbage collector to walk make its full pauses longer and sooner.
     """
 
-    def __init__(self, documents: Sequence[_Document], page_documents: array[int],
+    def __init__(self, documents: Sequence[IndexedDocument], page_documents: array[int],
                  page_numbers: array[int]) -> None:
         self._documents = documents
         self._page_documents = page_documents  # page id -> index in documents; -1: no page
@@ -334,11 +354,12 @@ class SearchIndex:
                 "SELECT inspection_id, key, grade FROM judgements"):
             grades[inspection_id].add((key, grade))
         documents = [
-            _Document(row[0], row[1], DocumentKind(row[2]), row[4], row[5], row[6],
-                      frozenset(grades.get(row[3], ())))
+            IndexedDocument(row[0], row[1], DocumentKind(row[2]), row[4], row[5], row[6],
+                            frozenset(grades.get(row[3], ())), row[7], row[8])
             for row in conn.execute(f"""
                 SELECT d.sha256, d.path, d.kind, i.id, {_URN},
-                    coalesce(a.name, i.la_name_printed, v.la_name_printed), {_PUBLISHED}
+                    coalesce(a.name, i.la_name_printed, v.la_name_printed), {_PUBLISHED},
+                    a.region_name, v.kind
                 FROM documents d {_DOCUMENT_FACTS}
                 LEFT JOIN authorities a ON a.urn = {_URN}""")
         ]
@@ -355,7 +376,7 @@ class SearchIndex:
         they let every page through. Kept for the latest few filters, which many searches
         share."""
         if filters.urn is None and filters.year is None and filters.kind is None \
-                and filters.grade is None:
+                and filters.grade is None and filters.region is None:
             return None
         with self._lock:
             found = self._admitted.get(filters)
@@ -374,6 +395,19 @@ class SearchIndex:
                     self._admitted.popitem(last=False)
         return found
 
+    def document_position(self, page_id: int) -> int:
+        """The position of the page's document (see `document`); -1 for a page written
+        after this index was loaded."""
+        if not 0 <= page_id < len(self._page_documents):
+            return -1
+        return self._page_documents[page_id]
+
+    def document(self, position: int) -> IndexedDocument:
+        return self._documents[position]
+
+    def page_number(self, page_id: int) -> int:
+        return self._page_numbers[page_id]
+
     def hit(self, page_id: int, snippet: str) -> SearchHit | None:
         """The page as a hit; None for a page written after this index was loaded."""
         if not 0 <= page_id < len(self._page_documents) or self._page_documents[page_id] < 0:
@@ -387,16 +421,17 @@ class SearchIndex:
         )
 
 
-def _passes(document: _Document, filters: SearchFilters) -> bool:
+def _passes(document: IndexedDocument, filters: SearchFilters) -> bool:
     if filters.urn is not None and document.urn != filters.urn:
         return False
     if filters.year is not None and (document.published or "")[:4] != f"{filters.year:04d}":
         return False
     if filters.kind is not None and document.kind != filters.kind:
         return False
+    if filters.region is not None and document.region != filters.region:
+        return False
     if filters.grade is not None:
-        keys = JUDGEMENT_FAMILIES.get(filters.judgement, (filters.judgement,))
-        return any((key, filters.grade.value) in document.grades for key in keys)
+        return document.graded(filters.grade.value, filters.judgement)
     return True
 
 

@@ -39,26 +39,36 @@ from ilacs.web.pages.authority import authority_page, find_authority
 from ilacs.web.pages.changes import changes_page, parse_changes_filters
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
-from ilacs.web.pages.context import context_csv
 from ilacs.web.pages.downloads import downloads_page, export_rows, parse_export_filename
 from ilacs.web.pages.england import england_page, parse_england_filters
 from ilacs.web.pages.indicators import (
-    indicator_csv,
     indicator_page,
     indicators_page,
     parse_indicator_query,
 )
+from ilacs.web.pages.pack import pack_page
 from ilacs.web.pages.search import (
     parse_page_number,
-    parse_search_filters,
+    parse_sort,
+    search_filters,
     search_page,
     search_rankings,
 )
 from ilacs.web.pages.themes import themes_page
 from ilacs.web.render import render_html, render_json
-from ilacs.web.responses import ATOM, HTML, JSON, Body, BodyCache, atom_error, error_document
+from ilacs.web.responses import (
+    ATOM,
+    HTML,
+    JSON,
+    Body,
+    BodyCache,
+    atom_error,
+    error_document,
+    public_base,
+)
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
+from ilacs.web.tables import csv_routes
 from ilacs.web.warm import lifespan
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
@@ -159,13 +169,7 @@ def _chrome(request: Request, state: AppState,
 
 
 def feed_base(request: Request, state: AppState) -> str:
-    """Where the feed's ids and links point: the configured public address, else the address
-    this server listens on (the socket's, not the Host header a client may set)."""
-    if state.settings.base_url:
-        return state.settings.base_url.rstrip("/")
-    host, port = request.scope.get("server") or ("127.0.0.1", None)
-    default = {"http": 80, "https": 443}.get(request.url.scheme)
-    return f"{request.url.scheme}://{host}" + (f":{port}" if port and port != default else "")
+    return public_base(request, state.settings.base_url)
 
 
 def _error(request: Request, status: int, message: str) -> Response:
@@ -192,6 +196,11 @@ def _authority(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return authority_page(snapshot, find_authority(snapshot, str(urn)).urn)
 
 
+def _pack(request: Request, snapshot: Snapshot, state: AppState) -> object:
+    urn: int = request.path_params["key"]
+    return pack_page(snapshot, find_authority(snapshot, str(urn)).urn)
+
+
 def _compare(request: Request, snapshot: Snapshot, state: AppState) -> object:
     urns = parse_urns(snapshot, request.query_params.getlist("la"))
     with_neighbours = request.query_params.get("with") == "neighbours"
@@ -209,52 +218,16 @@ def _indicator(request: Request, snapshot: Snapshot, state: AppState) -> object:
                                                            q.get("judgement")))
 
 
-async def indicator_table(request: Request) -> Response:
-    """/indicators/KEY.csv: every authority's figure for the year, as the page's table."""
-    snapshot = _state(request).source.current()
-    q = request.query_params
-    try:
-        key, year, _ = parse_indicator_query(snapshot, request.path_params["key"],
-                                             q.get("year"), None)
-        text = await run_in_threadpool(indicator_csv, snapshot, key, year)
-    except BadParameter as error:
-        return _error(request, 400, str(error))
-    except PageNotFound as error:
-        return _error(request, 404, str(error))
-    return _csv(text, f"{key}.csv")
-
-
-async def authority_context_table(request: Request) -> Response:
-    """/la/URN/context.csv: the numbers behind an authority's Context charts."""
-    snapshot = _state(request).source.current()
-    urn: int = request.path_params["key"]
-    indicator = request.query_params.get("indicator") or None
-    if snapshot.record.authority(urn) is None:
-        return _error(request, 404, f"no local authority has URN {urn}")
-    if indicator is not None and indicator not in \
-            snapshot.record.statistics.catalogue.indicators_by_key:
-        return _error(request, 400, f"indicator={indicator!r} is not an indicator; "
-                      "/indicators lists them")
-    text = await run_in_threadpool(context_csv, snapshot, urn, indicator)
-    return _csv(text, f"{urn}-{indicator or 'context'}.csv")
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 def _themes(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return themes_page(snapshot, request.query_params.get("theme") or None)
 
 
 def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
     q = request.query_params
-    filters = parse_search_filters(snapshot, q.get("la"), q.get("year"), q.get("kind"),
-                                   q.get("grade"), q.get("judgement"))
+    filters = search_filters(snapshot, request.query_params)
     try:
         return search_page(snapshot, state.source.connection(), q.get("q", ""), filters,
-                           parse_page_number(q.get("page")))
+                           parse_page_number(q.get("page")), parse_sort(q.get("sort")))
     except SearchRejected as error:
         raise BadParameter(str(error)) from error
 
@@ -278,7 +251,8 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
     return downloads_page(feed=state.settings.feed,
                           statistics=not snapshot.record.statistics.empty,
                           rows=export_rows(state.source.connection()),
-                          as_of=snapshot.record.as_of)
+                          as_of=snapshot.record.as_of,
+                          server=not state.settings.static_copy)
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
@@ -427,12 +401,12 @@ def create_app(settings: WebSettings) -> Starlette:
     routes: list[BaseRoute] = [
         *_page_routes("/", ("/index.json", "/.json"), "england.html", _england),
         *_page_routes("/la/{key:int}", ("/la/{key:int}.json",), "authority.html", _authority),
-        Route("/la/{key:int}/context.csv", authority_context_table),
+        *_page_routes("/la/{key:int}/pack", ("/la/{key:int}/pack.json",), "pack.html", _pack),
+        *csv_routes(),
         Route("/la/{key}", authority_by_name),
         Route("/find", find),
         *_page_routes("/compare", ("/compare.json",), "compare.html", _compare),
         *_page_routes("/indicators", ("/indicators.json",), "indicators.html", _indicators),
-        Route("/indicators/{key}.csv", indicator_table),
         *_page_routes("/indicators/{key}", ("/indicators/{key}.json",), "indicator.html",
                       _indicator),
         *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from ilacs.analysis.context import IndicatorContext, TimelineMark, YearContext
 from ilacs.analysis.evidence import GradeGroup
 from ilacs.extract.models import Grade
+from ilacs.web.pages.history import FrameworkBreak, GradeSeries
 
 WIDTH, HEIGHT = 320, 190
 LEFT, RIGHT, TOP, BOTTOM = 46, 12, 12, 44
@@ -244,3 +245,76 @@ def grade_boxes(groups: Sequence[GradeGroup], label: str, chart_id: str) -> Mark
         f'<title id="{chart_id}-title">{escape(label)}: figures before inspection, by the '
         'grade that followed (the table below has the numbers)</title>' + "".join(parts) +
         "</svg>")
+
+
+# Grades from best to worst, bottom to top of a grade chart's scale; "adequate" (before 2013)
+# shares the level of "requires improvement", the third point of either scale.
+GRADE_LEVELS = {Grade.INADEQUATE: 0, Grade.REQUIRES_IMPROVEMENT: 1, Grade.ADEQUATE: 1,
+                Grade.GOOD: 2, Grade.OUTSTANDING: 3}
+LEVEL_NAMES = ("Inadequate", "RI / adequate", "Good", "Outstanding")
+
+
+def grade_history_chart(series: GradeSeries, breaks: Sequence[FrameworkBreak], start: date,
+                        end: date, chart_id: str) -> Markup:
+    """A small multiple of one judgement: the authority's grades as letters in boxes, joined
+    by a line while the framework stays the same, every grade its neighbours were given as
+    small grey rings, and a dashed line where each framework began. The table beside it has
+    the same grades."""
+    width, height, left, right, top, bottom = 320, 150, 78, 10, 18, 24
+    span = (end - start).days or 1
+
+    def x(day: date) -> float:
+        return left + (width - left - right) * (day - start).days / span
+
+    def y(grade: Grade) -> float:
+        return top + (height - top - bottom) * (1 - GRADE_LEVELS[grade] / 3)
+
+    parts = []
+    for level, name in enumerate(LEVEL_NAMES):
+        at = top + (height - top - bottom) * (1 - level / 3)
+        parts.append(f'<line class="ilacs-chart__grid" x1="{left}" x2="{width - right}" '
+                     f'y1="{at:.1f}" y2="{at:.1f}"/><text class="ilacs-chart__tick" '
+                     f'x="{left - 4}" y="{at + 3.5:.1f}" text-anchor="end">{name}</text>')
+    for label_year in _year_ticks(start.year, end.year):
+        day = date(label_year, 1, 1)
+        if start <= day <= end:
+            parts.append(f'<text class="ilacs-chart__tick" x="{x(day):.1f}" '
+                         f'y="{height - 8}" text-anchor="middle">{label_year}</text>')
+    for found in breaks:
+        parts.append(f'<g class="ilacs-chart__break"><title>{escape(found.framework)} from '
+                     f'{found.date.strftime("%B %Y")}</title><line x1="{x(found.date):.1f}" '
+                     f'x2="{x(found.date):.1f}" y1="{top - 12}" y2="{height - bottom}"/>'
+                     + (f'<text class="ilacs-chart__tick" x="{x(found.date) + 2:.1f}" '
+                        f'y="{top - 8}">{found.date.year}</text>' if x(found.date) < width - 30
+                        else f'<text class="ilacs-chart__tick" x="{x(found.date) - 2:.1f}" '
+                        f'y="{top - 8}" text-anchor="end">{found.date.year}</text>') + '</g>')
+    parts.extend(f'<circle class="ilacs-chart__peer" cx="{x(mark.date):.1f}" '
+                 f'cy="{y(mark.grade):.1f}" r="2.5"/>' for mark in series.neighbours
+                 if start <= mark.date <= end)
+    own = [mark for mark in series.own if start <= mark.date <= end]
+    # The line joins grades of one framework only: across a change it is not one measure.
+    points: list[tuple[float, float | None]] = []
+    for before, mark in zip([None, *own], own, strict=False):
+        if before is not None and before.framework != mark.framework:
+            points.append((x(mark.date), None))
+        points.append((x(mark.date), y(mark.grade)))
+    parts.append(_line(points, "ilacs-chart__own"))
+    for mark in own:
+        grade = mark.grade.value
+        parts.append(f'<g><title>{escape(mark.date.strftime("%B %Y"))}: '
+                     f'{escape(_grade_words(mark.grade))}</title>'
+                     f'<rect class="ilacs-grade--{grade}" x="{x(mark.date) - 7:.1f}" '
+                     f'y="{y(mark.grade) - 7:.1f}" width="14" height="14" rx="2"/>'
+                     f'<text class="ilacs-grade--{grade}" x="{x(mark.date):.1f}" '
+                     f'y="{y(mark.grade) + 3.5:.1f}" text-anchor="middle">'
+                     f'{grade_letter(mark.grade)}</text></g>')
+    said = "; ".join(f"{mark.date.year} {_grade_words(mark.grade)}" for mark in own) or \
+        "no grade for this judgement"
+    return Markup(
+        f'<svg class="ilacs-chart ilacs-chart--history" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
+        f'<title id="{chart_id}-title">{escape(series.name)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(said)}; beside {series.neighbour_inspections} '
+        f'grades of its neighbours\' inspections</desc>'
+        f'<line class="ilacs-chart__axis" x1="{left}" x2="{width - right}" '
+        f'y1="{height - bottom}" y2="{height - bottom}"/>' + "".join(parts) + "</svg>")

@@ -13,6 +13,7 @@ from ilacs.web.pages.compare import ComparePage
 from ilacs.web.pages.downloads import ENDPOINTS, DownloadsPage
 from ilacs.web.pages.england import EnglandPage
 from ilacs.web.pages.indicators import IndicatorPage, IndicatorsPage
+from ilacs.web.pages.pack import PackPage
 from ilacs.web.pages.search import SearchPage
 from ilacs.web.pages.themes import ThemesPage
 from ilacs.web.render import schema_of
@@ -49,6 +50,8 @@ OPERATIONS: tuple[Operation, ...] = (
         _query("sort", "name, region or inspected (latest first)"))),
     Operation("/la/{urn}.json", AuthorityPage, (
         Parameter("urn", "path", "The authority's Ofsted URN (e.g. 80419)", integer=True),)),
+    Operation("/la/{urn}/pack.json", PackPage, (
+        Parameter("urn", "path", "The authority's Ofsted URN (e.g. 80419)", integer=True),)),
     Operation("/compare.json", ComparePage, (
         _query("la", "An authority's URN; repeat to compare several", repeated=True),
         _query("with", "`neighbours` adds the first authority's statistical neighbours"))),
@@ -64,11 +67,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("/search.json", SearchPage, (
         _query("q", "Words, a \"quoted phrase\", OR, or a prefix*"),
         _query("la", "Only this authority (URN)"),
+        _query("region", "Only authorities in this region (e.g. London)"),
         _query("year", "Only documents published this year"),
         _query("kind", "inspection_report, letter or news"),
         _query("grade", "Only reports whose inspection gave this grade for `judgement`"),
         _query("judgement", "The judgement `grade` refers to (default overall effectiveness)"),
-        _query("page", "Page of results, 20 to a page"))),
+        _query("sort", "relevance (best match first, the default) or newest"),
+        _query("page", "Page of results, 10 documents to a page"))),
     Operation("/changes.json", ChangesPage, (
         _query("la", "Only this authority (URN)"),
         _query("since", "Only changes recorded on or after this date (YYYY-MM-DD)"))),

@@ -80,7 +80,7 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
     themes = [theme.key for theme in taxonomy()]
     indicators = [indicator.key for indicator in snapshot.record.statistics.indicators]
     pages = ["/", "/compare", "/search", "/changes", "/downloads",
-             *(urls.authority(urn) for urn in every),
+             *(urls.authority(urn) for urn in every), *(urls.pack(urn) for urn in every),
              *(urls.compare([urn], with_neighbours=True) for urn in active),
              urls.themes(), *(urls.themes(key) for key in themes),
              urls.indicators(), *(urls.indicator(key) for key in indicators)]

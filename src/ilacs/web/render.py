@@ -21,7 +21,7 @@ from ilacs.extract.models import Grade
 from ilacs.reference import load_register
 from ilacs.statistics.units import unit_name
 from ilacs.web import urls
-from ilacs.web.charts import context_chart, grade_boxes, grade_letter
+from ilacs.web.charts import context_chart, grade_boxes, grade_history_chart, grade_letter
 from ilacs.web.pages.common import AuthorityRef
 
 
@@ -110,7 +110,7 @@ def environment() -> Environment:
     env.globals.update(authority_datalist=_authority_datalist(),
                        urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions(), context_chart=context_chart,
-                       grade_boxes=grade_boxes)
+                       grade_boxes=grade_boxes, grade_history_chart=grade_history_chart)
     return env
 
 

@@ -28,6 +28,16 @@ CACHE_BYTES = 64 * 1024 * 1024
 
 
 GZIP_FROM_BYTES = 1024
+
+
+def public_base(request: Request, configured: str | None) -> str:
+    """The address absolute links start with: the configured public address, else the
+    address this server listens on (the socket's, never the Host header a client may set)."""
+    if configured:
+        return configured.rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", None)
+    default = {"http": 80, "https": 443}.get(request.url.scheme)
+    return f"{request.url.scheme}://{host}" + (f":{port}" if port and port != default else "")
 GZIP_LEVEL = 3
 
 

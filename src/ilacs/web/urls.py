@@ -14,6 +14,11 @@ def authority(urn: int, json: bool = False) -> str:
     return f"/la/{urn}" + (".json" if json else "")
 
 
+def pack(urn: int, json: bool = False) -> str:
+    """The authority's pre-inspection pack."""
+    return f"/la/{urn}/pack" + (".json" if json else "")
+
+
 def authority_context_csv(urn: int, indicator: str | None = None) -> str:
     """The numbers behind an authority's Context charts (one indicator's, if named)."""
     return _with_query(f"/la/{urn}/context.csv", {"indicator": indicator})
@@ -38,12 +43,25 @@ def compare(urns: Iterable[int], with_neighbours: bool = False, json: bool = Fal
     return ("/compare.json" if json else "/compare") + ("?" + urlencode(pairs) if pairs else "")
 
 
-def themes(theme: str | None = None, json: bool = False) -> str:
-    return _with_query("/themes.json" if json else "/themes", {"theme": theme})
+def themes(theme: str | None = None, json: bool = False, csv: bool = False) -> str:
+    return _with_query("/themes.json" if json else "/themes.csv" if csv else "/themes",
+                       {"theme": theme})
 
 
-def search(json: bool = False, **query: object) -> str:
-    return _with_query("/search.json" if json else "/search", query)
+def england_csv(**query: object) -> str:
+    return _with_query("/index.csv", query)
+
+
+def compare_csv(urns: Iterable[int], with_neighbours: bool = False) -> str:
+    return compare(urns, with_neighbours).replace("/compare", "/compare.csv", 1)
+
+
+def search(json: bool = False, csv: bool = False, **query: object) -> str:
+    return search_address(query, json, csv)
+
+
+def search_address(query: Mapping[str, object], json: bool = False, csv: bool = False) -> str:
+    return _with_query("/search.json" if json else "/search.csv" if csv else "/search", query)
 
 
 def changes(urn: int | None = None, json: bool = False, feed: bool = False) -> str:

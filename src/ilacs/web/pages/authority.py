@@ -42,6 +42,7 @@ from ilacs.web.pages.common import (
 )
 from ilacs.web.pages.context import ContextSection, context_section
 from ilacs.web.pages.england import VISIT_NAMES
+from ilacs.web.pages.history import GradeHistory, grade_history
 from ilacs.web.snapshot import Snapshot
 
 NEIGHBOUR_MODEL: NeighbourModel = "2025"
@@ -157,6 +158,7 @@ class AuthorityPage:
     texts_missing: str | None  # what to do when points are counted but their text is absent
     compare_url: str
     context: ContextSection  # official figures beside the neighbours', and the expected grade
+    history: GradeHistory  # its full inspections, and each judgement beside the neighbours'
 
 
 def find_authority(snapshot: Snapshot, key: str) -> Authority:
@@ -199,6 +201,8 @@ def _authority_page(snapshot: Snapshot, urn: int) -> AuthorityPage:
         themes=themes, texts_missing=_texts_missing(counted, themes),
         compare_url=urls.compare([urn], with_neighbours=True),
         context=context_section(snapshot, urn),
+        history=grade_history(snapshot, urn, tuple(
+            row.authority.urn for row in neighbours if row.rank is not None)),
     )
 
 

@@ -26,6 +26,7 @@ from ilacs.web.pages.common import (
     grade_cells,
     judgement_options,
 )
+from ilacs.web.pages.grade_tables import GradeTableRow, grade_table_csv
 from ilacs.web.snapshot import Snapshot
 
 MAX_AUTHORITIES = 20
@@ -79,6 +80,8 @@ class ComparePage:
     choices: tuple[AuthorityRef, ...]  # every active authority, for the form
     indicators: tuple[IndicatorRow, ...] = ()  # official figures of the authorities chosen
     figures_of: tuple[AuthorityRef, ...] = ()  # the authorities `indicators` has values for
+    slots: int = 4  # authorities the form offers: every one chosen, and one more
+    csv_url: str | None = None  # the grades table, as CSV
 
 
 def parse_urns(snapshot: Snapshot, values: Sequence[str]) -> tuple[int, ...]:
@@ -122,7 +125,18 @@ def compare_page(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: boo
         choices=authority_refs(snapshot),
         indicators=_indicators(snapshot, urns, with_neighbours),
         figures_of=tuple(authority_ref(snapshot.record.register.by_urn(urn)) for urn in urns),
+        slots=min(MAX_AUTHORITIES, max(4, len(urns) + 1)),
+        csv_url=urls.compare_csv(urns, with_neighbours) if rows else None,
     )
+
+
+def compare_csv(snapshot: Snapshot, urns: tuple[int, ...], with_neighbours: bool,
+                base_url: str) -> str:
+    """The grades table of a comparison: every authority compared and how it is shown."""
+    page = compare_page(snapshot, urns, with_neighbours)
+    return grade_table_csv(page.judgements, (
+        GradeTableRow(row.authority, row.inspected, row.grades, row.role) for row in page.rows),
+        base_url, shown_as=True)
 
 
 def _indicators(snapshot: Snapshot, urns: Sequence[int],

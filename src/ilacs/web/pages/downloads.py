@@ -61,6 +61,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("/la/{urn}.json", "One authority: its timeline, its neighbours on every "
              "judgement, its next inspection window and its improvement themes",
              "/la/80419.json"),
+    Endpoint("/la/{urn}/pack.json", "One authority's pre-inspection pack: grade history, "
+             "neighbours, the next inspection window and how often its rule held, themes "
+             "raised more than once, what the neighbours were asked", "/la/80419/pack.json"),
     Endpoint("/compare.json", "Authorities side by side (la=URN, repeated), optionally with "
              "the first one's statistical neighbours (with=neighbours)",
              "/compare.json?la=80419&with=neighbours"),
@@ -73,14 +76,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "/indicators/cin_rate.json?year=2024"),
     Endpoint("/themes.json", "Themes of what inspectors asked to improve, nationally and by "
              "year; theme=KEY drills down to the points", "/themes.json?theme=neglect"),
-    Endpoint("/search.json", "Full-text search of every ingested page (q, la, year, kind, "
-             "grade, judgement, page)", "/search.json?q=%22unregistered+placements%22"),
+    Endpoint("/search.json", "Full-text search of every ingested page, a hit per document "
+             "with its matching pages, facet counts and a citation (q, la, region, year, "
+             "kind, grade, judgement, sort, page)",
+             "/search.json?q=%22unregistered+placements%22"),
+    Endpoint("/search.csv", "Every document a search matches, a row each (the same "
+             "parameters)", "/search.csv?q=%22unregistered+placements%22"),
     Endpoint("/changes.json", "What changed in the record and when, newest first (la, "
              "since); the same as an Atom feed at /changes.atom", "/changes.json?la=80419"),
     Endpoint("/changes.atom", "The changes as an Atom feed to subscribe to (la for one "
              "authority)", "/changes.atom"),
     Endpoint("/downloads.json", "This list: the export files and the API", "/downloads.json"),
 )
+
+
+SERVER_ONLY = {"/search.csv"}  # tables a static copy cannot make
 
 
 def export_filename(format: str, selection: Selection) -> str:
@@ -98,8 +108,9 @@ def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
 
 def downloads_page(feed: bool = True, statistics: bool = True,
                    rows: Mapping[Selection, int] | None = None,
-                   as_of: date | None = None) -> DownloadsPage:
+                   as_of: date | None = None, server: bool = True) -> DownloadsPage:
     """`feed`: whether this site has the Atom feed (a static copy without --base-url has not);
+    `server`: whether a server answers (a static copy cannot search);
     `statistics`: whether the record holds official statistics (its indicator pages);
     `rows`: how many rows each selection's main table has; `as_of`: the record's date."""
     files = []
@@ -113,7 +124,8 @@ def downloads_page(feed: bool = True, statistics: bool = True,
             files.append(DownloadFile(name, format, what, urls.download(name),
                                       (rows or {}).get(selection), ROWS_OF[selection]))
     endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
-                      and (statistics or not e.path.startswith("/indicators/")))
+                      and (statistics or not e.path.startswith("/indicators/"))
+                      and (server or e.path not in SERVER_ONLY))
     return DownloadsPage(tuple(files), endpoints, "/openapi.json", as_of,
                          citation=citation(as_of))
 

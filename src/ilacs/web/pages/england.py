@@ -11,6 +11,7 @@ from importlib import resources
 from ilacs.analysis.grades import JUDGEMENT_NAMES, count_grades
 from ilacs.analysis.trends import grade_distribution
 from ilacs.extract.models import Grade
+from ilacs.web import urls
 from ilacs.web.pages.common import (
     AuthorityRef,
     BadParameter,
@@ -27,6 +28,7 @@ from ilacs.web.pages.common import (
     parse_judgement,
     source,
 )
+from ilacs.web.pages.grade_tables import GradeTableRow, grade_table_csv
 from ilacs.web.snapshot import Snapshot
 
 LATEST_DOCUMENTS = 12
@@ -105,6 +107,7 @@ class EnglandPage:
     latest_documents: tuple[PublishedDocument, ...]
     # Why some authorities have no grade for the chosen judgement (the 2026 reform), if so.
     no_grade_reason: str | None = None
+    csv_url: str = ""  # the filtered table, as CSV
 
 
 def parse_england_filters(region: str | None, la_type: str | None, judgement: str | None,
@@ -137,7 +140,19 @@ def england_page(snapshot: Snapshot, filters: EnglandFilters) -> EnglandPage:
         map=_tile_map(everyone, filters.judgement),
         latest_documents=snapshot.memo("england-latest", lambda: _latest_documents(snapshot)),
         no_grade_reason=_no_grade_reason(everyone, filters.judgement),
+        csv_url=urls.england_csv(**dict(filters.table_parameters()),
+                                 judgement=None if filters.judgement == "overall_effectiveness"
+                                 else filters.judgement),
     )
+
+
+def england_csv(snapshot: Snapshot, filters: EnglandFilters, base_url: str) -> str:
+    """The table as the page shows it (filters and order), every judgement's grade with
+    the address of its report page."""
+    page = england_page(snapshot, filters)
+    return grade_table_csv(page.judgements, (GradeTableRow(row.authority, row.inspected,
+                                                           row.grades)
+                                             for row in page.authorities), base_url)
 
 
 REFORMED_FRAMEWORK = "ilacs_2026"  # gives no overall effectiveness grade

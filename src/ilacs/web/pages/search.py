@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from ilacs.analysis.names import long_date
 from ilacs.caching import LatestKept
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
+    IndexedDocument,
     Ranking,
     SearchFilters,
     SearchIndex,
-    SearchResults,
     SnippetCache,
+    admitted_ids,
+    page_snippets,
     rank_pages,
-    results_page,
 )
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -32,6 +36,17 @@ from ilacs.web.pages.common import (
     parse_authority_urn,
     parse_grade,
     parse_judgement,
+    source,
+)
+from ilacs.web.pages.england import VISIT_NAMES
+from ilacs.web.pages.search_documents import (
+    SORTS,
+    Facet,
+    Grouped,
+    MatchedDocument,
+    facets,
+    group_by_document,
+    in_order,
 )
 from ilacs.web.snapshot import Snapshot
 
@@ -55,42 +70,64 @@ SEARCH_TEXTS_MISSING = (
 
 
 @dataclass(frozen=True)
+class PageLink:
+    page: int
+    url: str
+
+
+@dataclass(frozen=True)
 class SearchHitView:
+    """A matching document: its best page's snippet, and its other matching pages."""
+
     document: str
     kind: DocumentKind
     kind_name: str
-    page: int
-    snippet_html: str  # the page's text, escaped, with matches in <mark>
+    title: str  # what the document is: "Inspection report", "Focused visit letter" ...
+    page: int  # the best matching page
+    snippet_html: str  # that page's text, escaped, with matches in <mark>
     authority: AuthorityRef | None
     la_name: str | None
     published: date | None
-    source: Source
+    source: Source  # the best page
+    pages_matching: int
+    other_pages: tuple[PageLink, ...]  # the next best (at most OTHER_PAGES_SHOWN), in page order
+    citation: str  # authority, document, date and page, as a reader would cite it
 
 
 @dataclass(frozen=True)
 class SearchPage:
     query: str
     filters: SearchFilters
+    sort: str
     page: int
     per_page: int
-    total: int
+    total: int  # documents matching
+    pages_matching: int
     hits: tuple[SearchHitView, ...]
     previous_url: str | None
     next_url: str | None
     authorities: tuple[AuthorityRef, ...]
     years: tuple[int, ...]
+    regions: tuple[str, ...]
     kinds: tuple[Option, ...]
     grades: tuple[Option, ...]
     judgements: tuple[Option, ...]
+    sorts: tuple[Option, ...]
+    facets: tuple[Facet, ...]
     texts_missing: str | None
-    listed_at_most: int = MAX_PAGE * PER_PAGE  # pages beyond are counted in total, not listed
+    csv_url: str | None  # every matching document as CSV
+    listed_at_most: int = MAX_PAGE * PER_PAGE  # documents beyond are counted, not listed
     notes: tuple[str, ...] = ()  # how the search was read, where it may not be what was meant
 
 
 def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
                          kind: str | None, grade: str | None,
-                         judgement: str | None) -> SearchFilters:
+                         judgement: str | None, region: str | None = None) -> SearchFilters:
     urn = parse_authority_urn(snapshot, la)
+    regions = _regions(snapshot)
+    if region and region not in regions:
+        raise BadParameter(f"region={region!r} is not a region; use one of "
+                           + ", ".join(regions))
     if year and not (year.isdigit() and len(year) == 4):
         raise BadParameter(f"year={year!r} is not a year (e.g. year=2024)")
     try:
@@ -99,7 +136,23 @@ def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
         raise BadParameter(f"kind={kind!r} is not a kind of document; use one of "
                            + ", ".join(k.value for k in KIND_NAMES)) from None
     return SearchFilters(urn=urn, year=int(year) if year else None, kind=document_kind,
-                         grade=parse_grade(grade), judgement=parse_judgement(judgement))
+                         grade=parse_grade(grade), judgement=parse_judgement(judgement),
+                         region=region or None)
+
+
+def search_filters(snapshot: Snapshot, query: Mapping[str, str]) -> SearchFilters:
+    """The filters of a search address's query parameters."""
+    return parse_search_filters(snapshot, query.get("la"), query.get("year"),
+                                query.get("kind"), query.get("grade"), query.get("judgement"),
+                                query.get("region"))
+
+
+def parse_sort(value: str | None) -> str:
+    if not value:
+        return "relevance"
+    if value not in SORTS:
+        raise BadParameter(f"sort={value!r}: use one of " + ", ".join(SORTS))
+    return value
 
 
 def parse_page_number(value: str | None) -> int:
@@ -154,20 +207,29 @@ class RankingCache:
                 pass
 
 
-def search_results(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
-                   filters: SearchFilters, page: int = 1) -> SearchResults:
-    """`search` for a server: the facts index is loaded once per version of the record and
-    a query's ranking is kept, so other filters and pages of the same text cost no ranking."""
+def search_documents(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
+                     filters: SearchFilters) -> tuple[Ranking, Grouped]:
+    """The documents matching a search, best first, for a server: the facts index is loaded
+    once per version of the record, and a query's ranking and its grouping under each
+    filter are kept, so other filters, orders and pages of the same text cost no ranking."""
     # Fetched even for an empty query, so that pre-rendering /search loads the index before
     # the first visitor searches.
-    index = snapshot.memo("search-index", lambda: SearchIndex.load(conn))
+    index = search_index(snapshot, conn)
     text = query.strip()
     if not text:
-        return SearchResults(text, (), 0, text)
+        return Ranking(text, text, ()), Grouped((), 0)
     ranking = search_rankings(snapshot).get(text, lambda key: rank_pages(conn, key))
-    snippets = snapshot.memo("search-snippets", lambda: SnippetCache(SNIPPETS_KEPT))
-    return results_page(conn, index, ranking, filters, PER_PAGE, (page - 1) * PER_PAGE,
-                        snippets)
+    kept: LatestKept[tuple[str, SearchFilters], Grouped] = snapshot.memo(
+        "search-groups", lambda: LatestKept(RANKINGS_KEPT))
+    grouped = kept.get((ranking.match, filters))
+    if grouped is None:
+        grouped = group_by_document(index, admitted_ids(index, ranking.page_ids, filters))
+        kept.put((ranking.match, filters), grouped)
+    return ranking, grouped
+
+
+def search_index(snapshot: Snapshot, conn: sqlite3.Connection) -> SearchIndex:
+    return snapshot.memo("search-index", lambda: SearchIndex.load(conn))
 
 
 def search_rankings(snapshot: Snapshot) -> RankingCache:
@@ -176,36 +238,119 @@ def search_rankings(snapshot: Snapshot) -> RankingCache:
 
 
 def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
-                filters: SearchFilters, page: int = 1) -> SearchPage:
-    results = search_results(snapshot, conn, query, filters, page)
-    hits = []
-    for hit in results.hits:
-        authority = snapshot.record.authority(hit.urn) if hit.urn is not None else None
-        hits.append(SearchHitView(
-            hit.path, hit.kind, KIND_NAMES.get(hit.kind, hit.kind.value), hit.page, hit.snippet,
-            authority_ref(authority) if authority else None, hit.la_name, hit.publication_date,
-            Source(hit.path, hit.page, urls.document(hit.document_sha256, hit.page))))
+                filters: SearchFilters, page: int = 1, sort: str = "relevance") -> SearchPage:
+    ranking, grouped = search_documents(snapshot, conn, query, filters)
+    index = search_index(snapshot, conn)
+    documents = in_order(index, grouped, sort)
+    chosen = documents[(page - 1) * PER_PAGE: page * PER_PAGE]
+    snippets = page_snippets(conn, ranking.match, [found.page_ids[0] for found in chosen],
+                             snapshot.memo("search-snippets",
+                                           lambda: SnippetCache(SNIPPETS_KEPT)))
+    hits = tuple(_hit(snapshot, index, found, snippets.get(found.page_ids[0], ""))
+                 for found in chosen)
 
-    def page_url(number: int) -> str:
-        return urls.search(q=query, la=filters.urn, year=filters.year,
-                           kind=filters.kind.value if filters.kind else None,
-                           grade=filters.grade.value if filters.grade else None,
-                           judgement=filters.judgement if filters.grade else None,
-                           page=number if number > 1 else None)
+    def url(page_number: int | None = None, csv: bool = False,
+            changed: Mapping[str, object] | None = None) -> str:
+        query_string: dict[str, object] = {
+            "q": query, "la": filters.urn, "region": filters.region, "year": filters.year,
+            "kind": filters.kind.value if filters.kind else None,
+            "grade": filters.grade.value if filters.grade else None,
+            "judgement": filters.judgement if filters.grade else None,
+            "sort": sort if sort != "relevance" else None,
+            "page": page_number if page_number and page_number > 1 else None}
+        query_string.update(changed or {})
+        if query_string.get("grade"):
+            query_string["judgement"] = filters.judgement
+        return urls.search_address(query_string, csv=csv)
 
-    last_page = min(MAX_PAGE, max(1, -(-results.total // PER_PAGE)))
+    grades = {option.value: option.label for option in grade_options()}
+    judgement_name = {o.value: o.label for o in judgement_options()}.get(
+        filters.judgement, filters.judgement)
+    last_page = min(MAX_PAGE, max(1, -(-len(documents) // PER_PAGE)))
     return SearchPage(
-        query=query.strip(), filters=filters, page=page, per_page=PER_PAGE,
-        total=results.total, hits=tuple(hits),
-        previous_url=page_url(page - 1) if page > 1 else None,
-        next_url=page_url(page + 1) if page < last_page else None,
+        query=query.strip(), filters=filters, sort=sort, page=page, per_page=PER_PAGE,
+        total=len(documents), pages_matching=grouped.pages, hits=hits,
+        previous_url=url(page - 1) if page > 1 else None,
+        next_url=url(page + 1) if page < last_page else None,
         authorities=authority_refs(snapshot),
         years=snapshot.memo("search-years", lambda: _years(snapshot)),
+        regions=_regions(snapshot),
         kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
         grades=grade_options(), judgements=judgement_options(),
+        sorts=tuple(Option(key, name) for key, name in SORTS.items()),
+        facets=facets(index, documents, filters, KIND_NAMES, grades, judgement_name,
+                      lambda parameter, value: url(changed={parameter: value}))
+        if documents else (),
         texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
-        notes=_notes(results, filters),
+        csv_url=url(csv=True) if documents else None,
+        notes=_notes(ranking, filters),
     )
+
+
+OTHER_PAGES_SHOWN = 8
+CSV_COLUMNS = ("rank", "authority", "urn", "region", "document", "published", "best_page",
+               "pages_matching", "matching_pages", "address", "on_ofsted", "citation")
+
+
+def search_csv(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
+               filters: SearchFilters, sort: str = "relevance", base_url: str = "") -> str:
+    """Every document matching the search (not only one page of them), a row each, in the
+    page's order: what it is, where (addresses from `base_url`), its matching pages and how
+    to cite it."""
+    _, grouped = search_documents(snapshot, conn, query, filters)
+    index = search_index(snapshot, conn)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rank, found in enumerate(in_order(index, grouped, sort), start=1):
+        document = index.document(found.position)
+        numbers = [index.page_number(page_id) for page_id in found.page_ids]
+        where = _page_source(snapshot, document, numbers[0])
+        title = document_title(document)
+        published = date.fromisoformat(document.published) if document.published else None
+        writer.writerow([
+            rank, document.la_name or "", document.urn or "", document.region or "", title,
+            document.published or "", numbers[0], len(numbers),
+            " ".join(str(number) for number in numbers),
+            f"{base_url}{where.url}" if where.url else "",
+            where.on_ofsted or "", citation(document.la_name, title, published, numbers[0])])
+    return out.getvalue()
+
+
+def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
+         snippet: str) -> SearchHitView:
+    document = index.document(found.position)
+    best = index.page_number(found.page_ids[0])
+    authority = snapshot.record.authority(document.urn) if document.urn is not None else None
+    title = document_title(document)
+    published = date.fromisoformat(document.published) if document.published else None
+    return SearchHitView(
+        document.path, document.kind, KIND_NAMES.get(document.kind, document.kind.value),
+        title, best, snippet, authority_ref(authority) if authority else None,
+        document.la_name, published, _page_source(snapshot, document, best),
+        len(found.page_ids),
+        tuple(PageLink(number, urls.document(document.sha256, number))
+              for number in sorted(index.page_number(page_id)
+                                   for page_id in found.page_ids[1:1 + OTHER_PAGES_SHOWN])),
+        citation(document.la_name, title, published, best))
+
+
+def _page_source(snapshot: Snapshot, document: IndexedDocument, page: int) -> Source:
+    found = source(snapshot, document.path, page)
+    return found or Source(document.path, page, urls.document(document.sha256, page))
+
+
+def document_title(document: IndexedDocument) -> str:
+    if document.visit_kind:
+        return VISIT_NAMES.get(document.visit_kind, KIND_NAMES[document.kind])
+    return KIND_NAMES.get(document.kind, document.kind.value)
+
+
+def citation(la_name: str | None, title: str, published: date | None, page: int) -> str:
+    """'Isle of Wight, Focused visit letter (Ofsted, published 5 March 2024), page 3.'"""
+    when = f"Ofsted, published {long_date(published)}" if published else \
+        "Ofsted, date of publication not known"
+    return f"{la_name or 'Authority unknown'}, {title} ({when}), page {page}."
 
 
 AS_A_PHRASE = ("This search is not in the search syntax (a stray quote, a colon, a hyphen "
@@ -215,13 +360,18 @@ GRADES_ONLY_IN_REPORTS = ("Grades come from inspection reports: visit letters an
                           "articles have none, so a grade filter leaves only reports.")
 
 
-def _notes(results: SearchResults, filters: SearchFilters) -> tuple[str, ...]:
+def _notes(ranking: Ranking, filters: SearchFilters) -> tuple[str, ...]:
     notes = []
-    if results.query and results.match != results.query:
+    if ranking.query and ranking.match != ranking.query:
         notes.append(AS_A_PHRASE)
     if filters.grade is not None and filters.kind not in (None, DocumentKind.INSPECTION_REPORT):
         notes.append(GRADES_ONLY_IN_REPORTS)
     return tuple(notes)
+
+
+def _regions(snapshot: Snapshot) -> tuple[str, ...]:
+    return snapshot.memo("search-regions", lambda: tuple(sorted(
+        {authority.region_name for authority in snapshot.record.register.all()})))
 
 
 def _years(snapshot: Snapshot) -> tuple[int, ...]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ilacs.analysis.themes import by_year, theme_counts, theme_trend
+from ilacs.analysis.themes import ThemedItem, by_year, theme_counts, theme_trend
 from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.pages.authority import TEXTS_MISSING, WORDS_MISSING
@@ -61,6 +63,7 @@ class ThemeDetail:
     trend: tuple[TrendCell, ...]
     points: tuple[ThemePoint, ...]  # newest first, at most DRILL_DOWN_LIMIT
     points_total: int
+    csv_url: str  # every point of the theme
 
 
 @dataclass(frozen=True)
@@ -119,17 +122,46 @@ def _cell(year: int, raising: int, total: int) -> TrendCell:
 
 def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     found = next(t for t in taxonomy() if t.key == theme)
-    matching = [t for t in snapshot.themed if t.has(theme)]
-    matching.sort(key=lambda t: (t.item.date or date.min, t.item.document_path), reverse=True)
-    points = []
-    for themed in matching[:DRILL_DOWN_LIMIT]:
-        item = themed.item
-        authority = snapshot.record.authority(item.urn) if item.urn is not None else None
-        points.append(ThemePoint(item.text, item.text_held,
-                                 authority_ref(authority) if authority else None,
-                                 item.date, item.event, themed.evidence(theme) or "",
-                                 source(snapshot, item.document_path, item.page),
-                                 not themed.confident))
+    matching = _matching(snapshot, theme)
+    points = tuple(_point(snapshot, themed, theme) for themed in matching[:DRILL_DOWN_LIMIT])
     trend = tuple(_cell(p.year, p.events_raising, p.events_total)
                   for p in theme_trend(snapshot.themed, theme))
-    return ThemeDetail(theme, found.name, found.about, trend, tuple(points), len(matching))
+    return ThemeDetail(theme, found.name, found.about, trend, points, len(matching),
+                       urls.themes(theme, csv=True))
+
+
+def _matching(snapshot: Snapshot, theme: str) -> list[ThemedItem]:
+    """The points filed under `theme`, newest first."""
+    matching = [t for t in snapshot.themed if t.has(theme)]
+    matching.sort(key=lambda t: (t.item.date or date.min, t.item.document_path), reverse=True)
+    return matching
+
+
+def _point(snapshot: Snapshot, themed: ThemedItem, theme: str) -> ThemePoint:
+    item = themed.item
+    authority = snapshot.record.authority(item.urn) if item.urn is not None else None
+    return ThemePoint(item.text, item.text_held, authority_ref(authority) if authority else None,
+                      item.date, item.event, themed.evidence(theme) or "",
+                      source(snapshot, item.document_path, item.page), not themed.confident)
+
+
+THEME_CSV_COLUMNS = ("theme", "authority", "urn", "date", "event", "point", "evidence",
+                     "uncertain", "source")
+
+
+def theme_points_csv(snapshot: Snapshot, theme: str, base_url: str) -> str:
+    """Every point filed under `theme` (not only the page's latest), newest first, with the
+    address of the page it is on; a point known only by its themes has an empty text."""
+    themes_page(snapshot, theme)  # refuses a theme that is not one
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(THEME_CSV_COLUMNS)
+    for themed in _matching(snapshot, theme):
+        point = _point(snapshot, themed, theme)
+        url = point.source.url if point.source else None
+        writer.writerow([theme, point.authority.name if point.authority else "",
+                         point.authority.urn if point.authority else "",
+                         point.date.isoformat() if point.date else "", point.event, point.text,
+                         point.evidence, "yes" if point.uncertain else "no",
+                         f"{base_url}{url}" if url else ""])
+    return out.getvalue()

@@ -23,8 +23,30 @@ function compare(a, b) {
   return a.localeCompare(b, "en-GB");
 }
 
+// A table's order lives in the address (order=TABLE-ID:COLUMN:a|d), so a sorted view can be
+// shared or bookmarked; the page opens sorted that way.
+const ORDER = "order";
+
+function remember(name, value) {
+  const url = new URL(window.location.href);
+  url.searchParams.set(name, value);
+  try {
+    window.history.replaceState(null, "", url);
+  } catch {
+    // a copy opened from disk (file://) may not change its address: the view still changes
+  }
+}
+
 function makeSortable(table) {
   const headers = table.tHead ? [...table.tHead.rows[0].cells] : [];
+  const sortBy = (index, ascending) => {
+    headers.forEach((h) => h.removeAttribute("aria-sort"));
+    headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const body = table.tBodies[0];
+    const rows = [...body.rows];
+    rows.sort((r1, r2) => compare(sortValue(r1, index), sortValue(r2, index)) * (ascending ? 1 : -1));
+    rows.forEach((row) => body.appendChild(row));
+  };
   headers.forEach((header, index) => {
     const button = document.createElement("button");
     button.type = "button";
@@ -34,14 +56,12 @@ function makeSortable(table) {
     header.appendChild(button);
     button.addEventListener("click", () => {
       const ascending = header.getAttribute("aria-sort") !== "ascending";
-      headers.forEach((h) => h.removeAttribute("aria-sort"));
-      header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      const body = table.tBodies[0];
-      const rows = [...body.rows];
-      rows.sort((r1, r2) => compare(sortValue(r1, index), sortValue(r2, index)) * (ascending ? 1 : -1));
-      rows.forEach((row) => body.appendChild(row));
+      sortBy(index, ascending);
+      if (table.id) remember(ORDER, `${table.id}:${index}:${ascending ? "a" : "d"}`);
     });
   });
+  const [id, column, direction] = (new URLSearchParams(window.location.search).get(ORDER) || "").split(":");
+  if (table.id && id === table.id && headers[Number(column)]) sortBy(Number(column), direction !== "d");
 }
 
 document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
@@ -55,6 +75,7 @@ if (select && map) {
   if (button) button.hidden = true;
   select.addEventListener("change", () => {
     const judgement = select.value;
+    remember(select.name, judgement);
     map.querySelectorAll("a[data-grades]").forEach((link) => {
       const grade = JSON.parse(link.dataset.grades)[judgement] || "none";
       const name = GRADE_NAMES[grade] || "No grade";
