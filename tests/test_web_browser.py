@@ -296,7 +296,8 @@ def test_on_a_phone_every_grade_of_a_table_is_on_screen_under_its_column_name(
     the grades off-screen in a 935 px table."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    for path, table in [("/", "#authority-table"), ("/la/80419", "#neighbours-table"), ("/la/80480", "#history-table"),
+    for path, table in [("/", "#authority-table"), ("/la/80419", "#neighbours-table"),
+                        ("/la/80480", "#history-table"),
                         ("/compare?la=80419&with=neighbours", "#compare-table"),
                         ("/la/80419/pack", "#neighbours-table")]:
         page.goto(web + path)

@@ -72,3 +72,23 @@ def test_every_grade_on_a_chart_is_a_letter_and_the_line_joins_one_framework_onl
     assert 'id="history-table"' in html
     pack = client.get(f"/la/{urn}/pack").text
     assert 'id="history-overall_effectiveness"' in pack and 'id="history-table"' in pack
+
+
+def test_trend_tables_mark_the_years_a_framework_began_and_years_with_few(
+        client: httpx.Client) -> None:
+    starts = {f.starts.year: f.name for f in load_frameworks()[1:]}
+    rows = client.get("/index.json").json()["over_time"]
+    for row in rows:
+        note = row["note"] or ""
+        year = int(row["label"])
+        began = year in starts and starts[year] in note
+        assert began == (year in starts), row["label"]
+        assert ("read the shares with care" in note) == (row["total"] < 10), row["label"]
+    assert any(int(row["label"]) in starts for row in rows)
+    themes = client.get("/themes.json").json()
+    assert len(themes["year_totals"]) == len(themes["years"]) == len(themes["year_notes"])
+    for year, total, note in zip(themes["years"], themes["year_totals"], themes["year_notes"],
+                                 strict=True):
+        assert (year in starts and starts[year] in (note or "")) == (year in starts)
+        assert total > 0
+    assert "Years marked * need a note" in client.get("/themes").text

@@ -405,6 +405,16 @@ class SearchIndex:
     def document(self, position: int) -> IndexedDocument:
         return self._documents[position]
 
+    @property
+    def documents(self) -> Sequence[IndexedDocument]:
+        """Every document, at its position."""
+        return self._documents
+
+    @property
+    def page_documents(self) -> array[int]:
+        """The position of each page id's document (-1: no such page), a C int each."""
+        return self._page_documents
+
     def page_number(self, page_id: int) -> int:
         return self._page_numbers[page_id]
 

@@ -19,7 +19,8 @@ from ilacs.web.pages.compare import compare_csv, parse_urns
 from ilacs.web.pages.context import context_csv
 from ilacs.web.pages.england import england_csv, parse_england_filters
 from ilacs.web.pages.indicators import indicator_csv, parse_indicator_query
-from ilacs.web.pages.search import parse_sort, search_csv, search_filters
+from ilacs.web.pages.search import parse_sort, search_filters
+from ilacs.web.pages.search_table import search_csv
 from ilacs.web.pages.themes import theme_points_csv
 from ilacs.web.responses import public_base
 from ilacs.web.snapshot import Snapshot

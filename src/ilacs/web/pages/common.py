@@ -79,6 +79,7 @@ class Distribution:
     label: str
     total: int
     counts: tuple[GradeCount, ...]
+    note: str | None = None  # what to know before reading the row (a framework began, few)
 
 
 def judgement_options() -> tuple[Option, ...]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 from ilacs.analysis.grades import JUDGEMENT_NAMES, count_grades
 from ilacs.analysis.trends import grade_distribution
+from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -212,10 +213,24 @@ def _now(rows: list[LatestRow]) -> tuple[Distribution, ...]:
         for option in judgement_options()])
 
 
+FEW_INSPECTIONS = 10  # a year with fewer: its shares say little
+
+
 def _over_time(snapshot: Snapshot, judgement: str) -> tuple[Distribution, ...]:
-    return distribution_rows([
+    rows = distribution_rows([
         (period.period, period.counts)
         for period in grade_distribution(snapshot.record, judgement, by="year")])
+    return tuple(replace(row, note=year_note(row.label, row.total)) for row in rows)
+
+
+def year_note(year: str, total: int, what: str = "inspections") -> str | None:
+    """What a year's row needs said beside it: a framework that began in it (grades either
+    side are not one measure), and too few events for its shares to mean much."""
+    notes = [f"{framework.name} began {framework.starts.strftime('%B %Y')}"
+             for framework in load_frameworks()[1:] if str(framework.starts.year) == year]
+    if total < FEW_INSPECTIONS:
+        notes.append(f"only {total} {what}: read the shares with care")
+    return "; ".join(notes) or None
 
 
 @dataclass(frozen=True)

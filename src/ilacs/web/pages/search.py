@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote_plus
 
 from ilacs.analysis.names import long_date
 from ilacs.caching import LatestKept
@@ -40,7 +39,9 @@ from ilacs.web.pages.common import (
 )
 from ilacs.web.pages.england import VISIT_NAMES
 from ilacs.web.pages.search_documents import (
+    NO_PAGES,
     SORTS,
+    DocumentCodes,
     Facet,
     Grouped,
     MatchedDocument,
@@ -212,12 +213,13 @@ def search_documents(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
     """The documents matching a search, best first, for a server: the facts index is loaded
     once per version of the record, and a query's ranking and its grouping under each
     filter are kept, so other filters, orders and pages of the same text cost no ranking."""
-    # Fetched even for an empty query, so that pre-rendering /search loads the index before
-    # the first visitor searches.
+    # Fetched even for an empty query, so that pre-rendering /search loads the index and its
+    # codes before the first visitor searches.
     index = search_index(snapshot, conn)
+    document_codes(snapshot, conn)
     text = query.strip()
     if not text:
-        return Ranking(text, text, ()), Grouped((), 0)
+        return Ranking(text, text, ()), NO_PAGES
     ranking = search_rankings(snapshot).get(text, lambda key: rank_pages(conn, key))
     kept: LatestKept[tuple[str, SearchFilters], Grouped] = snapshot.memo(
         "search-groups", lambda: LatestKept(RANKINGS_KEPT))
@@ -232,6 +234,11 @@ def search_index(snapshot: Snapshot, conn: sqlite3.Connection) -> SearchIndex:
     return snapshot.memo("search-index", lambda: SearchIndex.load(conn))
 
 
+def document_codes(snapshot: Snapshot, conn: sqlite3.Connection) -> DocumentCodes:
+    """The index's documents as codes, for grouping, ordering and facets."""
+    return snapshot.memo("search-codes", lambda: DocumentCodes.of(search_index(snapshot, conn)))
+
+
 def search_rankings(snapshot: Snapshot) -> RankingCache:
     """The rankings kept for this version of the record."""
     return snapshot.memo("search-rankings", lambda: RankingCache(RANKINGS_KEPT))
@@ -241,8 +248,10 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
                 filters: SearchFilters, page: int = 1, sort: str = "relevance") -> SearchPage:
     ranking, grouped = search_documents(snapshot, conn, query, filters)
     index = search_index(snapshot, conn)
-    documents = in_order(index, grouped, sort)
-    chosen = documents[(page - 1) * PER_PAGE: page * PER_PAGE]
+    codes = document_codes(snapshot, conn)
+    documents = in_order(codes, grouped, sort)
+    chosen = [grouped.matched(int(position))
+              for position in documents[(page - 1) * PER_PAGE: page * PER_PAGE]]
     snippets = page_snippets(conn, ranking.match, [found.page_ids[0] for found in chosen],
                              snapshot.memo("search-snippets",
                                            lambda: SnippetCache(SNIPPETS_KEPT)))
@@ -263,6 +272,20 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
             query_string["judgement"] = filters.judgement
         return urls.search_address(query_string, csv=csv)
 
+    # A facet's links differ from the page's address in one parameter: its address without
+    # that parameter is made once, not once a link (urlencode was a sixth of a page's build).
+    without: dict[str, str] = {}
+
+    def facet_url(parameter: str, value: str | None) -> str:
+        base = without.get(parameter)
+        if base is None:
+            base = without[parameter] = url(changed={parameter: None})
+        if value is None:
+            return base
+        added = f"{parameter}={quote_plus(value)}" + (
+            f"&judgement={quote_plus(filters.judgement)}" if parameter == "grade" else "")
+        return base + ("&" if "?" in base else "?") + added
+
     grades = {option.value: option.label for option in grade_options()}
     judgement_name = {o.value: o.label for o in judgement_options()}.get(
         filters.judgement, filters.judgement)
@@ -278,45 +301,16 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
         kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
         grades=grade_options(), judgements=judgement_options(),
         sorts=tuple(Option(key, name) for key, name in SORTS.items()),
-        facets=facets(index, documents, filters, KIND_NAMES, grades, judgement_name,
-                      lambda parameter, value: url(changed={parameter: value}))
-        if documents else (),
+        facets=facets(codes, documents, filters, KIND_NAMES, grades, judgement_name,
+                      facet_url)
+        if len(documents) else (),
         texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
-        csv_url=url(csv=True) if documents else None,
+        csv_url=url(csv=True) if len(documents) else None,
         notes=_notes(ranking, filters),
     )
 
 
 OTHER_PAGES_SHOWN = 8
-CSV_COLUMNS = ("rank", "authority", "urn", "region", "document", "published", "best_page",
-               "pages_matching", "matching_pages", "address", "on_ofsted", "citation")
-
-
-def search_csv(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
-               filters: SearchFilters, sort: str = "relevance", base_url: str = "") -> str:
-    """Every document matching the search (not only one page of them), a row each, in the
-    page's order: what it is, where (addresses from `base_url`), its matching pages and how
-    to cite it."""
-    _, grouped = search_documents(snapshot, conn, query, filters)
-    index = search_index(snapshot, conn)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for rank, found in enumerate(in_order(index, grouped, sort), start=1):
-        document = index.document(found.position)
-        numbers = [index.page_number(page_id) for page_id in found.page_ids]
-        where = _page_source(snapshot, document, numbers[0])
-        title = document_title(document)
-        published = date.fromisoformat(document.published) if document.published else None
-        writer.writerow([
-            rank, document.la_name or "", document.urn or "", document.region or "", title,
-            document.published or "", numbers[0], len(numbers),
-            " ".join(str(number) for number in numbers),
-            f"{base_url}{where.url}" if where.url else "",
-            where.on_ofsted or "", citation(document.la_name, title, published, numbers[0])])
-    return out.getvalue()
-
-
 def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
          snippet: str) -> SearchHitView:
     document = index.document(found.position)
@@ -327,7 +321,7 @@ def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
     return SearchHitView(
         document.path, document.kind, KIND_NAMES.get(document.kind, document.kind.value),
         title, best, snippet, authority_ref(authority) if authority else None,
-        document.la_name, published, _page_source(snapshot, document, best),
+        document.la_name, published, page_source(snapshot, document, best),
         len(found.page_ids),
         tuple(PageLink(number, urls.document(document.sha256, number))
               for number in sorted(index.page_number(page_id)
@@ -335,7 +329,7 @@ def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
         citation(document.la_name, title, published, best))
 
 
-def _page_source(snapshot: Snapshot, document: IndexedDocument, page: int) -> Source:
+def page_source(snapshot: Snapshot, document: IndexedDocument, page: int) -> Source:
     found = source(snapshot, document.path, page)
     return found or Source(document.path, page, urls.document(document.sha256, page))
 

@@ -12,6 +12,7 @@ from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.pages.authority import TEXTS_MISSING, WORDS_MISSING
 from ilacs.web.pages.common import AuthorityRef, BadParameter, Source, authority_ref, source
+from ilacs.web.pages.england import year_note
 from ilacs.web.snapshot import Snapshot
 
 DRILL_DOWN_LIMIT = 200
@@ -78,6 +79,8 @@ class ThemesPage:
     trends: tuple[ThemeTrend, ...]  # share of each year's events raising each theme
     selected: ThemeDetail | None
     texts_missing: str | None
+    year_totals: tuple[int, ...] = ()  # inspections and visits with points, per year (the n)
+    year_notes: tuple[str | None, ...] = ()  # a framework that began, too few events
 
 
 def themes_page(snapshot: Snapshot, theme: str | None) -> ThemesPage:
@@ -99,8 +102,10 @@ def _national(snapshot: Snapshot) -> ThemesPage:
     counts = theme_counts(items)
     years = tuple(sorted(by_year(items)))
     trends = []
+    totals: dict[int, int] = {}
     for count in counts:
         points = {p.year: p for p in theme_trend(items, count.theme)}
+        totals.update((year, point.events_total) for year, point in points.items())
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
             if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
@@ -113,6 +118,9 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.items,
                                   c.authorities, urls.themes(c.theme)) for c in counts),
         years=years, trends=tuple(trends), selected=None,
+        year_totals=tuple(totals.get(year, 0) for year in years),
+        year_notes=tuple(year_note(str(year), totals.get(year, 0), "inspections and visits")
+                         for year in years),
         texts_missing=TEXTS_MISSING if not items else WORDS_MISSING if without_text else None)
 
 
