@@ -4,6 +4,8 @@ record and a real server."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 from typing import Any
@@ -92,3 +94,22 @@ def test_trend_tables_mark_the_years_a_framework_began_and_years_with_few(
         assert (year in starts and starts[year] in (note or "")) == (year in starts)
         assert total > 0
     assert "Years marked * need a note" in client.get("/themes").text
+
+
+def test_the_charts_numbers_download_as_csv(client: httpx.Client, page: dict[str, Any]) -> None:
+    history = page["history"]
+    response = client.get(history["csv_url"])
+    assert response.status_code == 200 and response.headers["content-type"].startswith(
+        "text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    own = [row for row in rows if row["shown_as"] == "this authority"]
+    assert [(row["inspected"], row["framework"]) for row in own] == [
+        (r["date"], r["framework"]) for r in history["rows"]]
+    ranks = {f"neighbour {row['rank']}": row["authority"]["urn"] for row in page["neighbours"]
+             if row["rank"]}
+    theirs = [row for row in rows if row["shown_as"] != "this authority"]
+    assert {row["shown_as"] for row in theirs} <= set(ranks)
+    assert all(int(row["urn"]) == ranks[row["shown_as"]] for row in theirs)
+    graded = sum(1 for row in theirs if row["Overall effectiveness"])
+    assert graded == history["series"][0]["neighbour_inspections"]
+    assert client.get("/la/1/history.csv").status_code == 404

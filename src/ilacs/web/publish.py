@@ -87,6 +87,7 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
     twins = [urls.json_twin(page) for page in pages]
     files = [file.url for file in downloads_page().files]
     tables = [*(urls.authority_context_csv(urn) for urn in every),
+              *(urls.history_csv(urn) for urn in every),
               *(urls.indicator_csv(key) for key in indicators)]
     return [*pages, *twins, "/openapi.json", *files, *tables]
 

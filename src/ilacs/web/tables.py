@@ -14,10 +14,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ilacs.store.search import SearchRejected
+from ilacs.web.pages.authority import authority_page
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_csv, parse_urns
 from ilacs.web.pages.context import context_csv
 from ilacs.web.pages.england import england_csv, parse_england_filters
+from ilacs.web.pages.history import history_csv
 from ilacs.web.pages.indicators import indicator_csv, parse_indicator_query
 from ilacs.web.pages.search import parse_sort, search_filters
 from ilacs.web.pages.search_table import search_csv
@@ -34,6 +36,7 @@ CsvBuilder = Callable[[Request, Snapshot, "AppState"], tuple[str, str]]
 def csv_routes() -> list[Route]:
     return [_route("/index.csv", _england_csv),
             _route("/la/{key:int}/context.csv", _context_csv),
+            _route("/la/{key:int}/history.csv", _history_csv),
             _route("/compare.csv", _compare_csv),
             _route("/indicators/{key}.csv", _indicator_csv),
             _route("/themes.csv", _themes_csv),
@@ -84,6 +87,16 @@ def _context_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple
         raise BadParameter(f"indicator={indicator!r} is not an indicator; /indicators lists "
                            "them")
     return context_csv(snapshot, urn, indicator), f"{urn}-{indicator or 'context'}.csv"
+
+
+def _history_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:
+    """/la/URN/history.csv: the numbers behind an authority's grade-history charts."""
+    urn: int = request.path_params["key"]
+    if snapshot.record.authority(urn) is None:
+        raise PageNotFound(f"no local authority has URN {urn}")
+    neighbours = [(row.rank, row.authority.urn) for row in authority_page(snapshot, urn).neighbours
+                  if row.rank is not None]
+    return history_csv(snapshot, urn, neighbours, _base(request, state)), f"{urn}-history.csv"
 
 
 def _england_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:

@@ -19,6 +19,11 @@ def pack(urn: int, json: bool = False) -> str:
     return f"/la/{urn}/pack" + (".json" if json else "")
 
 
+def history_csv(urn: int) -> str:
+    """An authority's grades over time and its neighbours', as its charts show them."""
+    return f"/la/{urn}/history.csv"
+
+
 def authority_context_csv(urn: int, indicator: str | None = None) -> str:
     """The numbers behind an authority's Context charts (one indicator's, if named)."""
     return _with_query(f"/la/{urn}/context.csv", {"indicator": indicator})

@@ -4,6 +4,7 @@ a new framework began (a grade before one is not the same measure as a grade aft
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,16 @@ from ilacs.analysis.names import framework_name
 from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
-from ilacs.web.pages.common import GradeCell, Source, grade_cells, source
+from ilacs.web import urls
+from ilacs.web.pages.common import (
+    GradeCell,
+    Source,
+    authority_ref,
+    grade_cells,
+    judgement_options,
+    source,
+)
+from ilacs.web.pages.grade_tables import GradeTableRow, grade_table_csv
 from ilacs.web.snapshot import Snapshot
 
 
@@ -54,6 +64,7 @@ class FrameworkBreak:
 
 @dataclass(frozen=True)
 class GradeHistory:
+    csv_url: str  # the grades of the charts, the authority's and its neighbours', as CSV
     rows: tuple[HistoryRow, ...]  # oldest first
     series: tuple[GradeSeries, ...]  # a judgement each, in the benchmark order
     breaks: tuple[FrameworkBreak, ...]
@@ -79,7 +90,21 @@ def grade_history(snapshot: Snapshot, urn: int, neighbours: tuple[int, ...]) -> 
     start = date(start.year, 1, 1)
     breaks = tuple(FrameworkBreak(framework.starts, framework.name)
                    for framework in load_frameworks()[1:] if start < framework.starts <= end)
-    return GradeHistory(rows, tuple(series), breaks, start, end)
+    return GradeHistory(urls.history_csv(urn), rows, tuple(series), breaks, start, end)
+
+
+def history_csv(snapshot: Snapshot, urn: int, neighbours: Sequence[tuple[int, int]],
+                base_url: str) -> str:
+    """Every full inspection of the authority, then of each neighbour ((rank, URN), most
+    similar first), each judgement's grade with the address of its report page."""
+    register = snapshot.record.register
+    shown = [(urn, "this authority"), *((other, f"neighbour {rank}")
+                                         for rank, other in neighbours)]
+    return grade_table_csv(judgement_options(), (
+        GradeTableRow(authority_ref(register.by_urn(who)), row.date, grade_cells(snapshot, row),
+                      role, framework_name(row.framework))
+        for who, role in shown for row in snapshot.record.inspections_by_urn.get(who, ())),
+        base_url, shown_as=True, framework=True)
 
 
 def _marks(inspections: tuple[InspectionRow, ...] | list[InspectionRow],
