@@ -138,7 +138,7 @@ def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCo
     counts = [
         ThemeCount(theme, names.get(theme, theme), len(events[theme]), len(points[theme]),
                    len(authorities[theme]),
-                   tuple(sorted(points[theme], key=_newest_first)[:examples]),
+                   tuple(sorted(points[theme], key=newest_first)[:examples]),
                    uncertain_items=sum(not p.confident for p in points[theme]),
                    classifiers=tuple(sorted({p.model for p in points[theme] if p.model})))
         for theme in points
@@ -216,6 +216,7 @@ def recurrences(record: AnalysisRecord, items: Iterable[ThemedItem],
     return sorted(found, key=lambda r: (r.name, -len(r.occurrences), r.theme))
 
 
-def _newest_first(themed: ThemedItem) -> tuple[int, str, int]:
+def newest_first(themed: ThemedItem) -> tuple[int, str, int]:
+    """A sort key: the newest point first, then by document and position."""
     item = themed.item
     return (-(item.date or date.min).toordinal(), item.document_path, item.number)

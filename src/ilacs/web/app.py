@@ -122,7 +122,7 @@ async def _serve_page(request: Request, template: str, build: PageBuilder,
                       before: BeforeBuilding | None = None) -> Response:
     state = _state(request)
     snapshot = state.source.current()
-    # A feed's links are absolute, but from the configured address (feed_base), never from
+    # A feed's links are absolute, but from the configured address (public_base), never from
     # the request's Host header: the path and query are the whole key for every page.
     key = (snapshot.version, f"{request.url.path}?{request.url.query}")
 
@@ -149,7 +149,8 @@ def _page_body(request: Request, snapshot: Snapshot, state: AppState, template: 
     if _wants_json(request):
         return Body.of(render_json(page), JSON)
     if request.url.path.endswith(".atom"):
-        return Body.of(render_html(template, page, base=feed_base(request, state)), ATOM)
+        base = public_base(request, state.settings.base_url)
+        return Body.of(render_html(template, page, base=base), ATOM)
     return Body.of(render_html(template, page, **_chrome(request, state, snapshot)), HTML)
 
 
@@ -166,10 +167,6 @@ def _chrome(request: Request, state: AppState,
             "feed_url": urls.changes(feed=True) if settings.feed else None,
             "page_address": path + query,
             "record_as_of": snapshot.record.as_of if snapshot is not None else None}
-
-
-def feed_base(request: Request, state: AppState) -> str:
-    return public_base(request, state.settings.base_url)
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ilacs.analysis.schedule import Backtest, backtest
-from ilacs.analysis.themes import ThemedItem, peer_themes, recurrences
+from ilacs.analysis.themes import newest_first, peer_themes, recurrences
 from ilacs.errors import AnalysisError
 from ilacs.extract.models import Grade
 from ilacs.web import urls
@@ -28,9 +28,9 @@ from ilacs.web.pages.authority import (
     Standing,
     authority_page,
 )
-from ilacs.web.pages.common import AuthorityRef, Option, Source, authority_ref, source
-from ilacs.web.pages.england import VISIT_NAMES
+from ilacs.web.pages.common import Option
 from ilacs.web.pages.history import GradeHistory
+from ilacs.web.pages.themes import ThemePoint, theme_point
 from ilacs.web.snapshot import Snapshot
 
 PEER_YEARS = 3
@@ -54,22 +54,12 @@ class HitRate:
 
 
 @dataclass(frozen=True)
-class PackPoint:
-    text: str  # empty when the text is not held
-    text_held: bool
-    date: date | None
-    event: str  # "Inspection", "Focused visit letter" ...
-    authority: AuthorityRef | None
-    source: Source | None
-
-
-@dataclass(frozen=True)
 class PackTheme:
     theme: str
     name: str
     events: int  # inspections and visits that raised it
     authorities: int  # for the neighbours' themes: how many of them were asked
-    points: tuple[PackPoint, ...]  # newest first
+    points: tuple[ThemePoint, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -131,8 +121,8 @@ def _recurring(snapshot: Snapshot, urn: int) -> tuple[PackTheme, ...]:
     own = [themed for themed in snapshot.themed if themed.item.urn == urn]
     return tuple(PackTheme(
         recurrence.theme, recurrence.theme_name, len(recurrence.occurrences), 1,
-        tuple(_point(snapshot, themed) for themed in _newest_first(
-            [t for t in own if t.has(recurrence.theme)])))
+        tuple(theme_point(snapshot, themed, recurrence.theme) for themed in sorted(
+            (t for t in own if t.has(recurrence.theme)), key=newest_first)))
         for recurrence in found)
 
 
@@ -144,20 +134,6 @@ def _peer_themes(snapshot: Snapshot, urn: int) -> tuple[date | None, tuple[PackT
         return None, ()
     return found.since, tuple(
         PackTheme(count.theme, count.name, count.events, count.authorities,
-                  tuple(_point(snapshot, themed) for themed in count.examples))
+                  tuple(theme_point(snapshot, themed, count.theme)
+                        for themed in count.examples))
         for count in found.counts[:PEER_THEMES_SHOWN])
-
-
-def _newest_first(items: list[ThemedItem]) -> list[ThemedItem]:
-    return sorted(items, key=lambda t: (t.item.date or date.min, t.item.document_path,
-                                        -t.item.number), reverse=True)
-
-
-def _point(snapshot: Snapshot, themed: ThemedItem) -> PackPoint:
-    item = themed.item
-    authority = snapshot.record.authority(item.urn) if item.urn is not None else None
-    event = "Inspection" if item.event == "inspection" else VISIT_NAMES.get(
-        item.event, item.event).removesuffix(" letter")
-    return PackPoint(item.text, item.text_held, item.date, event,
-                     authority_ref(authority) if authority else None,
-                     source(snapshot, item.document_path, item.page))

@@ -131,7 +131,7 @@ def _cell(year: int, raising: int, total: int) -> TrendCell:
 def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     found = next(t for t in taxonomy() if t.key == theme)
     matching = _matching(snapshot, theme)
-    points = tuple(_point(snapshot, themed, theme) for themed in matching[:DRILL_DOWN_LIMIT])
+    points = tuple(theme_point(snapshot, themed, theme) for themed in matching[:DRILL_DOWN_LIMIT])
     trend = tuple(_cell(p.year, p.events_raising, p.events_total)
                   for p in theme_trend(snapshot.themed, theme))
     return ThemeDetail(theme, found.name, found.about, trend, points, len(matching),
@@ -145,7 +145,8 @@ def _matching(snapshot: Snapshot, theme: str) -> list[ThemedItem]:
     return matching
 
 
-def _point(snapshot: Snapshot, themed: ThemedItem, theme: str) -> ThemePoint:
+def theme_point(snapshot: Snapshot, themed: ThemedItem, theme: str) -> ThemePoint:
+    """A point as a theme lists it: its words, authority, date, event and page."""
     item = themed.item
     authority = snapshot.record.authority(item.urn) if item.urn is not None else None
     return ThemePoint(item.text, item.text_held, authority_ref(authority) if authority else None,
@@ -165,7 +166,7 @@ def theme_points_csv(snapshot: Snapshot, theme: str, base_url: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(THEME_CSV_COLUMNS)
     for themed in _matching(snapshot, theme):
-        point = _point(snapshot, themed, theme)
+        point = theme_point(snapshot, themed, theme)
         url = point.source.url if point.source else None
         writer.writerow([theme, point.authority.name if point.authority else "",
                          point.authority.urn if point.authority else "",
