@@ -33,6 +33,17 @@ LABELS = SHARED / "corpus" / "labels.jsonl"
 INTERVENTION_EVENTS = SHARED / "reference" / "interventions" / "events.jsonl"
 
 
+# Fixtures that read every document of the shared corpus; a test using one is marked `corpus`.
+CORPUS_FIXTURES = frozenset({"corpus", "letters_corpus", "corpus_db", "web", "client",
+                             "published", "writable_db", "statistics_db"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
+
+
 def require_shared() -> None:
     if not REPORTS.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: the shared corpus is not at {SHARED}; tests that read the "

@@ -16,7 +16,6 @@ from ilacs.record import (
     authority_story,
     bundled_record,
     describe_claim,
-    load_bundled_record,
 )
 from ilacs.reference import load_register
 from ilacs.store import open_store
@@ -33,10 +32,11 @@ GRADE_WORDS = {"outstanding": "‘outstanding’", "good": "‘good’",
 
 
 @pytest.fixture()
-def record(tmp_path: Path) -> sqlite3.Connection:
-    conn = open_store(tmp_path / "ilacs.db")
-    load_bundled_record(conn)
-    return conn
+def record(bundled_db: Path, tmp_path: Path) -> sqlite3.Connection:
+    """A copy of the bundled record (loaded once per session), for a test to write to."""
+    with sqlite3.connect(bundled_db) as source, sqlite3.connect(tmp_path / "ilacs.db") as copy:
+        source.backup(copy)
+    return open_store(tmp_path / "ilacs.db")
 
 
 def _latest_overall(conn: sqlite3.Connection, urn: int) -> tuple[str, str]:

@@ -78,6 +78,7 @@ def test_labels_match_the_record_s_points(corpus_db: Path) -> None:
     assert len({p.urn for p in points}) >= 140  # groups for the cross-validation
 
 
+@pytest.mark.slow
 def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(corpus_db), "eval", "themes", str(LABELS),
                                       "--method", "rules", "--method", "combined", "--json"],
@@ -102,6 +103,7 @@ def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path) -> No
     assert combined["micro_f1"] > rules["micro_f1"]
 
 
+@pytest.mark.slow
 def test_retraining_gives_the_shipped_model(corpus_db: Path) -> None:
     train = load_script(SCRIPTS / "train_themes.py")
     points = labelled_points(open_store(corpus_db), read_theme_labels(LABELS))

@@ -24,6 +24,8 @@ from ilacs.web import WebSettings
 from ilacs.web.pages.search import PER_PAGE
 from web_server import running_server
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "src/ilacs/web/static/vendor/axe-core/axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"

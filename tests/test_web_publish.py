@@ -57,6 +57,7 @@ def test_the_copy_holds_every_page_and_reports_no_problem(published: Any) -> Non
     assert not (folder / "static/vendor/axe-core").exists()  # test tooling, not for visitors
 
 
+@pytest.mark.slow
 def test_every_link_in_every_page_opens_a_file_of_the_copy(published: Any) -> None:
     folder: Path = published.folder
     pages = sorted(folder.rglob("*.html"))
@@ -133,6 +134,7 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_publishing_again_replaces_the_copy_and_a_feed_needs_a_base_url(
         small_db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "site"

@@ -11,6 +11,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store
 from ilacs.web.snapshot import SnapshotSource
@@ -80,6 +82,7 @@ def test_a_read_only_server_writes_nothing_when_it_starts(corpus_db: Path,
     assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
 
 
+@pytest.mark.slow
 def test_snapshots_that_read_the_same_grades_and_figures_share_one_fit(
         corpus_db: Path, tmp_path: Path) -> None:
     """A write that changes no inspection, figure or date (a problem logged, as an ingest of

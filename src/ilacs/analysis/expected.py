@@ -33,6 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ilacs.analysis.grades import (
     BENCHMARK_JUDGEMENTS,
@@ -128,6 +129,14 @@ class ExpectedGrades:
 def expected_grades(record: AnalysisRecord, judgement: str = "overall_effectiveness",
                     first_cutoff: int = 2020) -> ExpectedGrades:
     """Back-test the model for `judgement` and predict each authority's next grade."""
+    # Hundreds of small fits: BLAS threads cost more to start and synchronise than the
+    # arithmetic they share (measured 4x slower on two cores; docs/analysis.md).
+    with threadpool_limits(limits=1):
+        return _expected_grades(record, judgement, first_cutoff)
+
+
+def _expected_grades(record: AnalysisRecord, judgement: str,
+                     first_cutoff: int) -> ExpectedGrades:
     check_judgement(judgement)
     cases = inspection_cases(record, judgement)
     if len(cases) < MIN_CASES:
