@@ -17,10 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ilacs.ingest.interventions import import_seed
 from ilacs.pipeline import default_workers, find_files, ingest
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store, record_to_bundle
-from ilacs.store.interventions import import_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "ilacs" / "store" / "data" / "bundled_record.json"

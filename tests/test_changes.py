@@ -24,10 +24,11 @@ from fake_ofsted import FakeOfsted, FakeServer, standard_site
 from fake_ofsted.site import FakePublication, corpus_pdf
 from ilacs.analysis.changes import tell
 from ilacs.cli import cli
+from ilacs.ingest.changes import record_changes
 from ilacs.pipeline import find_files, ingest
 from ilacs.sources import HttpSettings, PoliteClient, UpdateOptions, update
 from ilacs.store import open_store
-from ilacs.store.changes import ChangeKind, list_changes, record_changes
+from ilacs.store.changes import ChangeKind, list_changes
 
 WIGHT_2023 = "80419_isle of wight/children's services inspection - 15 december 2023.pdf"
 WIGHT_2019 = "reports/80419_isle of wight/children's services inspection - 07 january 2019.pdf"

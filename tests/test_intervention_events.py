@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from conftest import INTERVENTION_EVENTS, LETTERS
 from ilacs.cli import cli
+from ilacs.ingest.interventions import import_interventions
 from ilacs.reference import load_register
 from ilacs.reference.interventions import (
     InterventionEvent,
@@ -22,7 +23,7 @@ from ilacs.reference.interventions import (
     read_events,
 )
 from ilacs.store import open_store
-from ilacs.store.interventions import import_interventions, list_interventions
+from ilacs.store.interventions import list_interventions
 
 SOURCE = "https://www.example.org/news"
 

@@ -121,3 +121,35 @@ def test_letters_are_stored_as_visits(tmp_path: Path, shared_dir: Path) -> None:
                             "16- and 17-year-old care leavers", 1)
     finding = conn.execute("SELECT text, page FROM visit_findings").fetchall()
     assert ("The quality and timeliness of supervision.", 1) in [tuple(row) for row in finding]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_file_is_read_and_hashed_once(tmp_path: Path, shared_dir: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           workers: int) -> None:
+    """The ingest reads a file's bytes once and hands them on; duplicates of one file in a
+    run are each stored as on a first run, whatever the workers' pace."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    reports = sorted((REPORTS / ISLE_OF_WIGHT).glob("*.pdf"))[:3]
+    for report in reports:
+        shutil.copy(report, folder / report.name)
+    shutil.copy(reports[0], folder / "copy of the first.pdf")
+    reads: list[str] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.parent == folder:
+            reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    conn = open_store(tmp_path / "ilacs.db")
+    ensure_authorities(conn)
+    result = ingest(conn, find_files([folder]), workers=workers)
+    pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+    assert sorted(reads) == pdfs  # once each, by the ingest (workers read nothing)
+    # the copy, met later, is stored again under the bytes the first one stored
+    assert (result.new, result.reextracted, result.unchanged) == (3, 1, 0)
+    located = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert located == 3  # the copy is the same document

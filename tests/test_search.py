@@ -20,21 +20,21 @@ import pytest
 
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
+from ilacs.ingest.settle import settle
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
     SYMBOL_FONT_BULLET,
     Ranking,
     SearchFilters,
     SearchIndex,
-    SnippetCache,
     compact_search_index,
     rank_pages,
     results_page,
     search,
 )
-from ilacs.store.settle import settle
 from ilacs.web.pages.search import OTHER_PAGES_SHOWN, PER_PAGE, RankingCache, search_page
 from ilacs.web.snapshot import Snapshot, load_snapshot
+from ilacs.web.snippets import SnippetCache
 from test_store_factories import fresh_store, make_document, make_report, save_report
 
 ANY = SearchFilters()

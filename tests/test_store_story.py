@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ilacs.cli import cli
+from ilacs.ingest.interventions import InterventionFileError, import_interventions
 from ilacs.pipeline import IngestSummary, find_files, ingest
 from ilacs.record import (
     authority_story,
@@ -20,9 +21,7 @@ from ilacs.record import (
 from ilacs.reference import load_register
 from ilacs.store import open_store
 from ilacs.store.interventions import (
-    InterventionFileError,
     confirm_intervention,
-    import_interventions,
     list_interventions,
 )
 from ilacs.store.story import ClaimRow, VisitRow, claims_for

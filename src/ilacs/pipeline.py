@@ -9,16 +9,19 @@ import os
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ilacs.documents import Document, read_document
+from ilacs.documents import Document
+from ilacs.documents.reader import bytes_to_document
 from ilacs.errors import DocumentError, Problem, ProblemKind, Severity
 from ilacs.extract import PARSER_VERSION
 from ilacs.extract.classify import Kind, extract_document
 from ilacs.extract.models import Extraction
+from ilacs.ingest.settle import settle
 from ilacs.record import ensure_register
 from ilacs.store import (
     DocumentKind,
@@ -35,7 +38,6 @@ from ilacs.store import (
     stored_version,
     unread_file_locations,
 )
-from ilacs.store.settle import settle
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
 # Documents a folder may hold that ilacs does not read: each is reported, never skipped
@@ -121,67 +123,122 @@ def ingest(
     for location in unread_file_locations(conn):
         if not Path(location).exists():  # a file that could not be read is gone since
             forget_unread_file(conn, location)
-    pending: list[tuple[SourceFile, str, int]] = []
-    for source in sources:
-        location = str(source.path.resolve())
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            # unreadable (permissions), vanished or failing: a problem naming the file, kept
-            # until the file reads; the rest goes on and nothing stored is touched
-            problem = Problem(
-                ProblemKind.UNREADABLE_FILE, f"cannot read the file ({error.strerror or error})",
-                source.display, severity=Severity.ERROR)
-            record_problem(conn, problem, None, PARSER_VERSION, location)
-            summary.problems.append(problem)
-            summary.unreadable += 1
-            if on_progress:
-                on_progress(source)
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        # Problems belong to what the file holds now: those of what it held before it was
-        # fixed or replaced go.
-        forget_problems(conn, location, digest, source.display)
-        stored = stored_version(conn, digest)
-        current = stored is not None and stored.origin is Origin.INGESTED and \
-            stored.parser_version == PARSER_VERSION
-        if current and stored_kind(conn, digest) is DocumentKind.UNREADABLE:
-            # The same bad bytes at another path (four identical error pages, say): each path
-            # gets its own problem, so no file is silently dropped.
-            pending.append((source, digest, len(data)))
-            continue
-        if current:
-            summary.unchanged += 1
-            # The same bytes, perhaps from a folder moved since: the dashboard opens the
-            # source from where it is now, and its problems name it there, once.
-            note_location(conn, digest, location)
-            place_problems(conn, digest, source.display, location)
-            standing = problems_of(conn, digest)
-            summary.problems.extend(standing)
-            summary.standing += len(standing)
-            if on_progress:
-                on_progress(source)
-            continue
-        pending.append((source, digest, len(data)))
     replaced: set[str] = set()
-    for outcome in _read_and_extract(pending, workers):
-        store_outcome(conn, outcome, summary, replaced)
-        if on_progress:
-            on_progress(outcome.source)
+
+    def store(outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            store_outcome(conn, outcome, summary, replaced)
+            if on_progress:
+                on_progress(outcome.source)
+
+    with Extractor(workers) as extractor:
+        for source in sources:
+            store(_ingest_one(conn, source, extractor, summary, on_progress))
+        store(extractor.finish())
     settled = settle(conn)
     summary.contradictions = settled.contradictions
     summary.changes = settled.changes
     return summary
 
 
-def _read_and_extract(pending: list[tuple[SourceFile, str, int]],
-                      workers: int) -> Iterator[Outcome]:
-    if workers <= 1 or len(pending) < 2:
-        yield from map(_work, pending)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        yield from pool.map(_work, pending, chunksize=4)
+def _ingest_one(conn: sqlite3.Connection, source: SourceFile, extractor: Extractor,
+                summary: IngestSummary,
+                on_progress: Callable[[SourceFile], None] | None) -> list[Outcome]:
+    """Read one file once: a file already stored as it is is noted where it is now, any other
+    is handed to `extractor` with its bytes; returns the outcomes finished meanwhile."""
+    location = str(source.path.resolve())
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        # unreadable (permissions), vanished or failing: a problem naming the file, kept
+        # until the file reads; the rest goes on and nothing stored is touched
+        problem = Problem(
+            ProblemKind.UNREADABLE_FILE, f"cannot read the file ({error.strerror or error})",
+            source.display, severity=Severity.ERROR)
+        record_problem(conn, problem, None, PARSER_VERSION, location)
+        summary.problems.append(problem)
+        summary.unreadable += 1
+        if on_progress:
+            on_progress(source)
+        return []
+    digest = hashlib.sha256(data).hexdigest()
+    # Problems belong to what the file holds now: those of what it held before it was
+    # fixed or replaced go.
+    forget_problems(conn, location, digest, source.display)
+    stored = stored_version(conn, digest)
+    # Bytes met earlier in this run are extracted again, as on the first run: whether a
+    # duplicate counts as stored must not depend on how far the workers have got.
+    current = stored is not None and stored.origin is Origin.INGESTED and \
+        stored.parser_version == PARSER_VERSION and digest not in extractor.submitted
+    if current and stored_kind(conn, digest) is not DocumentKind.UNREADABLE:
+        summary.unchanged += 1
+        # The same bytes, perhaps from a folder moved since: the dashboard opens the
+        # source from where it is now, and its problems name it there, once.
+        note_location(conn, digest, location)
+        place_problems(conn, digest, source.display, location)
+        standing = problems_of(conn, digest)
+        summary.problems.extend(standing)
+        summary.standing += len(standing)
+        if on_progress:
+            on_progress(source)
+        return []
+    # New bytes, a newer parser, or the same bad bytes at another path (four identical
+    # error pages, say: each path gets its own problem, so no file is silently dropped).
+    return extractor.submit(source, data, digest)
+
+
+# Files read and waiting for a worker, per worker: their bytes are held in memory meanwhile.
+WAITING_PER_WORKER = 4
+
+
+class Extractor:
+    """Reads nothing itself: documents arrive with their bytes (read once, by the ingest),
+    are extracted on `workers` processes, and come back in the order they were given. At
+    most WAITING_PER_WORKER documents per worker wait, so memory stays flat whatever the
+    number of files; the pool starts only once a second document arrives."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.submitted: set[str] = set()
+        self._first: tuple[SourceFile, bytes, str] | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: deque[Future[Outcome]] = deque()
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, source: SourceFile, data: bytes, digest: str) -> list[Outcome]:
+        """Hand over one document; returns the outcomes that had to be collected to make room
+        (in order)."""
+        self.submitted.add(digest)
+        if self.workers <= 1:
+            return [read_and_extract(source, data, digest)]
+        if self._pool is None:
+            if self._first is None:
+                self._first = (source, data, digest)
+                return []
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             initializer=_exit_with_parent,
+                                             initargs=(os.getpid(),))
+            self._waiting.append(self._pool.submit(read_and_extract, *self._first))
+            self._first = None
+        self._waiting.append(self._pool.submit(read_and_extract, source, data, digest))
+        done = []
+        while len(self._waiting) > self.workers * WAITING_PER_WORKER:
+            done.append(self._waiting.popleft().result())
+        return done
+
+    def finish(self) -> Iterator[Outcome]:
+        """Every outcome not yet returned, in order."""
+        if self._first is not None:  # one document only: no pool for it
+            first, self._first = self._first, None
+            yield read_and_extract(*first)
+        while self._waiting:
+            yield self._waiting.popleft().result()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -194,18 +251,15 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="ilacs-parent-watch", daemon=True).start()
 
 
-def _work(job: tuple[SourceFile, str, int]) -> Outcome:
-    return read_and_extract(*job)
-
-
-def read_and_extract(source: SourceFile, digest: str, size: int) -> Outcome:
-    """Read one file and extract it (runs in a worker process)."""
+def read_and_extract(source: SourceFile, data: bytes, digest: str) -> Outcome:
+    """Make a document of a file's bytes (their sha256 `digest` already known) and extract
+    it; runs in a worker process."""
     try:
-        document = read_document(source.path, display_path=source.display)
+        document = bytes_to_document(data, source.display, source.path.suffix.lower(), digest)
     except DocumentError as error:
-        return Outcome(source, digest, size, None, None, None, error.problem)
+        return Outcome(source, digest, len(data), None, None, None, error.problem)
     kind, extraction = extract_document(document)
-    return Outcome(source, digest, size, document, kind, extraction, None)
+    return Outcome(source, digest, len(data), document, kind, extraction, None)
 
 
 def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSummary,

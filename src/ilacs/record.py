@@ -12,11 +12,11 @@ from importlib import resources
 from typing import Any
 
 from ilacs.errors import IlacsError
+from ilacs.ingest.settle import settle
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
 from ilacs.store.bundle import load_bundled_interventions
 from ilacs.store.interventions import Intervention, list_interventions
-from ilacs.store.settle import settle
 from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
 
 BUNDLE_PACKAGE = "ilacs.store"

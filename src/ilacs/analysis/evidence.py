@@ -38,14 +38,19 @@ from datetime import date
 
 import numpy as np
 
-from ilacs.analysis.grades import GRADE_ORDER, check_judgement, judgement_grade
+from ilacs.analysis.grades import (
+    GRADE_ORDER,
+    TODAYS_SCALE_FRAMEWORKS,
+    check_judgement,
+    judgement_grade,
+)
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.analysis.statistics import la_subject, refers_to
 from ilacs.errors import AnalysisError
 from ilacs.extract.models import Grade
 from ilacs.statistics.catalogue import Indicator
 
-FRAMEWORKS = frozenset({"sif", "ilacs_2018", "ilacs_2023", "ilacs_2026"})
+FRAMEWORKS = TODAYS_SCALE_FRAMEWORKS
 MAX_AGE_DAYS = 730
 RESAMPLES = 1000
 SEED = 20261205

@@ -38,6 +38,8 @@ from threadpoolctl import threadpool_limits
 from ilacs.analysis.grades import (
     BENCHMARK_JUDGEMENTS,
     GRADE_SCORE,
+    ILACS_FRAMEWORKS,
+    TODAYS_SCALE_FRAMEWORKS,
     check_judgement,
     judgement_grade,
 )
@@ -50,8 +52,8 @@ from ilacs.store.rows import InspectionRow
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-ILACS = frozenset({"ilacs_2018", "ilacs_2023", "ilacs_2026"})
-PREVIOUS = frozenset({"sif", *ILACS})
+ILACS = ILACS_FRAMEWORKS
+PREVIOUS = TODAYS_SCALE_FRAMEWORKS
 GRADES: tuple[Grade, ...] = (Grade.INADEQUATE, Grade.REQUIRES_IMPROVEMENT, Grade.GOOD,
                              Grade.OUTSTANDING)  # the model's class order
 FEATURES = ("cin_rate", "referral_rate", "rereferral_percent", "cpp_rate",

@@ -14,22 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ilacs.errors import AnalysisError
+from ilacs.extract.frameworks import (
+    judgement_short_labels,
+    load_frameworks,
+    scheduled_judgements,
+)
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
 
-BENCHMARK_JUDGEMENTS: tuple[str, ...] = (
-    "overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
-    "care_leavers",
-)
+# The judgements of the frameworks in use since 2018 (framework files with a `schedule`).
+BENCHMARK_JUDGEMENTS: tuple[str, ...] = scheduled_judgements()
 
-JUDGEMENT_NAMES: Mapping[str, str] = {
-    "overall_effectiveness": "Overall effectiveness",
-    "impact_of_leaders": "Impact of leaders",
-    "help_and_protection": "Children who need help and protection",
-    "children_in_care": "Children in care",
-    "care_leavers": "Care leavers",
-}
+JUDGEMENT_NAMES: Mapping[str, str] = judgement_short_labels()
 
 # Best first. "Adequate" (the pre-2013 third point) sits where requires improvement does.
 GRADE_ORDER: tuple[Grade, ...] = (
@@ -46,8 +43,12 @@ GRADE_NAMES: Mapping[Grade, str] = {
 }
 
 # The frameworks whose inspections are "full inspections" of the same service, in order.
-FRAMEWORK_ERAS: tuple[str, ...] = ("pre_sif", "sif", "ilacs_2018", "ilacs_2023", "ilacs_2026")
-ILACS_FRAMEWORKS: frozenset[str] = frozenset({"ilacs_2018", "ilacs_2023", "ilacs_2026"})
+FRAMEWORK_ERAS: tuple[str, ...] = tuple(framework.id for framework in load_frameworks())
+ILACS_FRAMEWORKS: frozenset[str] = frozenset(
+    framework.id for framework in load_frameworks() if framework.schedule is not None)
+# Graded on today's four-point scale (since SIF, 2013): no 'adequate'.
+TODAYS_SCALE_FRAMEWORKS: frozenset[str] = frozenset(
+    framework.id for framework in load_frameworks() if Grade.ADEQUATE not in framework.grades)
 
 
 def judgement_grade(inspection: InspectionRow, judgement: str) -> tuple[Grade, str] | None:

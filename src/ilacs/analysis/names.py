@@ -6,15 +6,11 @@ from collections.abc import Mapping
 from datetime import date
 
 from ilacs.analysis.grades import GRADE_NAMES, JUDGEMENT_NAMES
+from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 
-FRAMEWORK_NAMES: Mapping[str, str] = {
-    "pre_sif": "Safeguarding and looked after children (to 2013)",
-    "sif": "Single inspection framework (2013 to 2017)",
-    "ilacs_2018": "ILACS (2018)",
-    "ilacs_2023": "ILACS (2023)",
-    "ilacs_2026": "ILACS (April 2026)",
-}
+FRAMEWORK_NAMES: Mapping[str, str] = {framework.id: framework.short_name
+                                      for framework in load_frameworks()}
 
 VISIT_KIND_NAMES: Mapping[str, str] = {
     "focused_visit": "Focused visit", "monitoring_visit": "Monitoring visit",

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ilacs.analysis.grades import GRADE_SCORE, ILACS_FRAMEWORKS, judgement_grade
+from ilacs.analysis.grades import GRADE_SCORE, judgement_grade
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.analysis.trends import MONTH_DAYS
+from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.store.rows import InspectionRow
 
@@ -120,11 +121,15 @@ class Backtest:
 
 
 def rule_for(inspection: InspectionRow) -> Rule | None:
-    """The rule that set the next inspection after this one (None before ILACS)."""
-    if inspection.framework not in ILACS_FRAMEWORKS:
+    """The rule that set the next inspection after this one (None before ILACS): the one its
+    framework file names (`schedule`)."""
+    schedule = _schedules().get(inspection.framework or "")
+    if schedule is None:
         return None
-    overall = judgement_grade(inspection, "overall_effectiveness")
-    if overall is not None:
+    if schedule == "overall_grade":
+        overall = judgement_grade(inspection, "overall_effectiveness")
+        if overall is None:
+            return None
         if overall[0] is Grade.INADEQUATE:
             return RULES["inadequate"]
         if GRADE_SCORE[overall[0]] >= GRADE_SCORE[Grade.GOOD]:
@@ -142,6 +147,10 @@ def rule_for(inspection: InspectionRow) -> Rule | None:
     if leaders and GRADE_SCORE[leaders[0]] >= GRADE_SCORE[Grade.GOOD] and good_practice >= 2:
         return RULES["2026_focused"]
     return RULES["2026_standard"]
+
+
+def _schedules() -> dict[str, str | None]:
+    return {framework.id: framework.schedule for framework in load_frameworks()}
 
 
 def window(inspection: InspectionRow, rule: Rule) -> tuple[date, date]:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ilacs.analysis.names import visit_kind_name
 from ilacs.cli.common import console, db_option, open_record
+from ilacs.ingest.interventions import import_interventions
 from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
 from ilacs.reference.interventions import TYPES
@@ -19,7 +20,6 @@ from ilacs.store import InspectionRow
 from ilacs.store.interventions import (
     Intervention,
     confirm_intervention,
-    import_interventions,
     list_interventions,
 )
 from ilacs.store.story import ClaimRow, VisitRow, claims_for
@@ -130,7 +130,7 @@ def import_command(ctx: click.Context, file: Path, db: str | None) -> None:
     status, note, sources), or from a JSON-lines file of sourced events (the format of
     ../shared/reference/interventions/events.jsonl); a bad row stops the import and nothing
     is written."""
-    from ilacs.store.settle import settle
+    from ilacs.ingest.settle import settle
 
     conn = open_record(ctx, db)
     result = import_interventions(conn, file)
@@ -184,7 +184,7 @@ def list_command(ctx: click.Context, authority: str | None, kind: str | None, ac
 @click.pass_context
 def confirm_command(ctx: click.Context, intervention_id: int, db: str | None) -> None:
     """Confirm a suggestion drawn from a news claim, so it joins the register."""
-    from ilacs.store.settle import settle
+    from ilacs.ingest.settle import settle
 
     conn = open_record(ctx, db)
     item = confirm_intervention(conn, intervention_id)

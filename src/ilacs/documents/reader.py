@@ -32,8 +32,9 @@ def read_document(path: Path, display_path: str | None = None) -> Document:
     return bytes_to_document(data, shown, path.suffix.lower())
 
 
-def bytes_to_document(data: bytes, path: str, suffix: str) -> Document:
-    digest = hashlib.sha256(data).hexdigest()
+def bytes_to_document(data: bytes, path: str, suffix: str, digest: str | None = None) -> Document:
+    """A document of a file's bytes; `digest` is their sha256 where the caller has it."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise DocumentError(
             Problem(ProblemKind.EMPTY_FILE, "the file is empty (0 bytes of content); download it "

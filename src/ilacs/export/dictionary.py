@@ -35,6 +35,8 @@ _OFSTED = "Ofsted's report or letter, as ilacs read it"
 _REGISTER = "the register of local authorities shipped with ilacs (DfE and ONS codes)"
 _ILACS = "ilacs"
 _STATISTICS = "DfE's official statistics (explore-education-statistics), ONS and MHCLG"
+_FRAMEWORK_IDS = ", ".join(framework.id for framework in load_frameworks()[:-1]) + \
+    f" or {load_frameworks()[-1].id}"
 _GOVUK = "DfE's notices and directions on GOV.UK, sourced events and news, as ilacs read them"
 
 # (meaning, source) of a column, whichever table holds it.
@@ -48,8 +50,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "publication_date": ("The day Ofsted published the document (ISO 8601)", _OFSTED),
     "inspection_start": ("The first day inspectors were on site (ISO 8601)", _OFSTED),
     "inspection_end": ("The last day inspectors were on site (ISO 8601)", _OFSTED),
-    "framework": ("The inspection framework the report was written under: pre_sif, sif, "
-                  "ilacs_2018, ilacs_2023 or ilacs_2026", _OFSTED),
+    "framework": ("The inspection framework the report was written under: "
+                  f"{_FRAMEWORK_IDS}", _OFSTED),
     "inspection_type": ("The kind of full inspection (standard or short under ILACS)", _OFSTED),
     "lead_inspector": ("The lead inspector the document names", _OFSTED),
     "improvement_item_count": ("How many points the document asks the authority to improve",

@@ -14,29 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
 
+from ilacs.extract.frameworks import all_judgement_keys
 from ilacs.store import queries
 from ilacs.store.rows import AuthorityRow, InspectionRow
 
 Cell = str | int | float | date | None
 REPORT_LINK = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 
-# Every judgement key any framework uses, newest frameworks first, then SIF, then pre-SIF.
-JUDGEMENT_KEYS: tuple[str, ...] = (
-    "overall_effectiveness",
-    "impact_of_leaders",
-    "help_and_protection",
-    "children_in_care_and_care_leavers",
-    "children_in_care",
-    "care_leavers",
-    "children_looked_after_and_permanence",
-    "adoption_performance",
-    "leadership_management_governance",
-    "lscb",
-    "capacity_to_improve",
-    "outcomes_for_looked_after_children",
-    "quality_of_provision",
-    "leadership_and_management",
-)
+# Every judgement key any framework uses: overall effectiveness, then newest frameworks first.
+JUDGEMENT_KEYS: tuple[str, ...] = all_judgement_keys()
 
 
 class Selection(StrEnum):

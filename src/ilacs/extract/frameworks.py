@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from ilacs.errors import IlacsError
@@ -16,6 +18,10 @@ from ilacs.extract.models import Grade
 
 LAYOUTS = {"ilacs_table", "sif_list", "record_of_main_findings"}
 IMPROVEMENT_STYLES = {"bullets", "numbered"}
+# How the next inspection is scheduled after one under the framework (analysis.schedule):
+# from the overall effectiveness grade, or (since April 2026) from the judgement grades.
+SCHEDULES = {"overall_grade", "judgement_grades"}
+HEADLINE = "overall_effectiveness"  # listed first wherever judgements are listed
 
 
 class InvalidFramework(IlacsError):
@@ -27,6 +33,10 @@ class JudgementArea:
     key: str
     label: str
     patterns: tuple[re.Pattern[str], ...]
+    # today's judgements this one answers (ILACS 2018's combined children in care and care
+    # leavers answers both), through which frameworks are compared
+    families: tuple[str, ...] = ()
+    short_label: str | None = None  # the judgement's name in tables, where it has one
 
     def matches(self, printed: str) -> bool:
         return any(pattern.search(printed) for pattern in self.patterns)
@@ -36,6 +46,8 @@ class JudgementArea:
 class Framework:
     id: str
     name: str
+    short_name: str
+    schedule: str | None  # one of SCHEDULES, or None: no rule ilacs follows
     description: str
     starts: date
     ends: date
@@ -58,6 +70,10 @@ class Framework:
     def judgement_keys(self) -> tuple[str, ...]:
         return tuple(area.key for area in self.judgements)
 
+    def judges(self, family: str) -> bool:
+        """Whether an inspection under this framework can answer the judgement `family`."""
+        return any(family in area.families for area in self.judgements)
+
     def area_for(self, printed: str) -> JudgementArea | None:
         folded = " ".join(printed.casefold().split())
         return next((area for area in self.judgements if area.matches(folded)), None)
@@ -72,6 +88,8 @@ def _framework_from_json(data: dict[str, Any], source: str) -> Framework:
         framework = Framework(
             id=data["id"],
             name=data["name"],
+            short_name=data["short_name"],
+            schedule=data["schedule"],
             description=data["description"],
             starts=date.fromisoformat(data["era"]["from"]),
             ends=date.fromisoformat(data["era"]["to"]),
@@ -79,7 +97,8 @@ def _framework_from_json(data: dict[str, Any], source: str) -> Framework:
             layout=data["layout"],
             judgement_anchor=data["judgement_anchor"],
             judgements=tuple(
-                JudgementArea(j["key"], j["label"], _compile(j["patterns"]))
+                JudgementArea(j["key"], j["label"], _compile(j["patterns"]),
+                              tuple(j["families"]), j.get("short_label"))
                 for j in data["judgements"]
             ),
             grades=tuple(Grade(grade) for grade in data["grades"]),
@@ -99,6 +118,8 @@ def _framework_from_json(data: dict[str, Any], source: str) -> Framework:
     if framework.improvement_style not in IMPROVEMENT_STYLES:
         raise InvalidFramework(f"improvement_style must be one of {sorted(IMPROVEMENT_STYLES)}",
                                source)
+    if framework.schedule is not None and framework.schedule not in SCHEDULES:
+        raise InvalidFramework(f"schedule must be null or one of {sorted(SCHEDULES)}", source)
     unknown = framework.required_judgements - set(framework.judgement_keys)
     if unknown:
         raise InvalidFramework(f"required judgements not defined: {sorted(unknown)}", source)
@@ -122,6 +143,58 @@ def framework_by_id(framework_id: str) -> Framework:
         if framework.id == framework_id:
             return framework
     raise InvalidFramework(f"no framework called {framework_id!r}")
+
+
+# -- facts across frameworks, derived from the files -----------------------------------------
+
+def _newest_first() -> tuple[Framework, ...]:
+    return tuple(reversed(load_frameworks()))
+
+
+@lru_cache(maxsize=1)
+def judgement_families() -> Mapping[str, tuple[str, ...]]:
+    """Today's judgements (the headline first, then as the newest frameworks list them) and,
+    for each, the stored keys that answered it, in order of preference: the judgement itself,
+    then newer frameworks' keys before older ones'. News claims, the change log and analysis
+    compare grades across frameworks through it."""
+    families: dict[str, list[str]] = {HEADLINE: []}
+    for framework in _newest_first():
+        for area in framework.judgements:
+            for family in area.families:
+                keys = families.setdefault(family, [])
+                if area.key not in keys:
+                    keys.append(area.key)
+    return MappingProxyType({family: tuple(sorted(keys, key=lambda k: k != family))
+                             for family, keys in families.items() if keys})
+
+
+@lru_cache(maxsize=1)
+def all_judgement_keys() -> tuple[str, ...]:
+    """Every judgement key any framework uses: the headline, then newest frameworks first."""
+    keys = [HEADLINE]
+    for framework in _newest_first():
+        keys.extend(key for key in framework.judgement_keys if key not in keys)
+    return tuple(keys)
+
+
+@lru_cache(maxsize=1)
+def scheduled_judgements() -> tuple[str, ...]:
+    """The judgements of the frameworks ilacs schedules the next inspection under (ILACS), in
+    the order of `judgement_families`: those every comparison and benchmark is made on."""
+    scheduled = [f for f in load_frameworks() if f.schedule is not None]
+    return tuple(family for family in judgement_families()
+                 if any(framework.judges(family) for framework in scheduled))
+
+
+@lru_cache(maxsize=1)
+def judgement_short_labels() -> Mapping[str, str]:
+    """Each judgement's name in tables, where a framework gives one (newest wins)."""
+    labels: dict[str, str] = {}
+    for framework in _newest_first():
+        for area in framework.judgements:
+            if area.short_label is not None:
+                labels.setdefault(area.key, area.short_label)
+    return MappingProxyType(labels)
 
 
 _GRADE_WORDS: tuple[tuple[re.Pattern[str], Grade | None], ...] = (

@@ -4,25 +4,21 @@ numbered list with its overall and LSCB sentences, the pre-SIF record of main fi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from ilacs.extract.frameworks import GRADE_PATTERN, Framework, JudgementArea, grade_from_words
+from ilacs.extract.frameworks import (
+    GRADE_PATTERN,
+    Framework,
+    JudgementArea,
+    grade_from_words,
+    judgement_families,
+)
 from ilacs.extract.models import Judgement
 from ilacs.extract.text import JoinedText, Line, normalise_space
 
 # Today's judgements and, for each, the keys that answered it under earlier frameworks, in
-# order of preference: the judgement itself first. News claims and analysis compare through it.
-JUDGEMENT_FAMILIES: dict[str, tuple[str, ...]] = {
-    "overall_effectiveness": ("overall_effectiveness",),
-    "impact_of_leaders": ("impact_of_leaders", "leadership_management_governance",
-                          "leadership_and_management"),
-    "help_and_protection": ("help_and_protection",),
-    "children_in_care": ("children_in_care", "children_in_care_and_care_leavers",
-                         "children_looked_after_and_permanence",
-                         "outcomes_for_looked_after_children"),
-    "care_leavers": ("care_leavers", "children_in_care_and_care_leavers"),
-    "adoption_performance": ("adoption_performance",),
-}
+# order of preference: the judgement itself first (from the framework files' `families`).
+JUDGEMENT_FAMILIES: Mapping[str, tuple[str, ...]] = judgement_families()
 
 _LONGEST_LABEL = 160
 _GRADE = r"(requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|inadequate|good)"

@@ -25,10 +25,10 @@ from typing import Any
 from ilacs.documents.markup import html_to_text
 from ilacs.errors import IlacsError
 from ilacs.extract.notices import NoticePage, notice_events
+from ilacs.ingest.interventions import import_events
+from ilacs.ingest.settle import settle
 from ilacs.reference.interventions import InterventionEvent
 from ilacs.sources.http import FetchError, PoliteClient
-from ilacs.store.interventions import import_events
-from ilacs.store.settle import settle
 
 DEFAULT_GOVUK_URL = "https://www.gov.uk"
 COLLECTION_PATH = "/government/collections/improvement-notices-and-directions"

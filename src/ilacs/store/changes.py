@@ -1,15 +1,8 @@
-"""The change log: what the record learned, and when.
+"""The change log as stored: what the record learned, and when.
 
-After every write (ingest, the bundled record, the interventions register) `record_changes`
-compares the facts people follow (each inspection's dates and grades, each visit, each
-intervention) with the state it saw last time (table `change_state`), and appends one row to
-`changes` for each difference. Diffing facts, rather than hooking each writer, means a parser
-upgrade that corrects a grade, a report read again, or an intervention edited by hand all
-show up, while reading a file whose facts did not change adds nothing.
-
-The first run on a database records a single 'baseline' row saying what the record held: the
-log tells what changed since the record began, not that 800 documents "appeared" on the day
-it was built.
+Rows of `changes` are written by the ingest stage (`ilacs.ingest.changes` decides what
+differs since `change_state` was last saved); this module reads and writes them and reads
+the facts the log follows.
 """
 
 from __future__ import annotations
@@ -17,14 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
-
-from ilacs.extract.judgements import JUDGEMENT_FAMILIES
-from ilacs.store.transactions import transaction
 
 Facts = dict[str, Any]
 
@@ -42,13 +32,6 @@ class ChangeKind(StrEnum):
     INTERVENTION_REMOVED = "intervention_removed"
     STATISTICS_ADDED = "statistics_added"
     STATISTICS_CHANGED = "statistics_changed"
-
-
-_KINDS_BY_TOPIC = {
-    topic: (ChangeKind(f"{topic}_added"), ChangeKind(f"{topic}_changed"),
-            ChangeKind(f"{topic}_removed"))
-    for topic in ("inspection", "visit", "intervention")
-}
 
 
 @dataclass(frozen=True)
@@ -84,36 +67,6 @@ class Change:
     counts: Mapping[str, int]  # for the baseline: what the record held
 
 
-def record_changes(conn: sqlite3.Connection) -> int:
-    """Log how the record's facts differ from the last time this ran; return the rows added."""
-    current = _current_facts(conn)
-    with transaction(conn):
-        known = {row[0]: json.loads(row[1]) for row in
-                 conn.execute("SELECT subject, facts FROM change_state")}
-        started = conn.execute(
-            "SELECT 1 FROM changes WHERE kind = ? LIMIT 1", (ChangeKind.BASELINE.value,)
-        ).fetchone() is not None
-        # Milliseconds, so that `since` tells apart two runs in the same second.
-        when = datetime.now(UTC).isoformat(timespec="milliseconds")
-        if not started:
-            rows = [_baseline_row(current)]
-        else:
-            rows = [*_differences(conn, known, current)]
-        conn.executemany(
-            "INSERT INTO changes (recorded_at, kind, subject, urn, document_sha256, published, "
-            "details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(when, *row) for row in rows])
-        gone = [subject for subject in known if subject not in current]
-        conn.executemany("DELETE FROM change_state WHERE subject = ?",
-                         [(subject,) for subject in gone])
-        conn.executemany(
-            "INSERT INTO change_state (subject, facts) VALUES (?, ?) "
-            "ON CONFLICT (subject) DO UPDATE SET facts = excluded.facts",
-            [(subject, _dump(facts)) for subject, facts in current.items()
-             if known.get(subject) != facts])
-    return len(rows)
-
-
 def append_change(conn: sqlite3.Connection, kind: ChangeKind, subject: str,
                   facts: Facts) -> None:
     """Log one change that is not a difference of the facts `record_changes` follows (a
@@ -122,7 +75,7 @@ def append_change(conn: sqlite3.Connection, kind: ChangeKind, subject: str,
     conn.execute(
         "INSERT INTO changes (recorded_at, kind, subject, urn, document_sha256, published, "
         "details) VALUES (?, ?, ?, NULL, NULL, NULL, ?)",
-        (when, kind.value, subject, _dump({"facts": facts})))
+        (when, kind.value, subject, dump({"facts": facts})))
 
 
 def list_changes(conn: sqlite3.Connection, since: date | datetime | None = None,
@@ -161,9 +114,40 @@ def latest_change_time(conn: sqlite3.Connection) -> datetime | None:
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
-# --- the facts the log follows -------------------------------------------------------------
+def change_state(conn: sqlite3.Connection) -> dict[str, Facts]:
+    """The followed facts as they were saved last time, by subject."""
+    return {row[0]: json.loads(row[1]) for row in
+            conn.execute("SELECT subject, facts FROM change_state")}
 
-def _current_facts(conn: sqlite3.Connection) -> dict[str, Facts]:
+
+def has_baseline(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM changes WHERE kind = ? LIMIT 1",
+                        (ChangeKind.BASELINE.value,)).fetchone() is not None
+
+
+def save_changes(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]],
+                 current: Mapping[str, Facts], known: Mapping[str, Facts]) -> None:
+    """Append `rows` (kind, subject, urn, document, published, details) to the log, stamped
+    now, and save `current` as the state the next comparison starts from; in the caller's
+    transaction."""
+    # Milliseconds, so that `since` tells apart two runs in the same second.
+    when = datetime.now(UTC).isoformat(timespec="milliseconds")
+    conn.executemany(
+        "INSERT INTO changes (recorded_at, kind, subject, urn, document_sha256, published, "
+        "details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(when, *row) for row in rows])
+    conn.executemany("DELETE FROM change_state WHERE subject = ?",
+                     [(subject,) for subject in known if subject not in current])
+    conn.executemany(
+        "INSERT INTO change_state (subject, facts) VALUES (?, ?) "
+        "ON CONFLICT (subject) DO UPDATE SET facts = excluded.facts",
+        [(subject, dump(facts)) for subject, facts in current.items()
+         if known.get(subject) != facts])
+
+
+def followed_facts(conn: sqlite3.Connection) -> dict[str, Facts]:
+    """The facts the change log follows, by subject: each inspection's dates and grades,
+    each visit, each intervention."""
     facts: dict[str, Facts] = {}
     grades: dict[int, dict[str, str]] = defaultdict(dict)
     for inspection_id, key, grade in conn.execute(
@@ -193,91 +177,7 @@ def _current_facts(conn: sqlite3.Connection) -> dict[str, Facts]:
     return facts
 
 
-def _baseline_row(current: Mapping[str, Facts]) -> tuple[object, ...]:
-    counts = {topic: sum(1 for subject in current if subject.startswith(topic + ":"))
-              for topic in _KINDS_BY_TOPIC}
-    return (ChangeKind.BASELINE.value, "record", None, None, None,
-            _dump({"counts": counts}))
-
-
-def _differences(conn: sqlite3.Connection, known: Mapping[str, Facts],
-                 current: Mapping[str, Facts]) -> Iterable[tuple[object, ...]]:
-    history = _grade_history(current)
-    for subject, facts in sorted(current.items()):
-        before = known.get(subject)
-        topic = subject.split(":", 1)[0]
-        added, changed, _ = _KINDS_BY_TOPIC[topic]
-        if before is None:
-            details: Facts = {"facts": facts}
-            if topic == "inspection":
-                details["grades"] = [step.__dict__ for step in
-                                     _grade_steps(subject, facts, history)]
-            yield _row(added, subject, facts, details)
-        elif before != facts:
-            fields = [change.__dict__ for change in _field_changes(before, facts)]
-            yield _row(changed, subject, facts, {"facts": facts, "fields": fields})
-    for subject, facts in sorted(known.items()):
-        if subject not in current:
-            removed = _KINDS_BY_TOPIC[subject.split(":", 1)[0]][2]
-            yield _row(removed, subject, facts, {"facts": facts})
-
-
-def _row(kind: ChangeKind, subject: str, facts: Facts, details: Facts) -> tuple[object, ...]:
-    topic, _, rest = subject.partition(":")
-    document = rest if topic in ("inspection", "visit") else None
-    published = facts.get("published") if topic != "intervention" else facts.get("start")
-    return (kind.value, subject, facts.get("urn"), document, published, _dump(details))
-
-
-def _field_changes(before: Facts, after: Facts, prefix: str = "") -> list[FieldChange]:
-    changes: list[FieldChange] = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if isinstance(old, dict) and isinstance(new, dict):
-            changes.extend(_field_changes(old, new, f"{prefix}{key}."))
-        elif old != new:
-            changes.append(FieldChange(prefix + key, old, new))
-    return changes
-
-
-# Each LA's inspections as (start, published, subject, grades), to find the previous grade.
-_History = dict[int, list[tuple[str, str, str, Mapping[str, str]]]]
-
-
-def _grade_history(current: Mapping[str, Facts]) -> _History:
-    history: _History = defaultdict(list)
-    for subject, facts in current.items():
-        if subject.startswith("inspection:") and facts["urn"] is not None:
-            history[facts["urn"]].append((facts["start"] or facts["published"] or "",
-                                          facts["published"] or "", subject, facts["grades"]))
-    for rows in history.values():
-        rows.sort()
-    return history
-
-
-def _grade_steps(subject: str, facts: Facts, history: _History) -> list[GradeStep]:
-    earlier = []
-    if facts["urn"] is not None:
-        for row in history[facts["urn"]]:
-            if row[2] == subject:
-                break
-            earlier.append(row)
-    steps: list[GradeStep] = []
-    for judgement, keys in JUDGEMENT_FAMILIES.items():
-        grade = _family_grade(facts["grades"], keys)
-        if grade is None:
-            continue
-        previous = next(((found, published) for _, published, _, grades in reversed(earlier)
-                         if (found := _family_grade(grades, keys)) is not None), (None, None))
-        steps.append(GradeStep(judgement, grade, *previous))
-    return steps
-
-
-def _family_grade(grades: Mapping[str, str], keys: tuple[str, ...]) -> str | None:
-    return next((grades[key] for key in keys if key in grades), None)
-
-
-def _dump(value: object) -> str:
+def dump(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 

@@ -203,7 +203,7 @@ CREATE TABLE claims (
     when_precision TEXT,
     evidence TEXT NOT NULL,
     page INTEGER NOT NULL DEFAULT 1,
-    -- what the record says of it (see ilacs.store.claims.link_claims)
+    -- what the record says of it (see ilacs.ingest.claims.link_claims)
     status TEXT NOT NULL DEFAULT 'unlinked'
         CHECK (status IN ('consistent', 'contradicts', 'unlinked', 'suggested')),
     inspection_id INTEGER REFERENCES inspections (id) ON DELETE SET NULL,

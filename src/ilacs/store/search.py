@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress
 from operator import itemgetter
+from typing import Protocol
 
-from ilacs.caching import LatestKept
 from ilacs.errors import StoreError
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
@@ -215,7 +215,7 @@ def _ranked(conn: sqlite3.Connection, match: str) -> array[int]:
 
 def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
                  filters: SearchFilters, limit: int, offset: int,
-                 kept: SnippetCache | None = None) -> SearchResults:
+                 kept: KeptSnippets | None = None) -> SearchResults:
     """One page of `ranking`'s hits that pass the filters, with snippets; `total` counts
     every page that passes. Snippets in `kept` are not made again, and those made are kept."""
     ids = admitted_ids(index, ranking.page_ids, filters)
@@ -228,7 +228,7 @@ def results_page(conn: sqlite3.Connection, index: SearchIndex, ranking: Ranking,
 
 
 def page_snippets(conn: sqlite3.Connection, match: str, page_ids: Sequence[int],
-                  kept: SnippetCache | None = None) -> dict[int, str]:
+                  kept: KeptSnippets | None = None) -> dict[int, str]:
     """Each page's snippet for what FTS5 was asked (HTML); those in `kept` are not made
     again, and those made are kept."""
     snippets = kept.known(match, page_ids) if kept is not None else {}
@@ -278,27 +278,13 @@ def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict
     return {page_id: _highlight(snippet) for page_id, snippet in json.loads(text)}
 
 
-class SnippetCache:
-    """Snippets already made, by what FTS5 was asked and the page, the latest `size` kept.
+class KeptSnippets(Protocol):
+    """Snippets a caller keeps between searches (the dashboard keeps one per record version):
+    those `known` are not made again, and those made are offered to `keep`."""
 
-    Making a snippet is most of a search's cost (FTS5 tokenises the whole page, twice), and
-    the same pages come back under other filters and on the next visit: a server keeps one
-    of these per version of the record.
-    """
+    def known(self, match: str, page_ids: Sequence[int]) -> dict[int, str]: ...
 
-    def __init__(self, size: int) -> None:
-        self._snippets: LatestKept[tuple[str, int], str] = LatestKept(size)
-
-    def __len__(self) -> int:
-        return len(self._snippets)
-
-    def known(self, match: str, page_ids: Sequence[int]) -> dict[int, str]:
-        return {page_id: snippet for page_id in page_ids
-                if (snippet := self._snippets.get((match, page_id))) is not None}
-
-    def keep(self, match: str, snippets: dict[int, str]) -> None:
-        for page_id, snippet in snippets.items():
-            self._snippets.put((match, page_id), snippet)
+    def keep(self, match: str, snippets: dict[int, str]) -> None: ...
 
 
 def compact_search_index(conn: sqlite3.Connection) -> bool:

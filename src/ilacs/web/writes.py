@@ -9,8 +9,8 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from ilacs.ingest.settle import settle
 from ilacs.store.interventions import confirm_intervention
-from ilacs.store.settle import settle
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import SnapshotSource
 

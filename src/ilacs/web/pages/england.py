@@ -156,20 +156,21 @@ def england_csv(snapshot: Snapshot, filters: EnglandFilters, base_url: str) -> s
                                              for row in page.authorities), base_url)
 
 
-REFORMED_FRAMEWORK = "ilacs_2026"  # gives no overall effectiveness grade
-
-
 def _no_grade_reason(rows: list[LatestRow], judgement: str) -> str | None:
-    """Authorities last inspected since the April 2026 reform have no overall effectiveness
-    grade: say so wherever the page counts or colours by it."""
-    reformed = sum(1 for row in rows if row.framework == REFORMED_FRAMEWORK
-                   and _grade(row, judgement) is None)
-    if not reformed:
+    """Authorities last inspected under a framework that does not give `judgement` (overall
+    effectiveness since the April 2026 reform) have no grade for it: say so wherever the page
+    counts or colours by it."""
+    without = {f.id: f for f in load_frameworks() if not f.judges(judgement)}
+    ungraded = [row for row in rows
+                if row.framework in without and _grade(row, judgement) is None]
+    if not ungraded:
         return None
+    reformed = len(ungraded)
+    since = max((without[row.framework or ""] for row in ungraded), key=lambda f: f.starts)
     authorities = "authority was" if reformed == 1 else "authorities were"
-    return (f"{reformed} {authorities} last inspected under the framework in use since April "
-            f"2026, which gives no {JUDGEMENT_NAMES[judgement].lower()} grade: they show as "
-            "No grade on the map and are not counted in Grades now.")
+    return (f"{reformed} {authorities} last inspected under the framework in use since "
+            f"{since.starts:%B %Y}, which gives no {JUDGEMENT_NAMES[judgement].lower()} grade: "
+            "they show as No grade on the map and are not counted in Grades now.")
 
 
 def _latest_rows(snapshot: Snapshot) -> list[LatestRow]:

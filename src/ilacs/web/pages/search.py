@@ -17,7 +17,6 @@ from ilacs.store.search import (
     Ranking,
     SearchFilters,
     SearchIndex,
-    SnippetCache,
     admitted_ids,
     page_snippets,
     rank_pages,
@@ -50,6 +49,7 @@ from ilacs.web.pages.search_documents import (
     in_order,
 )
 from ilacs.web.snapshot import Snapshot
+from ilacs.web.snippets import SnippetCache
 
 # Ten hits a page, as most search engines show. Each hit's snippet is FTS5 tokenising its
 # whole page twice, the largest part of a search's cost: twenty a page put search p95 at 20

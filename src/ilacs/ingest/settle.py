@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from ilacs.store.changes import record_changes
-from ilacs.store.claims import link_claims
+from ilacs.ingest.changes import record_changes
+from ilacs.ingest.claims import link_claims
 from ilacs.store.search import compact_search_index
 
 
