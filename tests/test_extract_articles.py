@@ -13,8 +13,8 @@ import pytest
 from conftest import SHARED
 from ilacs.documents import read_document
 from ilacs.documents.reader import bytes_to_document
-from ilacs.extract.classify import Kind, extract_document
-from ilacs.extract.models import ClaimKind, NewsArticle
+from ilacs.extract.classify import extract_document
+from ilacs.extract.models import ClaimKind, DocumentKind, NewsArticle
 from ilacs.reference import load_register
 
 DOCS = SHARED / "corpus" / "docs"
@@ -37,7 +37,7 @@ def _news_labels() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def articles() -> dict[str, tuple[Kind, Any]]:
+def articles() -> dict[str, tuple[DocumentKind, Any]]:
     if not DOCS.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: no documents corpus at {DOCS}")
     found = {}
@@ -55,10 +55,10 @@ def _urn(name: str) -> int:
 
 
 @pytest.mark.parametrize("label", _news_labels(), ids=lambda label: label["file"])
-def test_article_las_dates_and_inspectors(articles: dict[str, tuple[Kind, Any]],
+def test_article_las_dates_and_inspectors(articles: dict[str, tuple[DocumentKind, Any]],
                                           label: dict[str, Any]) -> None:
     kind, extraction = articles[label["file"]]
-    assert kind is Kind.NEWS
+    assert kind is DocumentKind.NEWS
     article: NewsArticle = extraction.article
     assert set(article.urns) == {_urn(name) for name in label["la_names"]}
     assert article.publication_date == (date.fromisoformat(label["publication_date"])
@@ -69,7 +69,7 @@ def test_article_las_dates_and_inspectors(articles: dict[str, tuple[Kind, Any]],
 
 
 @pytest.mark.parametrize("label", _news_labels(), ids=lambda label: label["file"])
-def test_every_grade_claim_is_found(articles: dict[str, tuple[Kind, Any]],
+def test_every_grade_claim_is_found(articles: dict[str, tuple[DocumentKind, Any]],
                                     label: dict[str, Any]) -> None:
     article: NewsArticle = articles[label["file"]][1].article
     expected = set()
@@ -83,7 +83,7 @@ def test_every_grade_claim_is_found(articles: dict[str, tuple[Kind, Any]],
 
 @pytest.mark.parametrize("label", [label for label in _news_labels() if label["intervention"]],
                          ids=lambda label: label["file"])
-def test_every_intervention_claim_is_found(articles: dict[str, tuple[Kind, Any]],
+def test_every_intervention_claim_is_found(articles: dict[str, tuple[DocumentKind, Any]],
                                            label: dict[str, Any]) -> None:
     article: NewsArticle = articles[label["file"]][1].article
     for stated in label["intervention"]:
@@ -97,10 +97,10 @@ def test_every_intervention_claim_is_found(articles: dict[str, tuple[Kind, Any]]
 
 
 def test_monitoring_visit_letter_reproduced_in_a_news_page(
-        articles: dict[str, tuple[Kind, Any]]) -> None:
+        articles: dict[str, tuple[DocumentKind, Any]]) -> None:
     label = next(label for label in _labels() if label["kind"] == "monitoring_visit")
     kind, extraction = articles[label["file"]]
-    assert kind is Kind.LETTER
+    assert kind is DocumentKind.LETTER
     letter = extraction.letter
     assert letter.kind == "monitoring_visit" and letter.monitoring_visit_number == 1
     assert letter.urn == _urn(label["la_names"][0])
@@ -110,7 +110,7 @@ def test_monitoring_visit_letter_reproduced_in_a_news_page(
     assert letter.focus_theme == "front_door"
 
 
-def test_quotes_are_short_and_attributed(articles: dict[str, tuple[Kind, Any]]) -> None:
+def test_quotes_are_short_and_attributed(articles: dict[str, tuple[DocumentKind, Any]]) -> None:
     article = articles["news/communitycare-inadequate-councils-progress-2021.txt"][1].article
     assert article.quotes, "the round-up quotes a named councillor"
     for quote in article.quotes:
@@ -123,14 +123,14 @@ def test_seed_letter_and_articles() -> None:
     results = {path.name[:3]: extract_document(read_document(path))
                for path in sorted(MISSION.glob("*.txt"))}
     kind, letter = results["001"]
-    assert kind is Kind.LETTER and letter.letter is not None
+    assert kind is DocumentKind.LETTER and letter.letter is not None
     assert letter.letter.urn == _urn("Isle of Wight")
     assert (letter.letter.visit_start, letter.letter.visit_end) == (date(2024, 11, 5),
                                                                     date(2024, 11, 6))
     assert letter.letter.focus_theme == "children_in_need_or_plan"
     assert len(letter.letter.improvement_items) == 2
     for name in ("000", "002", "003", "004"):
-        assert results[name][0] is Kind.NEWS, name
+        assert results[name][0] is DocumentKind.NEWS, name
     scilly = results["002"][1].article
     assert scilly.urns == (_urn("Isles of Scilly"),)
     assert scilly.publication_date == date(2019, 12, 19)
@@ -183,7 +183,7 @@ def test_variant_monitoring_visit_letter() -> None:
     document = bytes_to_document(MONITORING_LETTER.encode(), "variant-mv.txt", ".txt")
     kind, extraction = extract_document(document)
     letter = extraction.letter
-    assert kind is Kind.LETTER and letter is not None
+    assert kind is DocumentKind.LETTER and letter is not None
     assert (letter.kind, letter.monitoring_visit_number) == ("monitoring_visit", 3)
     assert letter.urn == _urn("Torbay")
     assert (letter.visit_start, letter.visit_end) == (date(2025, 2, 4), date(2025, 2, 5))
@@ -197,7 +197,7 @@ def test_variant_jtai_letter() -> None:
     document = bytes_to_document(JTAI_LETTER.encode(), "variant-jtai.txt", ".txt")
     kind, extraction = extract_document(document)
     letter = extraction.letter
-    assert kind is Kind.LETTER and letter is not None and letter.kind == "jtai"
+    assert kind is DocumentKind.LETTER and letter is not None and letter.kind == "jtai"
     assert letter.urn == _urn("Sefton")
     assert letter.focus == "the multi-agency response to children who are victims of domestic " \
                            "abuse"
@@ -219,7 +219,7 @@ def test_variant_article_naming_two_las() -> None:
     )
     kind, extraction = extract_document(bytes_to_document(text.encode(), "two.txt", ".txt"))
     article = extraction.article
-    assert kind is Kind.NEWS and article is not None
+    assert kind is DocumentKind.NEWS and article is not None
     assert set(article.urns) == {_urn("Rutland"), _urn("Leicestershire")}
     assert article.publication_date == date(2025, 4, 3)
     grades = {(claim.urn, claim.grade.value) for claim in article.claims if claim.grade}
@@ -251,7 +251,7 @@ def test_a_document_of_no_known_kind_is_other_with_a_problem() -> None:
     text = "Minutes of the allotment society\nThe marrows were discussed at length.\n"
     kind, extraction = extract_document(bytes_to_document(text.encode(), "minutes.txt",
                                                           ".txt"))
-    assert kind is Kind.OTHER
+    assert kind is DocumentKind.OTHER
     assert extraction.report is None and extraction.letter is None and \
         extraction.article is None
     assert [problem.path for problem in extraction.problems] == ["minutes.txt"]

@@ -19,7 +19,7 @@ from ilacs.documents import Document
 from ilacs.documents.reader import bytes_to_document
 from ilacs.errors import DocumentError, Problem, ProblemKind, Severity
 from ilacs.extract import PARSER_VERSION
-from ilacs.extract.classify import Kind, extract_document
+from ilacs.extract.classify import extract_document
 from ilacs.extract.models import Extraction
 from ilacs.ingest.settle import settle
 from ilacs.record import ensure_register
@@ -79,7 +79,7 @@ class Outcome:
     sha256: str
     size: int
     document: Document | None
-    kind: Kind | None
+    kind: DocumentKind | None
     extraction: Extraction | None
     problem: Problem | None
 
@@ -283,7 +283,7 @@ def store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: IngestSum
             summary.problems.append(problem)
         summary.unreadable += 1
         return
-    kind = DocumentKind(outcome.kind.value if outcome.kind else DocumentKind.OTHER.value)
+    kind = outcome.kind or DocumentKind.OTHER
     save_document(conn, outcome.document, outcome.extraction, PARSER_VERSION, kind,
                   location=location)
     summary.problems.extend(outcome.extraction.problems)

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 
 from ilacs.documents import Document, MediaType
 from ilacs.errors import Problem, ProblemKind
 from ilacs.extract.articles import extract_article, looks_like_article
 from ilacs.extract.letters import extract_letter, letter_kind
-from ilacs.extract.models import Extraction, ImprovementItem
+from ilacs.extract.models import DocumentKind, Extraction, ImprovementItem
 from ilacs.extract.report import extract_report, looks_like_report
 from ilacs.extract.text import document_lines
 from ilacs.extract.theme_model import PointThemes, themes_of
 
 
-class Kind(StrEnum):
-    INSPECTION_REPORT = "inspection_report"
-    LETTER = "letter"
-    NEWS = "news"
-    OTHER = "other"
-
-
 def extract_document(document: Document,
-                     source_url: str | None = None) -> tuple[Kind, Extraction]:
+                     source_url: str | None = None) -> tuple[DocumentKind, Extraction]:
     """Extract a document (see `_extract`) and file its improvement points under themes."""
     kind, extraction = _extract(document, source_url)
     return kind, with_themes(extraction)
@@ -51,7 +43,7 @@ def _themed(item: ImprovementItem, verdict: PointThemes) -> ImprovementItem:
                    theme_model=verdict.model)
 
 
-def _extract(document: Document, source_url: str | None) -> tuple[Kind, Extraction]:
+def _extract(document: Document, source_url: str | None) -> tuple[DocumentKind, Extraction]:
     """Extract whatever the document is: a letter, a report, or a news article or press
     release about an LA's children's services. A document of no known kind is kept as 'other'
     with a problem saying so, never forced into a kind."""
@@ -63,11 +55,12 @@ def _extract(document: Document, source_url: str | None) -> tuple[Kind, Extracti
         article = extract_article(document, source_url) \
             if document.media_type is not MediaType.PDF and looks_like_article(document) \
             else None
-        return Kind.LETTER, Extraction(None, tuple(problems), letter, article)
+        return DocumentKind.LETTER, Extraction(None, tuple(problems), letter, article)
     if looks_like_report(lines):
-        return Kind.INSPECTION_REPORT, extract_report(document)
+        return DocumentKind.INSPECTION_REPORT, extract_report(document)
     if document.media_type is not MediaType.PDF and looks_like_article(document):
-        return Kind.NEWS, Extraction(None, (), article=extract_article(document, source_url))
+        article = extract_article(document, source_url)
+        return DocumentKind.NEWS, Extraction(None, (), article=article)
     problem = Problem(
         ProblemKind.UNKNOWN_DOCUMENT,
         "not recognised as an Ofsted inspection report, visit letter or news article about an "
@@ -77,4 +70,4 @@ def _extract(document: Document, source_url: str | None) -> tuple[Kind, Extracti
         document.path,
         page=1,
     )
-    return Kind.OTHER, Extraction(None, (problem,))
+    return DocumentKind.OTHER, Extraction(None, (problem,))

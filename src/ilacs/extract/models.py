@@ -11,6 +11,16 @@ from ilacs.errors import Problem
 from ilacs.extract.themes import ThemeMatch
 
 
+class DocumentKind(StrEnum):
+    """What a document is, as extraction decides it and the store keeps it."""
+
+    INSPECTION_REPORT = "inspection_report"
+    LETTER = "letter"
+    NEWS = "news"
+    OTHER = "other"
+    UNREADABLE = "unreadable"  # no text could be read: stored with its problem only
+
+
 class Grade(StrEnum):
     OUTSTANDING = "outstanding"
     GOOD = "good"

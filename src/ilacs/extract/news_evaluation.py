@@ -15,9 +15,9 @@ from typing import Any
 
 from ilacs.documents import read_document
 from ilacs.errors import DocumentError
-from ilacs.extract.classify import Kind, extract_document
+from ilacs.extract.classify import extract_document
 from ilacs.extract.evaluation import Evaluation
-from ilacs.extract.models import Claim, ClaimKind, Extraction
+from ilacs.extract.models import Claim, ClaimKind, DocumentKind, Extraction
 from ilacs.reference import load_register
 
 NEWS_FIELDS = ("kind", "la_names", "publication_date", "visit_dates", "inspectors",
@@ -77,9 +77,9 @@ def _expected(label: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _as_label(kind: Kind, extraction: Extraction) -> dict[str, Any]:
+def _as_label(kind: DocumentKind, extraction: Extraction) -> dict[str, Any]:
     article = extraction.article
-    if kind is Kind.LETTER and extraction.letter is not None:
+    if kind is DocumentKind.LETTER and extraction.letter is not None:
         letter = extraction.letter
         dates = [d.isoformat() for d in (letter.visit_start, letter.visit_end) if d]
         claims = _claims(article.claims if article is not None else ())
@@ -87,7 +87,7 @@ def _as_label(kind: Kind, extraction: Extraction) -> dict[str, Any]:
                 "publication_date": letter.letter_date.isoformat() if letter.letter_date
                 else None, "visit_dates": dates, "inspectors": sorted(letter.inspectors),
                 **claims}
-    if kind is not Kind.NEWS or article is None:
+    if kind is not DocumentKind.NEWS or article is None:
         return dict.fromkeys(NEWS_FIELDS, f"read as {kind.value}")
     return {
         "kind": "news", "la_names": _sorted(article.urns),

@@ -16,14 +16,7 @@ from typing import NamedTuple
 
 from ilacs.errors import Problem, ProblemKind, Severity
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
-
-
-class DocumentKind(StrEnum):
-    INSPECTION_REPORT = "inspection_report"
-    LETTER = "letter"
-    NEWS = "news"
-    OTHER = "other"
-    UNREADABLE = "unreadable"
+from ilacs.extract.models import DocumentKind as DocumentKind  # the kind the store keeps
 
 
 class Origin(StrEnum):

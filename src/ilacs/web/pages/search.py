@@ -52,8 +52,7 @@ from ilacs.web.snapshot import Snapshot
 from ilacs.web.snippets import SnippetCache
 
 # Ten hits a page, as most search engines show. Each hit's snippet is FTS5 tokenising its
-# whole page twice, the largest part of a search's cost: twenty a page put search p95 at 20
-# clients at 88 ms against 66 ms for ten (benchmarks/web.py, docs/web.md).
+# whole page twice, the largest part of a search's cost (twenty a page: docs/web.md).
 PER_PAGE = 10
 MAX_PAGE = 100
 # Rankings kept per version of the record: at most 8 bytes a matching page, so even 128 of
