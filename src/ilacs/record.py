@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ilacs.analysis.story import Story, press_claims, story_events
 from ilacs.errors import IlacsError
 from ilacs.ingest.settle import settle
 from ilacs.reference import Authority, UnknownAuthority, load_register
 from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
 from ilacs.store.bundle import load_bundled_interventions
-from ilacs.store.interventions import Intervention, list_interventions
-from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
+from ilacs.store.interventions import list_interventions
+from ilacs.store.story import claims_for, visits_for
 
 BUNDLE_PACKAGE = "ilacs.store"
 BUNDLE_FILE = "data/bundled_record.json"
@@ -95,51 +94,11 @@ def authority_timeline(conn: sqlite3.Connection, query: str) -> tuple[Authority,
     return authority, sorted(rows, key=lambda row: (row.date is None, row.date))
 
 
-@dataclass(frozen=True)
-class Story:
-    """Everything recorded about one LA, in date order (undated events last)."""
-
-    authority: Authority
-    # the record's own facts: inspections, visits and the interventions register
-    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention]]
-    press: list[ClaimRow]  # what articles claim of it, once per article (see press_claims)
-
-
 def authority_story(conn: sqlite3.Connection, query: str) -> Story:
+    """An authority's story read from the store (`ilacs story`); the web builds the same
+    story from its snapshot, with the same `story_events` and `press_claims`."""
     authority, inspections = authority_timeline(conn, query)
-    events: list[tuple[str | None, InspectionRow | VisitRow | Intervention]] = [
-        (row.date.isoformat() if row.date else None, row) for row in inspections]
-    events += [(visit.date, visit) for visit in visits_for(conn, authority.urn)]
-    events += [(item.start_date or item.end_date, item)
-               for item in list_interventions(conn, authority.urn)]
-    events.sort(key=lambda event: (event[0] is None, event[0] or ""))
-    return Story(authority, events, press_claims(claims_for(conn, authority.urn), authority.urn))
-
-
-def press_claims(claims: Iterable[ClaimRow], urn: int) -> list[ClaimRow]:
-    """What articles claim of an authority, each claim once per article (an article that
-    says the same thing twice, or the same article saved twice, says it once), ordered by
-    the claim's date, else its article's; those with neither last."""
-    seen: set[tuple[str, str]] = set()
-    found = []
-    for claim in claims:
-        sentence = " ".join((claim.evidence or claim.article_path).split()).casefold()
-        key = (sentence, describe_claim(claim))
-        if claim.urn == urn and key not in seen:
-            seen.add(key)
-            found.append(claim)
-    return sorted(found, key=lambda claim: (claim.date is None, claim.date or ""))
-
-
-def describe_claim(claim: ClaimRow) -> str:
-    """What a news claim says, in words: "overall effectiveness from good to inadequate"."""
-    if claim.kind == "intervention":
-        partner = ""
-        if claim.partner_urn is not None:
-            partner = f" (partner {load_register().by_urn(claim.partner_urn).name})"
-        return f"{(claim.intervention_type or '').replace('_', ' ')} {claim.action}{partner}"
-    judgement = (claim.judgement or "overall effectiveness").replace("_", " ")
-    grade = (claim.grade or "").replace("_", " ")
-    if claim.kind == "rating_change":
-        return f"{judgement} from {(claim.previous_grade or '').replace('_', ' ')} to {grade}"
-    return f"{judgement} {grade}" + (f" ({claim.when_printed})" if claim.when_printed else "")
+    return Story(authority,
+                 story_events(inspections, visits_for(conn, authority.urn),
+                              list_interventions(conn, authority.urn)),
+                 press_claims(claims_for(conn, authority.urn), authority.urn))

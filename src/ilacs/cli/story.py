@@ -11,9 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ilacs.analysis.names import visit_kind_name
+from ilacs.analysis.story import Story, describe_claim
 from ilacs.cli.common import console, db_option, open_record
 from ilacs.ingest.interventions import import_interventions
-from ilacs.record import Story, describe_claim
 from ilacs.reference import load_register
 from ilacs.reference.interventions import TYPES
 from ilacs.store import InspectionRow

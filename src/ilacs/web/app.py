@@ -39,12 +39,7 @@ from ilacs.web.pages.authority import authority_page, find_authority
 from ilacs.web.pages.changes import changes_page, parse_changes_filters
 from ilacs.web.pages.common import BadParameter, PageNotFound
 from ilacs.web.pages.compare import compare_page, parse_urns
-from ilacs.web.pages.downloads import (
-    downloads_page,
-    export_filenames,
-    export_rows,
-    parse_export_filename,
-)
+from ilacs.web.pages.downloads import downloads_page, export_rows, parse_export_filename
 from ilacs.web.pages.england import england_page, parse_england_filters
 from ilacs.web.pages.indicators import (
     indicator_page,
@@ -81,8 +76,11 @@ PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
 BeforeBuilding = Callable[[Request, Snapshot], Awaitable[None]]
 
 # Pages not yet cached are built four at a time: SQLite, zlib and hashing let go of the GIL,
-# so while some builds are there others run Python; fewer left a core idle, many more made
-# every page in progress share the GIL (measured in docs/web.md).
+# so while some builds are there others run Python. With two, a core sat idle whenever both
+# wanted the GIL (a third of both cores idle during a burst of new searches); with
+# Starlette's 40 threads every page in progress shared it and all finished late. Search p95
+# at 20 clients: 94-150 ms with 40 threads, 104 ms with 2, 92 ms with 3 or 4 (medians of 12
+# alternating runs; benchmarks/web.py, docs/web.md).
 BUILDERS = 4
 
 NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/indicators", "Statistics"),
@@ -247,27 +245,11 @@ def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 
 def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
-    # Every file is made with the page (the warm-up renders it when the record changes), so
-    # the page can say each one's size and a download is served at once.
-    sizes = {name: _export_file(state, snapshot, name).stat().st_size
-             for name in export_filenames()}
     return downloads_page(feed=state.settings.feed,
                           statistics=not snapshot.record.statistics.empty,
                           rows=export_rows(state.source.connection()),
                           as_of=snapshot.record.as_of,
-                          server=not state.settings.static_copy, sizes=sizes)
-
-
-def _export_file(state: AppState, snapshot: Snapshot, filename: str) -> Path:
-    """The export file `filename` of this version of the record, made if it is not yet."""
-    format, selection = parse_export_filename(filename) or ("", Selection.RECORD)
-    target = state.exports / snapshot.version / filename
-    with state.export_lock:
-        if not target.exists():
-            export_record(state.source.connection(), format, target,
-                          latest=selection is Selection.LATEST,
-                          statistics=selection is Selection.STATISTICS)
-    return target
+                          server=not state.settings.static_copy)
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
@@ -339,7 +321,16 @@ async def download(request: Request) -> Response:
         return _error(request, 404, f"there is no download called {filename!r}; the "
                       "downloads page lists them")
     snapshot = state.source.current()
-    target = await run_in_threadpool(_export_file, state, snapshot, filename)
+    target = state.exports / snapshot.version / filename
+
+    def write() -> None:
+        with state.export_lock:
+            if not target.exists():
+                export_record(state.source.connection(), wanted[0], target,
+                              latest=wanted[1] is Selection.LATEST,
+                              statistics=wanted[1] is Selection.STATISTICS)
+
+    await run_in_threadpool(write)
     return FileResponse(target, filename=filename)
 
 

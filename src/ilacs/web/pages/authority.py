@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,9 +13,9 @@ from ilacs.analysis.names import (
     long_date,
     partial_date,
 )
+from ilacs.analysis.story import describe_claim, press_claims, story_events
+from ilacs.analysis.themes import theme_counts
 from ilacs.errors import AnalysisError, IlacsError
-from ilacs.extract.themes import theme_names
-from ilacs.record import describe_claim, press_claims
 from ilacs.record import find_authority as lookup_authority
 from ilacs.reference.names import slugify
 from ilacs.reference.register import (
@@ -26,8 +25,11 @@ from ilacs.reference.register import (
 )
 from ilacs.store.interventions import Intervention
 from ilacs.store.rows import InspectionRow
+from ilacs.store.story import VisitRow
 from ilacs.web import urls
 from ilacs.web.pages.common import (
+    TEXTS_MISSING,
+    WORDS_MISSING,
     AuthorityRef,
     Distribution,
     GradeCell,
@@ -43,20 +45,10 @@ from ilacs.web.pages.common import (
 from ilacs.web.pages.context import ContextSection, context_section
 from ilacs.web.pages.england import VISIT_NAMES
 from ilacs.web.pages.history import GradeHistory, grade_history
+from ilacs.web.pages.themes import ThemePoint, theme_point
 from ilacs.web.snapshot import Snapshot
 
 NEIGHBOUR_MODEL: NeighbourModel = "2025"
-TEXTS_MISSING = (
-    "This record holds the facts of these documents but not their text. To read what "
-    "inspectors asked this authority to improve, and to search it, add the documents: "
-    "`ilacs ingest FOLDER` for files you have, or `ilacs update` to fetch them from Ofsted."
-)
-WORDS_MISSING = (
-    "Points from documents whose text this record does not hold are counted under their "
-    "themes, with a link to their page, but their words are not shown. To read them, and to "
-    "search them, add the documents: `ilacs ingest FOLDER` for files you have, or "
-    "`ilacs update` to fetch them from Ofsted."
-)
 
 
 @dataclass(frozen=True)
@@ -123,22 +115,11 @@ class NextInspection:
 
 
 @dataclass(frozen=True)
-class ImprovementPoint:
-    text: str  # empty when the text is not held
-    text_held: bool  # False: the record knows the point's themes and page, not its words
-    date: date | None
-    event: str
-    evidence: str
-    source: Source | None
-    uncertain: bool = False  # the classifier was unsure of this point's themes
-
-
-@dataclass(frozen=True)
 class ThemeGroup:
     theme: str
     name: str
     events: int
-    points: tuple[ImprovementPoint, ...]
+    points: tuple[ThemePoint, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -218,24 +199,27 @@ def _info(snapshot: Snapshot, authority: Authority) -> AuthorityInfo:
 
 
 def _timeline(snapshot: Snapshot, urn: int) -> tuple[TimelineEvent, ...]:
-    events = [_inspection_event(snapshot, row)
-              for row in snapshot.record.inspections_by_urn.get(urn, ())]
-    for visit in snapshot.record.visits_by_urn.get(urn, ()):
-        title = VISIT_NAMES.get(visit.kind, visit.kind).removesuffix(" letter")
-        if visit.monitoring_visit_number:
-            title += f" {visit.monitoring_visit_number}"
-        lines = [f"Focus: {visit.focus}"] if visit.focus else []
-        if visit.inspectors:
-            lines.append("Inspectors: " + ", ".join(visit.inspectors))
-        lines.append(f"{visit.improvement_item_count} points to improve"
-                     + (f", {visit.priority_action_count} areas for priority action"
-                        if visit.priority_action_count else ""))
-        events.append(TimelineEvent(_date(visit.date), visit.kind, title, tuple(lines), (),
-                                    source(snapshot, visit.document_path, 1), None))
-    events.extend(_intervention_event(item) for item in snapshot.interventions
-                  if item.urn == urn)
-    events.sort(key=lambda event: (event.date is None, event.date or date.min))
-    return tuple(events)
+    """The authority's story (`story_events`, as `ilacs story` tells it), an entry each."""
+    told = story_events(snapshot.record.inspections_by_urn.get(urn, ()),
+                        snapshot.record.visits_by_urn.get(urn, ()),
+                        (item for item in snapshot.interventions if item.urn == urn))
+    return tuple(_inspection_event(snapshot, event) if isinstance(event, InspectionRow)
+                 else _visit_event(snapshot, event) if isinstance(event, VisitRow)
+                 else _intervention_event(event) for _, event in told)
+
+
+def _visit_event(snapshot: Snapshot, visit: VisitRow) -> TimelineEvent:
+    title = VISIT_NAMES.get(visit.kind, visit.kind).removesuffix(" letter")
+    if visit.monitoring_visit_number:
+        title += f" {visit.monitoring_visit_number}"
+    lines = [f"Focus: {visit.focus}"] if visit.focus else []
+    if visit.inspectors:
+        lines.append("Inspectors: " + ", ".join(visit.inspectors))
+    lines.append(f"{visit.improvement_item_count} points to improve"
+                 + (f", {visit.priority_action_count} areas for priority action"
+                    if visit.priority_action_count else ""))
+    return TimelineEvent(_date(visit.date), visit.kind, title, tuple(lines), (),
+                         source(snapshot, visit.document_path, 1), None)
 
 
 def _intervention_event(item: Intervention) -> TimelineEvent:
@@ -340,23 +324,14 @@ def _next(snapshot: Snapshot, urn: int) -> NextInspection | None:
 
 
 def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
-    names = theme_names()
-    points: dict[str, list[ImprovementPoint]] = defaultdict(list)
-    events: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for themed in snapshot.themed:
-        item = themed.item
-        if item.urn != urn:
-            continue
-        for match in themed.themes:
-            points[match.theme].append(ImprovementPoint(
-                item.text, item.text_held, item.date, item.event, match.evidence,
-                source(snapshot, item.document_path, item.page), not themed.confident))
-            events[match.theme].add((item.event, item.event_id))
-    order = sorted(points, key=lambda key: (-len(events[key]), names.get(key, key)))
-    return tuple(ThemeGroup(key, names.get(key, key), len(events[key]),
-                            tuple(sorted(points[key], key=lambda p: p.date or date.min,
-                                         reverse=True)))
-                 for key in order)
+    """The authority's themes as the themes analysis counts them (most events first), each
+    with every point filed under it."""
+    counts = theme_counts((themed for themed in snapshot.themed if themed.item.urn == urn),
+                          examples=len(snapshot.themed))
+    return tuple(ThemeGroup(count.theme, count.name, count.events,
+                            tuple(theme_point(snapshot, themed, count.theme)
+                                  for themed in count.examples))
+                 for count in counts)
 
 
 def _texts_missing(counted: int, themes: tuple[ThemeGroup, ...]) -> str | None:

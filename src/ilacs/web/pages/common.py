@@ -23,6 +23,20 @@ from ilacs.web.snapshot import Snapshot
 CURRENT_GRADES: tuple[Grade, ...] = tuple(g for g in GRADE_ORDER if g is not Grade.ADEQUATE)
 
 
+# What a page says when the record holds documents' facts but not their text.
+TEXTS_MISSING = (
+    "This record holds the facts of these documents but not their text. To read what "
+    "inspectors asked this authority to improve, and to search it, add the documents: "
+    "`ilacs ingest FOLDER` for files you have, or `ilacs update` to fetch them from Ofsted."
+)
+WORDS_MISSING = (
+    "Points from documents whose text this record does not hold are counted under their "
+    "themes, with a link to their page, but their words are not shown. To read them, and to "
+    "search them, add the documents: `ilacs ingest FOLDER` for files you have, or "
+    "`ilacs update` to fetch them from Ofsted."
+)
+
+
 class PageNotFound(LookupError):
     """A page for something the record does not have (an unknown LA, say)."""
 

@@ -32,16 +32,6 @@ class DownloadFile:
     url: str
     rows: int | None = None  # of its main table (a workbook and JSON hold more tables)
     rows_of: str = ""
-    size: int | None = None  # bytes, where the file is made already (the server makes all)
-
-    @property
-    def size_text(self) -> str:
-        """'1.2 MB', '86 KB': as a file manager would show it."""
-        if self.size is None:
-            return "–"
-        if self.size >= 1_000_000:
-            return f"{self.size / 1_000_000:.1f} MB"
-        return f"{max(1, round(self.size / 1000))} KB"
 
 
 @dataclass(frozen=True)
@@ -107,11 +97,6 @@ def export_filename(format: str, selection: Selection) -> str:
     return f"ilacs_{selection.value}.{EXPORTERS[format].extension}"
 
 
-def export_filenames() -> list[str]:
-    return [export_filename(format, selection) for format in sorted(EXPORTERS)
-            for selection in Selection]
-
-
 def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
     """(format, selection) for a file name this page offers, else None."""
     for format in EXPORTERS:
@@ -123,13 +108,11 @@ def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
 
 def downloads_page(feed: bool = True, statistics: bool = True,
                    rows: Mapping[Selection, int] | None = None,
-                   as_of: date | None = None, server: bool = True,
-                   sizes: Mapping[str, int] | None = None) -> DownloadsPage:
+                   as_of: date | None = None, server: bool = True) -> DownloadsPage:
     """`feed`: whether this site has the Atom feed (a static copy without --base-url has not);
     `server`: whether a server answers (a static copy cannot search);
     `statistics`: whether the record holds official statistics (its indicator pages);
-    `rows`: how many rows each selection's main table has; `as_of`: the record's date;
-    `sizes`: each file's size in bytes, by file name, where it is made."""
+    `rows`: how many rows each selection's main table has; `as_of`: the record's date."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
         for selection in Selection:
@@ -139,8 +122,7 @@ def downloads_page(feed: bool = True, statistics: bool = True,
                     "for England, regions and authorities, with the data sets they came from"
                     }.get(selection, exporter.description)
             files.append(DownloadFile(name, format, what, urls.download(name),
-                                      (rows or {}).get(selection), ROWS_OF[selection],
-                                      (sizes or {}).get(name)))
+                                      (rows or {}).get(selection), ROWS_OF[selection]))
     endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
                       and (statistics or not e.path.startswith("/indicators/"))
                       and (server or e.path not in SERVER_ONLY))

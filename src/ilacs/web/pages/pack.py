@@ -21,14 +21,13 @@ from ilacs.extract.models import Grade
 from ilacs.web import urls
 from ilacs.web.pages.authority import (
     NEIGHBOUR_MODEL,
-    WORDS_MISSING,
     AuthorityInfo,
     NeighbourRow,
     NextInspection,
     Standing,
     authority_page,
 )
-from ilacs.web.pages.common import Option
+from ilacs.web.pages.common import WORDS_MISSING, Option
 from ilacs.web.pages.history import GradeHistory
 from ilacs.web.pages.themes import ThemePoint, theme_point
 from ilacs.web.snapshot import Snapshot

@@ -10,8 +10,15 @@ from datetime import date
 from ilacs.analysis.themes import ThemedItem, by_year, theme_counts, theme_trend
 from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
-from ilacs.web.pages.authority import TEXTS_MISSING, WORDS_MISSING
-from ilacs.web.pages.common import AuthorityRef, BadParameter, Source, authority_ref, source
+from ilacs.web.pages.common import (
+    TEXTS_MISSING,
+    WORDS_MISSING,
+    AuthorityRef,
+    BadParameter,
+    Source,
+    authority_ref,
+    source,
+)
 from ilacs.web.pages.england import year_note
 from ilacs.web.snapshot import Snapshot
 
