@@ -10,7 +10,8 @@ import httpx
 from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.web.pages.common import Distribution, distribution_rows
-from ilacs.web.trend_chart import share_trend_chart
+from ilacs.web.pages.themes import TrendCell
+from ilacs.web.trend_chart import share_trend_chart, theme_trend_chart
 
 
 def _rows(counts: dict[int, dict[Grade, int]]) -> tuple[Distribution, ...]:
@@ -60,3 +61,25 @@ def test_englands_page_draws_its_years_with_every_framework_start(
     assert chart.count('<g class="ilacs-chart__break">') == len(began) >= 3
     for row in years:
         assert f">n={row['total']}</text>" in chart
+
+
+def test_a_themes_line_breaks_at_a_framework_and_thin_years_are_hollow() -> None:
+    cells = [TrendCell(2016, 3, 40, 7.5), TrendCell(2017, 6, 40, 15.0),
+             TrendCell(2018, 1, 8, 12.5), TrendCell(2019, 9, 60, 15.0)]
+    chart = str(theme_trend_chart(cells, "t", "Neglect"))
+    line = re.search(r'ilacs-chart__own" d="([^"]+)"', chart)
+    assert line is not None and re.findall(r"[ML]", line.group(1)) == ["M", "L", "M", "L"]
+    assert chart.count("<circle") == 4 and chart.count("ilacs-chart__point--few") == 1
+    assert ">2018: 12.5% (1 of 8)</title>" in chart and ">n=8</text>" in chart
+
+
+def test_a_themes_page_draws_its_trend(client: httpx.Client) -> None:
+    html = client.get("/themes", params={"theme": "neglect"}).text
+    trend = client.get("/themes.json", params={"theme": "neglect"}).json()["selected"]["trend"]
+    chart = html[html.index('id="theme-trend-chart"'):html.index("</figure>",
+                                                                html.index('id="theme-trend-chart"'))]
+    shown = [cell for cell in trend if cell["events_total"]]
+    assert chart.count("<circle") == len(shown) >= 10
+    for cell in shown:
+        assert f">{cell['year']}: {cell['percent']:g}% ({cell['events_raising']} of " \
+               f"{cell['events_total']})</title>" in chart

@@ -23,7 +23,7 @@ from ilacs.statistics.units import unit_name
 from ilacs.web import urls
 from ilacs.web.charts import context_chart, grade_boxes, grade_history_chart, grade_letter
 from ilacs.web.pages.common import AuthorityRef
-from ilacs.web.trend_chart import share_trend_chart
+from ilacs.web.trend_chart import share_trend_chart, theme_trend_chart
 
 
 def grade_rank(value: Grade | str | None) -> int:
@@ -112,7 +112,8 @@ def environment() -> Environment:
                        urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions(), context_chart=context_chart,
                        grade_boxes=grade_boxes, grade_history_chart=grade_history_chart,
-                       share_trend_chart=share_trend_chart)
+                       share_trend_chart=share_trend_chart,
+                       theme_trend_chart=theme_trend_chart)
     return env
 
 

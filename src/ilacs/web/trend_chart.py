@@ -9,6 +9,7 @@ and no line crosses it, as grades either side are not one measure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -17,10 +18,75 @@ from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.web.charts import GRADE_LETTERS, nice_scale
 from ilacs.web.pages.common import Distribution
+from ilacs.web.pages.themes import TrendCell
 
 WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 22, 50
 FEW = 10  # a year with fewer events: its shares say little (hollow boxes)
+
+
+@dataclass
+class _Frame:
+    """The axes of a chart of shares by year: where a year and a share are drawn, the
+    gridlines, years with their n, and each framework's start."""
+
+    first: int
+    last: int
+    top_share: float
+    breaks: list[tuple[str, date]]
+    parts: list[str] = field(default_factory=list)
+
+    def x(self, position: float) -> float:  # a year's point sits in the middle of its year
+        return LEFT + (WIDTH - LEFT - RIGHT) * (position - self.first) / (
+            self.last - self.first + 1)
+
+    def y(self, share: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share / (self.top_share or 1))
+
+    def joined(self, before: int | None, year: int) -> bool:
+        """Whether a line may join `before`'s point to `year`'s: consecutive years with no
+        framework starting between them."""
+        return before == year - 1 and not any(
+            before + 0.5 < _position(starts) <= year + 0.5 for _, starts in self.breaks)
+
+    def svg(self, chart_id: str, label: str, description: str) -> Markup:
+        return Markup(
+            f'<svg class="ilacs-chart ilacs-chart--trend" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+            f'focusable="false"><title id="{chart_id}-title">{escape(label)}</title>'
+            f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+            f'<line class="ilacs-chart__axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{HEIGHT - BOTTOM}" y2="{HEIGHT - BOTTOM}"/>' + "".join(self.parts) + "</svg>")
+
+
+def _frame(totals: Sequence[tuple[int, int]], highest: float) -> _Frame:
+    """Axes for years (`totals`: each year with its n, oldest first) and shares to `highest`."""
+    first, last = totals[0][0], totals[-1][0]
+    _, top_share, ticks = nice_scale(0, highest)
+    frame = _Frame(first, last, top_share, [(f.name, f.starts) for f in load_frameworks()[1:]
+                                            if first < _position(f.starts) <= last + 1])
+    x, y = frame.x, frame.y
+    frame.parts.extend(
+        f'<line class="ilacs-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/><text class="ilacs-chart__tick" '
+        f'x="{LEFT - 4}" y="{y(tick) + 3.5:.1f}" text-anchor="end">{tick:g}%</text>'
+        for tick in ticks)
+    for year, total in totals:
+        few = total < FEW
+        frame.parts.append(
+            f'<text class="ilacs-chart__tick" x="{x(year + 0.5):.1f}" '
+            f'y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{year}</text>'
+            f'<text class="ilacs-chart__tick{" ilacs-chart__few-n" if few else ""}" '
+            f'x="{x(year + 0.5):.1f}" y="{HEIGHT - BOTTOM + 27}" '
+            f'text-anchor="middle">n={total}</text>')
+    for name, starts in frame.breaks:
+        at = x(_position(starts))
+        frame.parts.append(
+            f'<g class="ilacs-chart__break"><title>{escape(name)} from {starts:%B %Y}</title>'
+            f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP - 12}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<text class="ilacs-chart__tick" x="{at + 2:.1f}" y="{TOP - 4}">{starts.year}'
+            '</text></g>')
+    return frame
 
 
 def share_trend_chart(rows: Sequence[Distribution], chart_id: str, label: str,
@@ -29,45 +95,17 @@ def share_trend_chart(rows: Sequence[Distribution], chart_id: str, label: str,
     years = [(int(row.label), row) for row in rows if row.label.isdigit() and row.total]
     if len(years) < 2:
         return Markup("")
-    first, last = years[0][0], years[-1][0]
-    span = last - first + 1
-    _, top_share, ticks = nice_scale(0, max(c.percent for _, r in years for c in r.counts))
-
-    def x(position: float) -> float:  # a year's point sits in the middle of its year
-        return LEFT + (WIDTH - LEFT - RIGHT) * (position - first) / span
-
-    def y(share: float) -> float:
-        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share / (top_share or 1))
-
-    breaks = [(f.name, f.starts) for f in load_frameworks()[1:]
-              if first < _position(f.starts) <= last + 1]
-    parts = [f'<line class="ilacs-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
-             f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/><text class="ilacs-chart__tick" '
-             f'x="{LEFT - 4}" y="{y(tick) + 3.5:.1f}" text-anchor="end">{tick:g}%</text>'
-             for tick in ticks]
-    for year, row in years:
-        few = row.total < FEW
-        parts.append(f'<text class="ilacs-chart__tick" x="{x(year + 0.5):.1f}" '
-                     f'y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{year}</text>'
-                     f'<text class="ilacs-chart__tick{" ilacs-chart__few-n" if few else ""}" '
-                     f'x="{x(year + 0.5):.1f}" y="{HEIGHT - BOTTOM + 27}" '
-                     f'text-anchor="middle">n={row.total}</text>')
-    for name, starts in breaks:
-        at = x(_position(starts))
-        parts.append(f'<g class="ilacs-chart__break"><title>{escape(name)} from '
-                     f'{starts:%B %Y}</title><line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP - 12}" '
-                     f'y2="{HEIGHT - BOTTOM}"/><text class="ilacs-chart__tick" '
-                     f'x="{at + 2:.1f}" y="{TOP - 4}">{starts.year}</text></g>')
+    frame = _frame([(year, row.total) for year, row in years],
+                   max(c.percent for _, r in years for c in r.counts))
+    x, y, parts = frame.x, frame.y, frame.parts
     grades = [count.grade for count in years[0][1].counts]
     for grade in grades:
         points = [(year, share, row.total) for year, row in years
                   if (share := next((c.percent for c in row.counts if c.grade is grade), 0.0))
                   or grade is not Grade.ADEQUATE]  # a grade of the old scale: where given
-        path = []
-        for before, (year, share, _) in zip([None, *points], points, strict=False):
-            joined = before is not None and before[0] == year - 1 and not any(
-                before[0] + 0.5 < _position(starts) <= year + 0.5 for _, starts in breaks)
-            path.append(f'{"L" if joined else "M"}{x(year + 0.5):.1f} {y(share):.1f}')
+        path = [f'{"L" if frame.joined(before[0] if before else None, year) else "M"}'
+                f'{x(year + 0.5):.1f} {y(share):.1f}'
+                for before, (year, share, _) in zip([None, *points], points, strict=False)]
         parts.append(f'<path class="ilacs-chart__share ilacs-chart__share--{grade.value}" '
                      f'd="{" ".join(path)}"/>')
         for year, share, total in points:
@@ -83,15 +121,34 @@ def share_trend_chart(rows: Sequence[Distribution], chart_id: str, label: str,
                 f'{GRADE_LETTERS[grade]}</text></g>')
     latest_year, latest = years[-1]
     said = "; ".join(f"{c.name} {c.percent:g}%" for c in latest.counts)
-    return Markup(
-        f'<svg class="ilacs-chart ilacs-chart--trend" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
-        f'<title id="{chart_id}-title">{escape(label)}</title>'
-        f'<desc id="{chart_id}-desc">Share of {what} given each grade, {first} to '
-        f'{latest_year}; in {latest_year}: {escape(said)} (n={latest.total}). The table '
-        f'below has every year.</desc>'
-        f'<line class="ilacs-chart__axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
-        f'y1="{HEIGHT - BOTTOM}" y2="{HEIGHT - BOTTOM}"/>' + "".join(parts) + "</svg>")
+    return frame.svg(chart_id, label, f"Share of {what} given each grade, {frame.first} to "
+                     f"{latest_year}; in {latest_year}: {said} (n={latest.total}). The table "
+                     "below has every year.")
+
+
+def theme_trend_chart(cells: Sequence[TrendCell], chart_id: str, label: str) -> Markup:
+    """One theme's share of each year's inspections and visits with points: a line (broken
+    where a framework began) with a point a year, hollow where the year had under 10."""
+    years = [cell for cell in cells if cell.events_total]
+    if len(years) < 2:
+        return Markup("")
+    frame = _frame([(c.year, c.events_total) for c in years], max(c.percent for c in years))
+    x, y = frame.x, frame.y
+    path = [f'{"L" if frame.joined(before.year if before else None, c.year) else "M"}'
+            f'{x(c.year + 0.5):.1f} {y(c.percent):.1f}'
+            for before, c in zip([None, *years], years, strict=False)]
+    frame.parts.append(f'<path class="ilacs-chart__own" d="{" ".join(path)}"/>')
+    frame.parts.extend(
+        f'<circle class="ilacs-chart__point'
+        f'{" ilacs-chart__point--few" if c.events_total < FEW else ""}" '
+        f'cx="{x(c.year + 0.5):.1f}" cy="{y(c.percent):.1f}" r="4"><title>{c.year}: '
+        f'{c.percent:g}% ({c.events_raising} of {c.events_total})</title></circle>'
+        for c in years)
+    latest = years[-1]
+    return frame.svg(chart_id, label, f"Share of inspections and visits raising it, "
+                     f"{frame.first} to {latest.year}; in {latest.year}: {latest.percent:g}% "
+                     f"({latest.events_raising} of {latest.events_total}). The table below "
+                     "has every year.")
 
 
 def _position(day: date) -> float:
