@@ -22,7 +22,7 @@ from ilacs.errors import Problem
 from ilacs.extract import Extraction
 from ilacs.ingest.interventions import import_seed
 from ilacs.ingest.settle import settle
-from ilacs.pipeline import IngestSummary, Outcome, find_files, read_and_extract, store_outcome
+from ilacs.pipeline import IngestSummary, Outcome, extract_file_bytes, find_files, store_outcome
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store
 
@@ -69,7 +69,7 @@ class CorpusRun:
         self.unreadable: dict[str, Problem] = {}
         for source in self.sources:
             data = source.path.read_bytes()
-            outcome = read_and_extract(source, data, hashlib.sha256(data).hexdigest())
+            outcome = extract_file_bytes(source, data, hashlib.sha256(data).hexdigest())
             self.outcomes.append(outcome)
             if outcome.problem is not None:
                 self.unreadable[source.display] = outcome.problem

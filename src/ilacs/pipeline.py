@@ -216,7 +216,7 @@ class Extractor:
         (in order)."""
         self.submitted.add(digest)
         if self.workers <= 1:
-            return [read_and_extract(source, data, digest)]
+            return [extract_file_bytes(source, data, digest)]
         if self._pool is None:
             if self._first is None:
                 self._first = (source, data, digest)
@@ -224,9 +224,9 @@ class Extractor:
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              initializer=_exit_with_parent,
                                              initargs=(os.getpid(),))
-            self._waiting.append(self._pool.submit(read_and_extract, *self._first))
+            self._waiting.append(self._pool.submit(extract_file_bytes, *self._first))
             self._first = None
-        self._waiting.append(self._pool.submit(read_and_extract, source, data, digest))
+        self._waiting.append(self._pool.submit(extract_file_bytes, source, data, digest))
         done = []
         while len(self._waiting) > self.workers * WAITING_PER_WORKER:
             done.append(self._waiting.popleft().result())
@@ -236,7 +236,7 @@ class Extractor:
         """Every outcome not yet returned, in order."""
         if self._first is not None:  # one document only: no pool for it
             first, self._first = self._first, None
-            yield read_and_extract(*first)
+            yield extract_file_bytes(*first)
         while self._waiting:
             yield self._waiting.popleft().result()
 
@@ -251,7 +251,7 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="ilacs-parent-watch", daemon=True).start()
 
 
-def read_and_extract(source: SourceFile, data: bytes, digest: str) -> Outcome:
+def extract_file_bytes(source: SourceFile, data: bytes, digest: str) -> Outcome:
     """Make a document of a file's bytes (their sha256 `digest` already known) and extract
     it; runs in a worker process."""
     try:

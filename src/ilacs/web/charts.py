@@ -247,6 +247,19 @@ def grade_boxes(groups: Sequence[GradeGroup], label: str, chart_id: str) -> Mark
         "</svg>")
 
 
+def framework_break(found: FrameworkBreak, at: float, top: float, bottom: float,
+                    width: float) -> str:
+    """A dashed line where a framework began, from above the plot (`top`) to its axis
+    (`bottom`), labelled with the year (to its left near the right edge)."""
+    label = (f'<text class="ilacs-chart__tick" x="{at + 2:.1f}" y="{top - 8}">'
+             f'{found.date.year}</text>' if at < width - 30 else
+             f'<text class="ilacs-chart__tick" x="{at - 2:.1f}" y="{top - 8}" '
+             f'text-anchor="end">{found.date.year}</text>')
+    return (f'<g class="ilacs-chart__break"><title>{escape(found.framework)} from '
+            f'{found.date.strftime("%B %Y")}</title><line x1="{at:.1f}" x2="{at:.1f}" '
+            f'y1="{top - 12}" y2="{bottom}"/>{label}</g>')
+
+
 # Grades from best to worst, bottom to top of a grade chart's scale; "adequate" (before 2013)
 # shares the level of "requires improvement", the third point of either scale.
 GRADE_LEVELS = {Grade.INADEQUATE: 0, Grade.REQUIRES_IMPROVEMENT: 1, Grade.ADEQUATE: 1,
@@ -280,14 +293,8 @@ def grade_history_chart(series: GradeSeries, breaks: Sequence[FrameworkBreak], s
         if start <= day <= end:
             parts.append(f'<text class="ilacs-chart__tick" x="{x(day):.1f}" '
                          f'y="{height - 8}" text-anchor="middle">{label_year}</text>')
-    for found in breaks:
-        parts.append(f'<g class="ilacs-chart__break"><title>{escape(found.framework)} from '
-                     f'{found.date.strftime("%B %Y")}</title><line x1="{x(found.date):.1f}" '
-                     f'x2="{x(found.date):.1f}" y1="{top - 12}" y2="{height - bottom}"/>'
-                     + (f'<text class="ilacs-chart__tick" x="{x(found.date) + 2:.1f}" '
-                        f'y="{top - 8}">{found.date.year}</text>' if x(found.date) < width - 30
-                        else f'<text class="ilacs-chart__tick" x="{x(found.date) - 2:.1f}" '
-                        f'y="{top - 8}" text-anchor="end">{found.date.year}</text>') + '</g>')
+    parts.extend(framework_break(found, x(found.date), top, height - bottom, width)
+                 for found in breaks)
     parts.extend(f'<circle class="ilacs-chart__peer" cx="{x(mark.date):.1f}" '
                  f'cy="{y(mark.grade):.1f}" r="2.5"/>' for mark in series.neighbours
                  if start <= mark.date <= end)

@@ -16,13 +16,14 @@ from markupsafe import Markup, escape
 
 from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
-from ilacs.web.charts import GRADE_LETTERS, nice_scale
+from ilacs.web.charts import GRADE_LETTERS, framework_break, nice_scale
 from ilacs.web.pages.common import Distribution
+from ilacs.web.pages.england import FEW_INSPECTIONS as FEW
+from ilacs.web.pages.history import FrameworkBreak
 from ilacs.web.pages.themes import TrendCell
 
 WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 22, 50
-FEW = 10  # a year with fewer events: its shares say little (hollow boxes)
 
 
 @dataclass
@@ -33,7 +34,7 @@ class _Frame:
     first: int
     last: int
     top_share: float
-    breaks: list[tuple[str, date]]
+    breaks: list[FrameworkBreak]
     parts: list[str] = field(default_factory=list)
 
     def x(self, position: float) -> float:  # a year's point sits in the middle of its year
@@ -47,7 +48,7 @@ class _Frame:
         """Whether a line may join `before`'s point to `year`'s: consecutive years with no
         framework starting between them."""
         return before == year - 1 and not any(
-            before + 0.5 < _position(starts) <= year + 0.5 for _, starts in self.breaks)
+            before + 0.5 < _position(found.date) <= year + 0.5 for found in self.breaks)
 
     def svg(self, chart_id: str, label: str, description: str) -> Markup:
         return Markup(
@@ -63,7 +64,8 @@ def _frame(totals: Sequence[tuple[int, int]], highest: float) -> _Frame:
     """Axes for years (`totals`: each year with its n, oldest first) and shares to `highest`."""
     first, last = totals[0][0], totals[-1][0]
     _, top_share, ticks = nice_scale(0, highest)
-    frame = _Frame(first, last, top_share, [(f.name, f.starts) for f in load_frameworks()[1:]
+    frame = _Frame(first, last, top_share, [FrameworkBreak(f.starts, f.name)
+                                            for f in load_frameworks()[1:]
                                             if first < _position(f.starts) <= last + 1])
     x, y = frame.x, frame.y
     frame.parts.extend(
@@ -79,13 +81,8 @@ def _frame(totals: Sequence[tuple[int, int]], highest: float) -> _Frame:
             f'<text class="ilacs-chart__tick{" ilacs-chart__few-n" if few else ""}" '
             f'x="{x(year + 0.5):.1f}" y="{HEIGHT - BOTTOM + 27}" '
             f'text-anchor="middle">n={total}</text>')
-    for name, starts in frame.breaks:
-        at = x(_position(starts))
-        frame.parts.append(
-            f'<g class="ilacs-chart__break"><title>{escape(name)} from {starts:%B %Y}</title>'
-            f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP - 12}" y2="{HEIGHT - BOTTOM}"/>'
-            f'<text class="ilacs-chart__tick" x="{at + 2:.1f}" y="{TOP - 4}">{starts.year}'
-            '</text></g>')
+    frame.parts.extend(framework_break(found, x(_position(found.date)), TOP, HEIGHT - BOTTOM,
+                                       WIDTH) for found in frame.breaks)
     return frame
 
 
