@@ -195,15 +195,18 @@ def report(timings: dict[str, list[tuple[float, bool]]], clients: int) -> dict[s
 
 
 def wait_until_warm(base: str) -> None:
-    """Until the server answers and says it has pre-rendered its main pages."""
+    """Until the server answers and says it has pre-rendered its main pages and made its
+    export files (which would otherwise take a core from the first phases)."""
     for _ in range(1200):
         try:
-            if httpx.get(base + "/status.json", timeout=60).json()["warm"]:
+            status = httpx.get(base + "/status.json", timeout=60).json()
+            if status["warm"] and status["downloads"]:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise SystemExit("the server did not start and pre-render its main pages in 2 minutes")
+    raise SystemExit("the server did not start, pre-render its main pages and make its "
+                     "export files in 2 minutes")
 
 
 def busy_seconds(pid: int) -> float:

@@ -40,7 +40,7 @@ def test_benchmark_json_names_the_rule_and_every_judgement(db: Path) -> None:
     ("grades", "--by", "era"), ("grades", "--by", "region"), ("transitions",),
     ("inadequate",), ("history", "Croydon"), ("themes",), ("themes", "--by-year"),
     ("theme", "neglect"), ("peers", "Croydon"), ("recurrence", "Croydon"), ("due",),
-    ("backtest",),
+    ("backtest",), ("praise", "Croydon"),
 ])
 def test_every_analysis_answers_in_json_and_tables(db: Path, args: tuple[str, ...]) -> None:
     payload = json.loads(run(db, *args, "--json"))
@@ -70,3 +70,15 @@ def test_themes_say_which_classifier_and_how_many_points_are_uncertain(db: Path)
     payload = json.loads(run(db, "themes", "--json"))
     assert all(entry["classifiers"] == [version] for entry in payload)
     assert sum(entry["uncertain_items"] for entry in payload) > 0
+
+
+def test_praise_counts_what_the_praised_neighbours_were_praised_for(db: Path) -> None:
+    payload = json.loads(run(db, "praise", "Isle of Wight", "--json"))
+    praised = {n["urn"] for n in payload["neighbours"]}
+    assert payload["urn"] == 80419 and praised
+    assert all(n["grade"] in ("good", "outstanding") for n in payload["neighbours"])
+    for theme in payload["themes"]:
+        assert set(theme["authorities"]) <= praised and theme["examples"]
+        for example in theme["examples"]:
+            assert theme["theme"] in [match["theme"] for match in example["themes"]]
+    assert "What they were praised for" in run(db, "praise", "Isle of Wight")

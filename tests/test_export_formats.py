@@ -76,8 +76,8 @@ def test_json_writes_every_table(record: sqlite3.Connection, tmp_path: Path) -> 
     path = export_record(record, "json", tmp_path / "record.json")
     data = json.loads(path.read_text(encoding="utf-8"))
 
-    assert list(data) == ["inspections", "judgements", "findings", "authorities", "visits",
-                          "interventions", "statistics", "statistics_sources"]
+    assert list(data) == ["inspections", "judgements", "findings", "strengths", "authorities",
+                          "visits", "interventions", "statistics", "statistics_sources"]
     assert data["statistics"] == [] and data["statistics_sources"] == []  # none loaded
     assert len(data["inspections"]) == 3 and len(data["inspections"][0]) == WIDE_WIDTH
     assert data["inspections"][0]["publication_date"] == "2018-04-30"
@@ -109,7 +109,8 @@ def test_xlsx_has_a_sheet_per_table_latest_first(
     workbook = load_workbook(export_record(record, "xlsx", tmp_path / "record.xlsx"))
 
     assert workbook.sheetnames == [
-        "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Visits",
+        "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Strengths",
+        "Visits",
         "Interventions", "Statistics", "Statistics sources", "Problems"
     ]
     sheet = workbook["Inspections"]

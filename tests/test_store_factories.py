@@ -25,6 +25,7 @@ from ilacs.extract.models import (
     InspectionReport,
     InspectionType,
     Judgement,
+    Strength,
     TypeBasis,
 )
 from ilacs.store import DocumentKind, open_store, save_document
@@ -78,6 +79,7 @@ def make_report(
     ),
     lead_inspector: str | None = "Jane Example",
     framework: str = "ilacs_2023",
+    strengths: tuple[str, ...] = (),
 ) -> InspectionReport:
     """A full ILACS report graded `grade` on every judgement."""
     return InspectionReport(
@@ -104,6 +106,7 @@ def make_report(
             for text in items
         ),
         field_pages={"inspection_dates": 1, "lead_inspector": 2},
+        strengths=tuple(Strength(text, 1, "summary") for text in strengths),
     )
 
 

@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
+from ilacs.analysis.praise import neighbours_praise
 from ilacs.analysis.schedule import backtest
 from ilacs.analysis.themes import peer_themes, recurrences
+from ilacs.extract.models import Grade
 from ilacs.web.snapshot import Snapshot, load_snapshot
 
 WIGHT = 80419
@@ -86,11 +88,34 @@ def test_what_the_neighbours_were_asked_in_the_last_three_years(pack: dict[str, 
             assert point["authority"]["urn"] in peers and point["date"] >= pack["peers_since"]
 
 
-def test_praised_neighbours_are_those_judged_good_or_outstanding(pack: dict[str, Any]) -> None:
-    neighbours = pack["neighbours"][1:]
-    assert [row["authority"]["urn"] for row in pack["praised"]] == [
-        row["authority"]["urn"] for row in neighbours
-        if row["grades"][0]["grade"] in ("outstanding", "good")]
+def test_praised_neighbours_and_what_they_were_praised_for(pack: dict[str, Any],
+                                                          snapshot: Snapshot) -> None:
+    found = neighbours_praise(snapshot.record, WIGHT, "2025")
+    assert [(row["authority"]["urn"], row["grade"], row["strengths"]) for row in
+            pack["praised"]] == [(n.urn, n.grade.value, len(n.strengths))
+                                 for n in found.neighbours]
+    assert pack["praised"], "the Isle of Wight has neighbours judged good or outstanding"
+    # the neighbours' latest inspections, each good or outstanding overall
+    for neighbour in found.neighbours:
+        latest = snapshot.record.latest_inspection(neighbour.urn)
+        assert latest is neighbour.inspection
+        assert latest.grade_of("overall_effectiveness") in (Grade.GOOD, Grade.OUTSTANDING)
+    assert [(t["theme"], t["authorities"]) for t in pack["praised_themes"]] == [
+        (t.theme, len(t.authorities)) for t in found.themes[:8]]
+    praised = {row["authority"]["urn"] for row in pack["praised"]}
+    for theme in pack["praised_themes"]:
+        urns = [example["authority"]["urn"] for example in theme["examples"]]
+        assert len(urns) == len(set(urns)) and set(urns) <= praised
+        assert all(example["text"] and example["source"]["url"] for example in
+                   theme["examples"])
+
+
+def test_the_pack_page_shows_what_neighbours_were_praised_for(client: httpx.Client,
+                                                              pack: dict[str, Any]) -> None:
+    page = client.get(f"/la/{WIGHT}/pack").text
+    assert "What neighbours judged good or outstanding were praised for" in page
+    first = pack["praised_themes"][0]
+    assert first["name"] in page and first["examples"][0]["source"]["url"] in page
 
 
 def test_the_pack_prints_its_address_and_links_from_the_authority_page(
@@ -99,3 +124,18 @@ def test_the_pack_prints_its_address_and_links_from_the_authority_page(
     assert f'href="/la/{WIGHT}/pack"' in page and "Pre-inspection pack" in page
     assert f'href="/la/{WIGHT}/pack"' in client.get(f"/la/{WIGHT}").text
     assert client.get("/la/1/pack").status_code == 404
+
+
+def test_the_bundled_record_shows_the_same_praise_without_words(
+        bundled_web: str, pack: dict[str, Any]) -> None:
+    """The bundle ships each strength's source, page and themes, so `make run` counts what
+    neighbours were praised for as a record that read every report does."""
+    with httpx.Client(base_url=bundled_web, timeout=60) as bundled:
+        shipped = bundled.get(f"/la/{WIGHT}/pack.json").json()
+    assert shipped["praised"] == pack["praised"]
+    assert [(t["theme"], t["authorities"]) for t in shipped["praised_themes"]] == [
+        (t["theme"], t["authorities"]) for t in pack["praised_themes"]]
+    for theme, full in zip(shipped["praised_themes"], pack["praised_themes"], strict=True):
+        assert [(e["authority"], e["date"], e["source"]["page"]) for e in theme["examples"]] \
+            == [(e["authority"], e["date"], e["source"]["page"]) for e in full["examples"]]
+        assert all(e["text"] == "" and not e["text_held"] for e in theme["examples"])

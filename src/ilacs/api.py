@@ -36,6 +36,7 @@ from ilacs.export.tables import (
     judgements_table,
     latest_table,
     problems_table,
+    strengths_table,
     wide_table,
 )
 from ilacs.record import find_authority
@@ -114,6 +115,12 @@ class Record:
         """What inspectors asked each authority to improve (and, section 'lscb', its
         safeguarding children board), with the page each point is on."""
         return Dataset(findings_table(self.conn))
+
+    @cached_property
+    def strengths(self) -> Dataset:
+        """What each report praises (its strengths list, or its summary's sentences of
+        praise), with their themes and page."""
+        return Dataset(strengths_table(self.conn))
 
     @cached_property
     def visits(self) -> Dataset:

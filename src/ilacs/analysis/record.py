@@ -1,4 +1,5 @@
-"""The record as analysis sees it: inspections, visits and improvement points, with the register.
+"""The record as analysis sees it: inspections, visits, improvement points and strengths, with
+the register.
 
 Analyses are pure functions of an `AnalysisRecord`, so tests build small records by hand and
 the CLI and web app load the real one from the store once.
@@ -19,6 +20,7 @@ from ilacs.store.items import ItemRow, improvement_items
 from ilacs.store.queries import all_inspections
 from ilacs.store.rows import InspectionRow
 from ilacs.store.story import VisitRow, all_visits
+from ilacs.store.strengths import StrengthRow, all_strengths
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class AnalysisRecord:
     visits: tuple[VisitRow, ...] = ()
     items: tuple[ItemRow, ...] = ()
     statistics: StatisticsRecord = field(default_factory=empty_statistics)
+    strengths: tuple[StrengthRow, ...] = ()
 
     @cached_property
     def inspections_by_urn(self) -> Mapping[int, tuple[InspectionRow, ...]]:
@@ -82,5 +85,6 @@ def load_record(conn: sqlite3.Connection, register: Register | None = None) -> A
         inspections=tuple(all_inspections(conn)),
         visits=tuple(all_visits(conn)),
         items=tuple(improvement_items(conn)),
+        strengths=tuple(all_strengths(conn)),
         statistics=load_statistics_record(conn),
     )

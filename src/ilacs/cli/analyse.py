@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,11 @@ from rich.table import Table
 from ilacs.analysis import benchmark as bench
 from ilacs.analysis import schedule, themes, trends
 from ilacs.analysis.grades import BENCHMARK_JUDGEMENTS, GRADE_NAMES, JUDGEMENT_NAMES
-from ilacs.analysis.jsonable import jsonable
 from ilacs.analysis.official import read_official_table
 from ilacs.analysis.reconcile import load_known_differences
 from ilacs.analysis.reconcile import reconcile as reconcile_record
 from ilacs.analysis.record import AnalysisRecord, load_record
-from ilacs.cli.common import console, db_option, open_record
+from ilacs.cli.common import AS_JSON, console, db_option, emit, open_record
 from ilacs.extract.themes import taxonomy
 from ilacs.record import find_authority
 
@@ -28,18 +26,10 @@ JUDGEMENT = click.option("--judgement", "judgement", default="overall_effectiven
                          help="Which judgement (earlier frameworks' equivalents included).")
 MODEL = click.option("--model", type=click.Choice(["2025", "2021"]), default="2025",
                      show_default=True, help="DfE statistical neighbour model.")
-AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 
 
 def _record(ctx: click.Context, db: str | None) -> AnalysisRecord:
     return load_record(open_record(ctx, db))
-
-
-def _emit(as_json: bool, result: Any, table: Callable[[], None]) -> None:
-    if as_json:
-        click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
-    else:
-        table()
 
 
 def _grade(grade: Any) -> str:
@@ -89,7 +79,7 @@ def benchmark_command(ctx: click.Context, la: str, model: str, as_json: bool,
                 console.print(f"  {escape(s.group)}: {counts} — {where}", highlight=False)
         console.print(f"[dim]Ranking rule: {result.ranking_rule}[/]")
 
-    _emit(as_json, result, table)
+    emit(as_json, result, table)
 
 
 @analyse.command("grades")
@@ -119,7 +109,7 @@ def grades_command(ctx: click.Context, judgement: str, by: str, region: str | No
                 str(row.total))
         console.print(grid)
 
-    _emit(as_json, rows, table)
+    emit(as_json, rows, table)
 
 
 @analyse.command("transitions")
@@ -146,7 +136,7 @@ def transitions_command(ctx: click.Context, judgement: str, frameworks: tuple[st
             grid.add_row(GRADE_NAMES[a], *(str(matrix.count(a, b)) for b in matrix.grades))
         console.print(grid)
 
-    _emit(as_json, result, table)
+    emit(as_json, result, table)
 
 
 @analyse.command("inadequate")
@@ -173,7 +163,7 @@ def inadequate_command(ctx: click.Context, judgement: str, as_json: bool,
                          str(s.monitoring_visits))
         console.print(grid)
 
-    _emit(as_json, {"median_months": median, "spells": spells}, table)
+    emit(as_json, {"median_months": median, "spells": spells}, table)
 
 
 @analyse.command("history")
@@ -195,7 +185,7 @@ def history_command(ctx: click.Context, la: str, as_json: bool, db: str | None) 
                          _grade(overall), "predecessor (history only)" if e.inherited else "")
         console.print(grid)
 
-    _emit(as_json, entries, table)
+    emit(as_json, entries, table)
 
 
 @analyse.command("themes")
@@ -215,7 +205,7 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
                 console.print(f"{t['key']:28} {escape(str(t['name']))} "
                               f"(outcomes {t['outcomes'] or '-'})", highlight=False)
 
-        _emit(as_json, listing, print_listing)
+        emit(as_json, listing, print_listing)
         return
     items = themes.themed_items(_record(ctx, db))
     result: Any = themes.by_year(items) if by_year else themes.theme_counts(items)
@@ -237,7 +227,7 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
                       "'Uncertain' counts points it filed with probability under 0.5.",
                       highlight=False)
 
-    _emit(as_json, result, table)
+    emit(as_json, result, table)
 
 
 @analyse.command("theme")
@@ -258,7 +248,7 @@ def theme_command(ctx: click.Context, theme: str, as_json: bool, db: str | None)
                          f"{p.share}%")
         console.print(grid)
 
-    _emit(as_json, points, table)
+    emit(as_json, points, table)
 
 
 @analyse.command("peers")
@@ -287,7 +277,7 @@ def peers_command(ctx: click.Context, la: str, model: str, years: int, as_json: 
             grid.add_row(escape(c.name), str(c.events), str(c.authorities), escape(where))
         console.print(grid)
 
-    _emit(as_json, result, table)
+    emit(as_json, result, table)
 
 
 @analyse.command("recurrence")
@@ -311,7 +301,7 @@ def recurrence_command(ctx: click.Context, la: str | None, as_json: bool,
                          ", ".join(str(o.date) for o in r.occurrences))
         console.print(grid)
 
-    _emit(as_json, found, table)
+    emit(as_json, found, table)
 
 
 @analyse.command("due")
@@ -339,7 +329,7 @@ def due_command(ctx: click.Context, la: str | None, as_json: bool, db: str | Non
         for rule in sorted({d.rule for d in rows}, key=lambda r: r.key):
             console.print(f"[dim]{rule.key}: {escape(rule.citation)}[/]", highlight=False)
 
-    _emit(as_json, rows, table)
+    emit(as_json, rows, table)
 
 
 @analyse.command("backtest")
@@ -371,7 +361,7 @@ def backtest_command(ctx: click.Context, as_json: bool, db: str | None) -> None:
                                     ("inside", "early", "late", "not yet seen")))
         console.print(grid)
 
-    _emit(as_json, schedule.backtest_report(record), table)
+    emit(as_json, schedule.backtest_report(record), table)
 
 
 @click.command()

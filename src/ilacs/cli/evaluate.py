@@ -125,12 +125,12 @@ def themes_command(ctx: click.Context, labels: Path, methods: tuple[str, ...], f
                                "methods": [r.to_json() for r in results]},
                               ensure_ascii=False, indent=1))
         return
-    _print_summary(results, len(points), folds, shipped)
+    _print_summary(results, f"{len(points)} labelled points, {folds} folds grouped by LA "
+                   f"(shipped: combined, version {shipped})")
 
 
-def _print_summary(results: list[Any], points: int, folds: int, shipped: str) -> None:
-    summary = Table(title=f"{points} labelled points, {folds} folds grouped by LA "
-                          f"(shipped: combined, version {shipped})", title_justify="left")
+def _print_summary(results: list[Any], title: str) -> None:
+    summary = Table(title=title, title_justify="left")
     for column in ("Method", "Macro-F1", "Micro-F1", "Exact", "Lowest theme"):
         summary.add_column(column)
     for result in results:
@@ -156,3 +156,40 @@ def _print_summary(results: list[Any], points: int, folds: int, shipped: str) ->
     console.print("Most confused (labelled theme missed, other theme given instead): " +
                   "; ".join(f"{a} → {b} ({n})" for a, b, n in best.confusions[:6]),
                   highlight=False)
+
+
+@evaluate.command("strengths")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="Folder the labels' paths ('reports/…') are relative to.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
+    """Measure what ilacs finds reports praising against hand labels of every summary
+    sentence: precision and recall of the sentences kept as strengths, labels whose sentence
+    was not found, and the themes given to the sentences labelled praise. Needs no database:
+    every labelled report is read afresh.
+
+    \b
+    Example:
+        ilacs eval strengths tests/data/strength_labels.jsonl --corpus ../shared/corpus
+    """
+    from ilacs.extract.strength_evaluation import evaluate_strengths, read_strength_labels
+
+    rows = read_strength_labels(labels)
+    with errors.status(f"Reading {len({row['path'] for row in rows})} labelled reports…"):
+        result = evaluate_strengths(rows, corpus)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    console.print(f"{result.reports} reports, {result.sentences} labelled summary sentences, "
+                  f"{result.list_points} strengths-list points; {len(result.not_found)} labels "
+                  "not found", highlight=False)
+    console.print(f"Sentences kept as strengths: precision {result.precision:.3f}, recall "
+                  f"{result.recall:.3f}, F1 {result.f1:.3f} (kept by label: "
+                  f"{dict(result.kept)}, of {dict(result.labelled)})", highlight=False)
+    for missing in result.not_found[:10]:
+        console.print(f"  not found: {escape(missing)}", highlight=False)
+    if result.themes:
+        _print_summary([result.themes], f"Themes of the {result.themes.points} sentences and "
+                       "points labelled praise, by the shipped classifier (trained on "
+                       "improvement points, not on strengths)")

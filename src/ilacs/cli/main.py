@@ -7,7 +7,17 @@ import sys
 import click
 
 from ilacs import __version__
-from ilacs.cli import analyse, context, evaluate, records, serve, statistics, story, update
+from ilacs.cli import (
+    analyse,
+    context,
+    evaluate,
+    praise,
+    records,
+    serve,
+    statistics,
+    story,
+    update,
+)
 from ilacs.cli.common import errors
 from ilacs.errors import IlacsError
 
@@ -29,7 +39,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-_ANALYSES = context  # registers `analyse context`, `indicator` ... on the analyse group
+# registers `analyse context`, `indicator` ... and `analyse praise` on the analyse group
+_ANALYSES = (context, praise)
 
 for command in (records.ingest, records.show, records.export_command, evaluate.evaluate,
                 records.build, records.summary, records.problems, records.search,

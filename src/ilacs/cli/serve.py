@@ -21,10 +21,13 @@ from ilacs.cli.common import console, db_option, errors
               help="The public address people reach the dashboard at (default: "
                    "$ILACS_BASE_URL, else the address it listens on): the Atom feed's ids "
                    "and links start with it, never with a request's Host header.")
+@click.option("--prepare-downloads/--no-prepare-downloads", default=True, show_default=True,
+              help="Make every export file once the pages are warm (after each change of "
+                   "the record), so the downloads page gives each file's size.")
 @db_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, ...],
-          base_url: str | None, db: str | None) -> None:
+          base_url: str | None, prepare_downloads: bool, db: str | None) -> None:
     """Serve the dashboard and its JSON API (read-only unless $ILACS_WRITE_TOKEN is set).
 
     \\b
@@ -41,7 +44,7 @@ def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, 
     from ilacs.web.settings import settings_from_environment
 
     settings = settings_from_environment(resolve_db_path(db or ctx.obj.get("db")),
-                                         document_roots, base_url)
+                                         document_roots, base_url, prepare_downloads)
     app = create_app(settings)
     mode = "read-write (token set)" if settings.writable else "read-only"
     console.print(f"Serving {settings.db_path} ({mode}) on http://{host}:{port} "

@@ -18,6 +18,7 @@ from ilacs.export.tables import (
     JUDGEMENT_COLUMNS,
     JUDGEMENT_KEYS,
     PROBLEM_COLUMNS,
+    STRENGTH_COLUMNS,
     WIDE_COLUMNS,
     Column,
 )
@@ -75,6 +76,14 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 # Where a name means something else in one table.
 _IN_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("authorities", "name"): ("The authority's name", _REGISTER),
+    ("strengths", "position"): ("The strength's place among the report's, from 1", _ILACS),
+    ("strengths", "source"): ("Where the report says it: strengths_list (the points under "
+                              "\"The local authority's strengths\") or summary (a sentence "
+                              "of the summary that praises without reserve)", _ILACS),
+    ("strengths", "text"): ("The point or sentence as printed; empty when the record holds "
+                            "only its themes (a bundled record)", _OFSTED),
+    ("strengths", "themes"): ("The practice themes ilacs's classifier filed it under "
+                              "(space-separated keys; see the themes page)", _ILACS),
     ("authorities", "slug"): ("The name in ilacs's addresses (/la/<slug>)", _ILACS),
     ("authorities", "region_code"): ("ONS's code for the authority's region", _REGISTER),
     ("authorities", "region_name"): ("The authority's region", _REGISTER),
@@ -147,7 +156,8 @@ _IN_TABLE: dict[tuple[str, str], tuple[str, str]] = {
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "inspections": WIDE_COLUMNS, "latest": WIDE_COLUMNS, "authorities": AUTHORITY_COLUMNS,
-    "judgements": JUDGEMENT_COLUMNS, "findings": FINDING_COLUMNS, "visits": VISIT_COLUMNS,
+    "judgements": JUDGEMENT_COLUMNS, "findings": FINDING_COLUMNS,
+    "strengths": STRENGTH_COLUMNS, "visits": VISIT_COLUMNS,
     "interventions": INTERVENTION_COLUMNS, "problems": PROBLEM_COLUMNS,
     "statistics": STATISTICS_COLUMNS, "sources": SOURCE_COLUMNS,
 }

@@ -17,6 +17,7 @@ from enum import Enum, StrEnum
 from ilacs.extract.frameworks import all_judgement_keys
 from ilacs.store import queries
 from ilacs.store.rows import AuthorityRow, InspectionRow
+from ilacs.store.strengths import all_strengths
 
 Cell = str | int | float | date | None
 REPORT_LINK = "https://reports.ofsted.gov.uk/provider/44/{urn}"
@@ -99,6 +100,13 @@ FINDING_COLUMNS = _columns(
     urn=_INT, inspection_start=_DATE, publication_date=_DATE, position=_INT, outcome=_INT,
     page=_INT,
 )
+STRENGTH_COLUMNS = _columns(
+    (
+        "urn", "la_name", "inspection_start", "publication_date", "position", "source", "text",
+        "themes", "page", "document_path",
+    ),
+    urn=_INT, inspection_start=_DATE, publication_date=_DATE, position=_INT, page=_INT,
+)
 PROBLEM_COLUMNS = _columns(
     (
         "path", "document_sha256", "kind", "severity", "message", "page", "field", "snippet",
@@ -161,6 +169,20 @@ def findings_table(conn: sqlite3.Connection) -> Table:
         for f in queries.findings(conn)
     )
     return Table("findings", "Findings", FINDING_COLUMNS, rows)
+
+
+def strengths_table(conn: sqlite3.Connection) -> Table:
+    """What each report praises, with its themes (space-separated keys) and page."""
+    register = _register(conn)
+    rows = tuple(
+        (
+            s.urn, register[s.urn].name if s.urn in register else None, s.inspection_start,
+            s.publication_date, s.position, s.source, s.text or None, " ".join(s.theme_keys),
+            s.page, s.document_path,
+        )
+        for s in all_strengths(conn)
+    )
+    return Table("strengths", "Strengths", STRENGTH_COLUMNS, rows)
 
 
 def problems_table(conn: sqlite3.Connection) -> Table:

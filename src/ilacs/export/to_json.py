@@ -22,6 +22,7 @@ from ilacs.export.tables import (
     findings_table,
     judgements_table,
     latest_table,
+    strengths_table,
     wide_table,
 )
 
@@ -34,7 +35,8 @@ def write_json(conn: sqlite3.Connection, path: Path, selection: Selection) -> No
         tables = [statistics_table(conn), statistics_sources_table(conn)]
     else:
         tables = [wide_table(conn), judgements_table(conn), findings_table(conn),
-                  authorities_table(conn), visits_table(conn), interventions_table(conn),
+                  strengths_table(conn), authorities_table(conn), visits_table(conn),
+                  interventions_table(conn),
                   statistics_table(conn), statistics_sources_table(conn)]
     document = {table.name: table.records() for table in tables}
     with path.open("w", encoding="utf-8") as file:

@@ -25,6 +25,7 @@ from ilacs.export.tables import (
     judgements_table,
     latest_table,
     problems_table,
+    strengths_table,
     wide_table,
 )
 
@@ -42,7 +43,8 @@ def write_xlsx(conn: sqlite3.Connection, path: Path, selection: Selection) -> No
     if selection is Selection.RECORD:
         tables += [
             authorities_table(conn), wide_table(conn), judgements_table(conn),
-            findings_table(conn), visits_table(conn), interventions_table(conn),
+            findings_table(conn), strengths_table(conn), visits_table(conn),
+            interventions_table(conn),
             statistics_table(conn), statistics_sources_table(conn), problems_table(conn),
         ]
     # Write-only: rows stream to the file as they are added, several times faster than

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from ilacs.documents import Document, MediaType
 from ilacs.errors import Problem, ProblemKind
 from ilacs.extract.articles import extract_article, looks_like_article
 from ilacs.extract.letters import extract_letter, letter_kind
-from ilacs.extract.models import DocumentKind, Extraction, ImprovementItem
+from ilacs.extract.models import DocumentKind, Extraction, ImprovementItem, Strength
 from ilacs.extract.report import extract_report, looks_like_report
 from ilacs.extract.text import document_lines
 from ilacs.extract.theme_model import PointThemes, themes_of
@@ -16,29 +17,36 @@ from ilacs.extract.theme_model import PointThemes, themes_of
 
 def extract_document(document: Document,
                      source_url: str | None = None) -> tuple[DocumentKind, Extraction]:
-    """Extract a document (see `_extract`) and file its improvement points under themes."""
+    """Extract a document (see `_extract`) and file its improvement points and strengths
+    under themes."""
     kind, extraction = _extract(document, source_url)
     return kind, with_themes(extraction)
 
 
 def with_themes(extraction: Extraction) -> Extraction:
-    """The extraction with every improvement point's themes, classified in one batch."""
+    """The extraction with the themes of every improvement point and strength, classified in
+    one batch."""
     report, letter = extraction.report, extraction.letter
     lists: list[tuple[ImprovementItem, ...]] = (
         [report.improvement_items, report.board_recommendations] if report else []) + (
         [letter.improvement_items, letter.priority_actions] if letter else [])
-    texts = [item.text for items in lists for item in items]
+    strengths = report.strengths if report else ()
+    texts = [item.text for items in lists for item in items] + [s.text for s in strengths]
     verdicts = iter(themes_of(texts))
     themed = [tuple(_themed(item, next(verdicts)) for item in items) for items in lists]
     if report:
-        report = replace(report, improvement_items=themed[0], board_recommendations=themed[1])
+        report = replace(report, improvement_items=themed[0], board_recommendations=themed[1],
+                         strengths=tuple(_themed(s, next(verdicts)) for s in strengths))
         themed = themed[2:]
     if letter:
         letter = replace(letter, improvement_items=themed[0], priority_actions=themed[1])
     return replace(extraction, report=report, letter=letter)
 
 
-def _themed(item: ImprovementItem, verdict: PointThemes) -> ImprovementItem:
+_Classified = TypeVar("_Classified", ImprovementItem, Strength)
+
+
+def _themed(item: _Classified, verdict: PointThemes) -> _Classified:
     return replace(item, themes=verdict.matches, themes_confident=verdict.confident,
                    theme_model=verdict.model)
 

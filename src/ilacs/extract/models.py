@@ -69,6 +69,18 @@ class ImprovementItem:
 
 
 @dataclass(frozen=True)
+class Strength:
+    """Something a report praises, from its strengths list or a sentence of its summary."""
+
+    text: str
+    page: int
+    source: str  # "strengths_list" or "summary" (see ilacs.extract.strengths)
+    themes: tuple[ThemeMatch, ...] = ()
+    themes_confident: bool = True
+    theme_model: str | None = None
+
+
+@dataclass(frozen=True)
 class InspectionReport:
     """A full inspection report of an LA's children's services."""
 
@@ -88,6 +100,7 @@ class InspectionReport:
     # what the report asks of the local safeguarding children board (SIF): the board's
     # points, never the authority's (section "lscb")
     board_recommendations: tuple[ImprovementItem, ...] = ()
+    strengths: tuple[Strength, ...] = ()
 
     def grade_of(self, key: str) -> Grade | None:
         return next((j.grade for j in self.judgements if j.key == key), None)

@@ -24,6 +24,7 @@ from ilacs.extract.models import (
     Judgement,
     TypeBasis,
 )
+from ilacs.extract.strengths import report_strengths
 from ilacs.extract.text import Line, document_lines
 from ilacs.extract.title import find_authority_name, labelled_value
 
@@ -69,6 +70,8 @@ def extract_report(document: Document) -> Extraction:
     items = _improvement_items(lines, framework) if framework and _inspects_the_authority(
         page_one) else []
     board = _board_recommendations(lines, framework, items) if framework else []
+    strengths = report_strengths(lines, framework) if framework and _inspects_the_authority(
+        page_one) else ()
 
     inspection_type, type_basis = _inspection_type(lines, framework, blocks)
     report = InspectionReport(
@@ -86,6 +89,7 @@ def extract_report(document: Document) -> Extraction:
         improvement_items=tuple(items),
         field_pages=pages,
         board_recommendations=tuple(board),
+        strengths=strengths,
     )
     problems.extend(_missing_fields(report, document.path))
     return Extraction(report, tuple(problems))

@@ -89,12 +89,14 @@ def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
         grades[row["inspection_id"]].append(
             {"key": row["key"], "grade": row["grade"], "page": row["page"]}
         )
+    strengths = _strengths(conn)
     inspections = [
         {
             "document_sha256": row["document_sha256"],
             **{name: row[name] for name in _INSPECTION_FIELDS},
             "field_pages": json.loads(row["field_pages"] or "{}"),
             "judgements": grades.get(row["id"], []),
+            "strengths": strengths.get(row["id"], []),
         }
         for row in conn.execute(
             "SELECT i.* FROM inspections i JOIN documents d ON d.sha256 = i.document_sha256"
@@ -157,9 +159,26 @@ def _point_themes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                                          p["position"]))
 
 
-def _theme_keys(path: str, position: int, stored: str | None) -> list[str]:
+def _strengths(conn: sqlite3.Connection) -> dict[int, list[dict[str, Any]]]:
+    """Each inspection's strengths: source, page and theme keys, never the sentence."""
+    strengths: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in conn.execute(
+            "SELECT s.*, d.path FROM strengths s JOIN inspections i ON i.id = s.inspection_id "
+            "JOIN documents d ON d.sha256 = i.document_sha256 "
+            "ORDER BY s.inspection_id, s.position"):
+        strengths[row["inspection_id"]].append({
+            "position": row["position"], "source": row["source"], "page": row["page"],
+            "themes": _theme_keys(row["path"], row["position"], row["themes"], "strength"),
+            "confident": None if row["themes_confident"] is None else
+            bool(row["themes_confident"]),
+            "theme_model": row["theme_model"]})
+    return strengths
+
+
+def _theme_keys(path: str, position: int, stored: str | None,
+                what: str = "improvement point") -> list[str]:
     if stored is None:
-        raise StoreError(f"{path}, improvement point {position}: stored before themes were; "
+        raise StoreError(f"{path}, {what} {position}: stored before themes were; "
                          "ingest the document again before building a bundle")
     return [match.theme for match in stored_themes(stored) or ()]
 
@@ -263,6 +282,18 @@ def _insert_inspection(conn: sqlite3.Connection, inspection: Mapping[str, Any]) 
         [
             (cursor.lastrowid, j["key"], Grade(j["grade"]).value, j.get("page"))
             for j in inspection.get("judgements", [])
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO strengths (inspection_id, position, source, page, themes, "
+        "themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (cursor.lastrowid, int(s["position"]), str(s["source"]),
+             None if s.get("page") is None else int(s["page"]),
+             json.dumps([[str(key), ""] for key in s["themes"]]),
+             None if s.get("confident") is None else int(bool(s["confident"])),
+             s.get("theme_model"))
+            for s in inspection.get("strengths", [])
         ],
     )
 

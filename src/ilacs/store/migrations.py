@@ -36,6 +36,7 @@ from ilacs.store.schema import (
     POINT_THEMES_SCHEMA,
     STATISTICS_SCHEMA,
     STORY_SCHEMA,
+    STRENGTHS_SCHEMA,
     VISITS_SCHEMA,
 )
 from ilacs.store.transactions import transaction
@@ -113,6 +114,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "problems.location: the file a problem was met in, so a file fixed or moved since "
         "no longer keeps the problems of what it was",
         "ALTER TABLE problems ADD COLUMN location TEXT;",
+    ),
+    Migration(
+        12,
+        "strengths: what a report praises (its strengths list or its summary's sentences of "
+        "praise), with page and themes",
+        STRENGTHS_SCHEMA,
     ),
 )
 

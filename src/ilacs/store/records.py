@@ -15,7 +15,13 @@ from collections.abc import Iterable
 
 from ilacs.documents import Document
 from ilacs.errors import Problem, StoreError
-from ilacs.extract.models import Extraction, ImprovementItem, InspectionReport, VisitLetter
+from ilacs.extract.models import (
+    Extraction,
+    ImprovementItem,
+    InspectionReport,
+    Strength,
+    VisitLetter,
+)
 from ilacs.store.articles import insert_article
 from ilacs.store.problems import insert_problem
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
@@ -182,6 +188,13 @@ def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: Inspection
     # the board's recommendations follow the authority's points, kept apart by their section
     _insert_points(conn, _INSPECTION_POINTS, inspection_id,
                    (*report.improvement_items, *report.board_recommendations))
+    conn.executemany(
+        "INSERT INTO strengths (inspection_id, position, source, text, page, themes, "
+        "themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(inspection_id, position, strength.source, strength.text, strength.page,
+          *_theme_columns(strength))
+         for position, strength in enumerate(report.strengths, start=1)],
+    )
 
 
 def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) -> None:
@@ -224,10 +237,17 @@ def _insert_points(
         "themes, themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (parent_id, position, item.section, item.text, item.outcome, item.tag, item.page,
-             None if item.theme_model is None else json.dumps(
-                 [[match.theme, match.evidence] for match in item.themes], ensure_ascii=False),
-             None if item.theme_model is None else int(item.themes_confident),
-             item.theme_model)
+             *_theme_columns(item))
             for position, item in enumerate(items, start=1)
         ],
     )
+
+
+def _theme_columns(item: ImprovementItem | Strength) -> tuple[str | None, int | None, str | None]:
+    """themes (JSON of [key, evidence]), themes_confident and theme_model; NULLs when the
+    item was never classified."""
+    if item.theme_model is None:
+        return None, None, None
+    themes = json.dumps([[match.theme, match.evidence] for match in item.themes],
+                        ensure_ascii=False)
+    return themes, int(item.themes_confident), item.theme_model

@@ -399,3 +399,19 @@ ALTER TABLE visit_findings ADD COLUMN theme_model TEXT;
 ALTER TABLE point_themes ADD COLUMN themes_confident INTEGER;
 ALTER TABLE point_themes ADD COLUMN theme_model TEXT;
 """
+
+# What a report praises (ilacs.extract.strengths), with its page and themes like a point's.
+# `text` is NULL for a strength known only from the bundled record, which ships no sentence.
+STRENGTHS_SCHEMA = """
+CREATE TABLE strengths (
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('strengths_list', 'summary')),
+    text TEXT,
+    page INTEGER,
+    themes TEXT,
+    themes_confident INTEGER,
+    theme_model TEXT,
+    PRIMARY KEY (inspection_id, position)
+);
+"""

@@ -74,6 +74,8 @@ from ilacs.web.warm import lifespan
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
 # What a page waits for before it takes a builder (see _await_ranking).
 BeforeBuilding = Callable[[Request, Snapshot], Awaitable[None]]
+# What else a page shows that may change within one record version, as part of its cache key.
+PageVariant = Callable[["AppState", Snapshot], str]
 
 # Pages not yet cached are built four at a time: SQLite, zlib and hashing let go of the GIL,
 # so while some builds are there others run Python. With two, a core sat idle whenever both
@@ -96,6 +98,7 @@ class AppState:
     exports: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ilacs-web-")))
     export_lock: threading.Lock = field(default_factory=threading.Lock)
     warm_version: str | None = None  # the record version whose main pages are pre-rendered
+    downloads_version: str | None = None  # the record version whose export files are made
     _builders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
         field(default_factory=weakref.WeakKeyDictionary)
 
@@ -119,12 +122,15 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _serve_page(request: Request, template: str, build: PageBuilder,
-                      before: BeforeBuilding | None = None) -> Response:
+                      before: BeforeBuilding | None = None,
+                      variant: PageVariant | None = None) -> Response:
     state = _state(request)
     snapshot = state.source.current()
     # A feed's links are absolute, but from the configured address (public_base), never from
-    # the request's Host header: the path and query are the whole key for every page.
-    key = (snapshot.version, f"{request.url.path}?{request.url.query}")
+    # the request's Host header: the path and query are the whole key for every page, with
+    # what else the page shows that can change within a record version (`variant`).
+    key = (snapshot.version, f"{request.url.path}?{request.url.query}" + (
+        f"#{variant(state, snapshot)}" if variant else ""))
 
     async def build_body() -> Body:
         if before is not None:
@@ -249,13 +255,28 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
                           statistics=not snapshot.record.statistics.empty,
                           rows=export_rows(state.source.connection()),
                           as_of=snapshot.record.as_of,
-                          server=not state.settings.static_copy)
+                          server=not state.settings.static_copy,
+                          sizes=_made_exports(state, snapshot))
+
+
+def _made_exports(state: AppState, snapshot: Snapshot) -> dict[str, int]:
+    """The export files already made from this record version, with their sizes."""
+    folder = state.exports / snapshot.version
+    if not folder.is_dir():
+        return {}
+    return {path.name: path.stat().st_size for path in folder.iterdir()
+            if not path.name.startswith(".")}
+
+
+def _downloads_variant(state: AppState, snapshot: Snapshot) -> str:
+    return ",".join(sorted(_made_exports(state, snapshot)))
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
-                 build: PageBuilder, before: BeforeBuilding | None = None) -> list[BaseRoute]:
+                 build: PageBuilder, before: BeforeBuilding | None = None,
+                 variant: PageVariant | None = None) -> list[BaseRoute]:
     async def endpoint(request: Request) -> Response:
-        return await _serve_page(request, template, build, before)
+        return await _serve_page(request, template, build, before, variant)
 
     # JSON first: "/la/{key}" would otherwise also match "/la/80419.json".
     return [*(Route(p, endpoint, methods=["GET", "HEAD"]) for p in json_paths),
@@ -339,6 +360,7 @@ async def status(request: Request) -> Response:
     state = _state(request)
     version = state.source.current().version
     return JSONResponse({"ok": True, "version": version, "warm": state.warm_version == version,
+                         "downloads": state.downloads_version == version,
                          "writable": state.settings.writable})
 
 
@@ -410,7 +432,8 @@ def create_app(settings: WebSettings) -> Starlette:
         *_page_routes("/search", ("/search.json",), "search.html", _search, _await_ranking),
         *_page_routes("/changes", ("/changes.json",), "changes.html", _changes),
         *_page_routes("/changes.atom", (), "changes.atom", _changes),
-        *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads),
+        *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads,
+                      variant=_downloads_variant),
         Route("/downloads/{filename}", download),
         Route("/documents/{sha256}", source_document),
         Route("/openapi.json", openapi),

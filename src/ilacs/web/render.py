@@ -107,7 +107,8 @@ def environment() -> Environment:
     )
     env.filters.update(long_date=long_date, grade_name=grade_name,
                        framework_name=framework_name, message_html=message_html,
-                       figure=figure, unit_name=unit_name, grade_letter=grade_letter)
+                       figure=figure, unit_name=unit_name, grade_letter=grade_letter,
+                       file_size=file_size)
     env.globals.update(authority_datalist=_authority_datalist(),
                        urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions(), context_chart=context_chart,
@@ -115,6 +116,15 @@ def environment() -> Environment:
                        share_trend_chart=share_trend_chart,
                        theme_trend_chart=theme_trend_chart)
     return env
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: "980 bytes", "14 KB", "2.3 MB" (powers of 1,000)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _authority_datalist() -> Markup:

@@ -38,6 +38,10 @@ class WebSettings:
     # The public address the feed's ids and links start with ("https://ilacs.example.org");
     # None: the address the server listens on. Never the request's Host header.
     base_url: str | None = None
+    # Make every export file once the main pages are warm, so /downloads gives each file's
+    # size (about 12 s of one core per change of a record with statistics; `ilacs serve`
+    # does, tests' servers need not).
+    prepare_downloads: bool = False
 
     @property
     def writable(self) -> bool:
@@ -45,7 +49,8 @@ class WebSettings:
 
 
 def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = (),
-                              base_url: str | None = None) -> WebSettings:
+                              base_url: str | None = None,
+                              prepare_downloads: bool = False) -> WebSettings:
     """Settings from the arguments and the environment ($ILACS_WRITE_TOKEN, $ILACS_DOCUMENTS,
     $ILACS_BASE_URL)."""
     token = os.environ.get(WRITE_TOKEN_ENV_VAR) or None
@@ -62,4 +67,5 @@ def settings_from_environment(db_path: Path, document_roots: Sequence[Path] = ()
             f"the base URL {base!r} is not an http(s) address such as "
             "https://ilacs.example.org; the feed's links start with it")
     return WebSettings(db_path=db_path, document_roots=tuple(roots), write_token=token,
-                       base_url=base.rstrip("/") if base else None)
+                       base_url=base.rstrip("/") if base else None,
+                       prepare_downloads=prepare_downloads)

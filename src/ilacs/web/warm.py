@@ -1,5 +1,6 @@
 """Keeping the dashboard warm: the main pages pre-rendered whenever the record changes, through
-the app itself, so visitors (and the caches) see exactly what a request would have built."""
+the app itself, so visitors (and the caches) see exactly what a request would have built; then,
+if the settings ask, every export file made (so /downloads can give each one's size)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import httpx
 from starlette.applications import Starlette
 
+from ilacs.web.pages.downloads import export_filenames
 from ilacs.web.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -44,6 +46,12 @@ async def keep_warm(app: Starlette) -> None:
                                      response.status_code)
                 _freeze_long_lived()
                 state.warm_version = snapshot.version
+            if state.settings.prepare_downloads and state.downloads_version != snapshot.version:
+                for name in export_filenames():
+                    response = await client.get(f"/downloads/{name}")
+                    if response.status_code != 200:
+                        _log.warning("making %s gave HTTP %s", name, response.status_code)
+                state.downloads_version = snapshot.version
             await asyncio.sleep(WARM_CHECK_SECONDS)
 
 

@@ -32,6 +32,7 @@ class DownloadFile:
     url: str
     rows: int | None = None  # of its main table (a workbook and JSON hold more tables)
     rows_of: str = ""
+    size: int | None = None  # bytes; None until the file is made for this record version
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,20 @@ def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
     return None
 
 
+def export_filenames() -> list[str]:
+    return [export_filename(format, selection)
+            for format in sorted(EXPORTERS) for selection in Selection]
+
+
 def downloads_page(feed: bool = True, statistics: bool = True,
                    rows: Mapping[Selection, int] | None = None,
-                   as_of: date | None = None, server: bool = True) -> DownloadsPage:
+                   as_of: date | None = None, server: bool = True,
+                   sizes: Mapping[str, int] | None = None) -> DownloadsPage:
     """`feed`: whether this site has the Atom feed (a static copy without --base-url has not);
     `server`: whether a server answers (a static copy cannot search);
     `statistics`: whether the record holds official statistics (its indicator pages);
-    `rows`: how many rows each selection's main table has; `as_of`: the record's date."""
+    `rows`: how many rows each selection's main table has; `as_of`: the record's date;
+    `sizes`: the bytes of each file already made from this record."""
     files = []
     for format, exporter in sorted(EXPORTERS.items()):
         for selection in Selection:
@@ -122,7 +130,8 @@ def downloads_page(feed: bool = True, statistics: bool = True,
                     "for England, regions and authorities, with the data sets they came from"
                     }.get(selection, exporter.description)
             files.append(DownloadFile(name, format, what, urls.download(name),
-                                      (rows or {}).get(selection), ROWS_OF[selection]))
+                                      (rows or {}).get(selection), ROWS_OF[selection],
+                                      (sizes or {}).get(name)))
     endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
                       and (statistics or not e.path.startswith("/indicators/"))
                       and (server or e.path not in SERVER_ONLY))

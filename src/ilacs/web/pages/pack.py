@@ -4,9 +4,9 @@ gathers by hand before an inspection.
 Its grade history beside its statistical neighbours, the next inspection window with the
 rule and how often that rule's windows held the next inspection (the back-test), the themes
 inspectors raised more than once with each point and its page, what the neighbours were
-asked in the last three years, and which neighbours are judged good or outstanding, with
-their reports. Every figure comes from the analyses the CLI prints (`ilacs analyse
-history`, `due`, `backtest`, `recurrence`, `peers`); this page only gathers them.
+asked in the last three years, and what the neighbours judged good or outstanding were praised
+for. Every figure comes from the analyses the CLI prints (`ilacs analyse history`, `due`,
+`backtest`, `recurrence`, `peers`, `praise`); this page only gathers them.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ilacs.analysis.praise import NeighboursPraise, PraisedNeighbour, neighbours_praise
 from ilacs.analysis.schedule import Backtest, backtest
 from ilacs.analysis.themes import newest_first, peer_themes, recurrences
 from ilacs.errors import AnalysisError
-from ilacs.extract.models import Grade
+from ilacs.store.strengths import StrengthRow
 from ilacs.web import urls
 from ilacs.web.pages.authority import (
     NEIGHBOUR_MODEL,
@@ -27,7 +28,14 @@ from ilacs.web.pages.authority import (
     Standing,
     authority_page,
 )
-from ilacs.web.pages.common import WORDS_MISSING, Option
+from ilacs.web.pages.common import (
+    WORDS_MISSING,
+    AuthorityRef,
+    Option,
+    Source,
+    authority_ref,
+    source,
+)
 from ilacs.web.pages.history import GradeHistory
 from ilacs.web.pages.themes import ThemePoint, theme_point
 from ilacs.web.snapshot import Snapshot
@@ -35,7 +43,8 @@ from ilacs.web.snapshot import Snapshot
 PEER_YEARS = 3
 PEER_THEMES_SHOWN = 8
 PEER_EXAMPLES = 2
-PRAISED = (Grade.OUTSTANDING, Grade.GOOD)
+PRAISE_EXAMPLES = 3
+PRAISE_THEMES_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,35 @@ class PackTheme:
 
 
 @dataclass(frozen=True)
+class PackStrength:
+    """A strength as the pack shows it: its words (when held), authority and page."""
+
+    text: str
+    text_held: bool
+    authority: AuthorityRef | None
+    date: date | None
+    source: Source | None
+    uncertain: bool  # the classifier was unsure of its themes
+
+
+@dataclass(frozen=True)
+class PraisedNeighbourRow:
+    authority: AuthorityRef | None
+    grade: str  # "good" or "outstanding"
+    inspected: date | None
+    strengths: int
+    source: Source | None  # the report, at the page of its first strength
+
+
+@dataclass(frozen=True)
+class PraisedThemeRow:
+    theme: str
+    name: str
+    authorities: int
+    examples: tuple[PackStrength, ...]  # one per neighbour, by rank
+
+
+@dataclass(frozen=True)
 class PackPage:
     info: AuthorityInfo
     as_of: date | None
@@ -76,7 +114,8 @@ class PackPage:
     recurring: tuple[PackTheme, ...]  # raised at two or more dates, most events first
     peers_since: date | None
     peer_themes: tuple[PackTheme, ...]  # what the neighbours were asked, most events first
-    praised: tuple[NeighbourRow, ...]  # neighbours judged good or outstanding overall
+    praised: tuple[PraisedNeighbourRow, ...]  # neighbours judged good or outstanding
+    praised_themes: tuple[PraisedThemeRow, ...]  # what they were praised for, most first
     texts_missing: str | None
 
 
@@ -88,7 +127,14 @@ def _pack_page(snapshot: Snapshot, urn: int) -> PackPage:
     page = authority_page(snapshot, urn)
     recurring = _recurring(snapshot, urn)
     since, peers = _peer_themes(snapshot, urn)
-    shown = [point for theme in (*recurring, *peers) for point in theme.points]
+    praise = _praise(snapshot, urn)
+    praised_themes = tuple(
+        PraisedThemeRow(theme.theme, theme.name, len(theme.authorities),
+                        tuple(_strength(snapshot, s) for s in theme.examples[:PRAISE_EXAMPLES]))
+        for theme in praise.themes[:PRAISE_THEMES_SHOWN]) if praise else ()
+    shown: list[ThemePoint | PackStrength] = [
+        *(point for theme in (*recurring, *peers) for point in theme.points),
+        *(example for theme in praised_themes for example in theme.examples)]
     return PackPage(
         info=page.info, as_of=page.as_of, address=urls.pack(urn),
         judgements=page.judgements, history=page.history,
@@ -96,8 +142,9 @@ def _pack_page(snapshot: Snapshot, urn: int) -> PackPage:
         standings=page.standings, next_inspection=page.next_inspection,
         hit_rate=_hit_rate(snapshot, urn), recurring=recurring, peers_since=since,
         peer_themes=peers,
-        praised=tuple(row for row in page.neighbours[1:]
-                      if row.grades and row.grades[0].grade in PRAISED),
+        praised=tuple(_praised_row(snapshot, neighbour) for neighbour in praise.neighbours)
+        if praise else (),
+        praised_themes=praised_themes,
         texts_missing=WORDS_MISSING if any(not p.text_held for p in shown) else None,
     )
 
@@ -136,3 +183,27 @@ def _peer_themes(snapshot: Snapshot, urn: int) -> tuple[date | None, tuple[PackT
                   tuple(theme_point(snapshot, themed, count.theme)
                         for themed in count.examples))
         for count in found.counts[:PEER_THEMES_SHOWN])
+
+
+def _praise(snapshot: Snapshot, urn: int) -> NeighboursPraise | None:
+    try:
+        return neighbours_praise(snapshot.record, urn, NEIGHBOUR_MODEL)
+    except AnalysisError:  # no neighbours
+        return None
+
+
+def _praised_row(snapshot: Snapshot, neighbour: PraisedNeighbour) -> PraisedNeighbourRow:
+    authority = snapshot.record.authority(neighbour.urn)
+    inspection = neighbour.inspection
+    first_page = neighbour.strengths[0].page if neighbour.strengths else None
+    return PraisedNeighbourRow(authority_ref(authority) if authority else None,
+                               neighbour.grade.value, inspection.date, len(neighbour.strengths),
+                               source(snapshot, inspection.document_path, first_page))
+
+
+def _strength(snapshot: Snapshot, strength: StrengthRow) -> PackStrength:
+    authority = snapshot.record.authority(strength.urn) if strength.urn is not None else None
+    return PackStrength(strength.text, strength.text_held,
+                        authority_ref(authority) if authority else None, strength.date,
+                        source(snapshot, strength.document_path, strength.page),
+                        strength.themes_confident is False)

@@ -1,0 +1,140 @@
+"""Measuring the strengths extractor against hand labels of every summary sentence.
+
+A label names a sentence of a report's summary (or a point of its strengths list) by the
+report's path, the unit, and a hash of the text (`theme_training.text_hash`), and says what
+a reader would call it: `praise`, `mixed` (praise and a fault together), `criticism` or
+`neutral`, with the practice themes it praises. Every labelled report is read afresh, so no
+record is needed. Scored: which sentences the rule keeps (precision and recall of `praise`),
+whether every labelled sentence and list point is found, and the themes given to the
+sentences labelled praise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ilacs.documents import read_document
+from ilacs.errors import IlacsError
+from ilacs.extract.frameworks import framework_by_id
+from ilacs.extract.report import extract_report
+from ilacs.extract.strengths import strengths_list, summary_sentences
+from ilacs.extract.text import document_lines
+from ilacs.extract.theme_model import themes_of
+from ilacs.extract.theme_training import OTHER, LabelledPoint, Scores, score, text_hash
+from ilacs.extract.themes import taxonomy
+
+LABELS = ("praise", "mixed", "criticism", "neutral")
+UNITS = ("summary", "list")
+
+
+class StrengthLabelError(IlacsError):
+    """A strengths labels file that cannot be used as it is."""
+
+
+@dataclass
+class StrengthScores:
+    reports: int = 0
+    sentences: int = 0  # labelled summary sentences found in the reports
+    list_points: int = 0  # labelled strengths-list points found
+    not_found: list[str] = field(default_factory=list)  # labels whose text was not read
+    kept: Counter[str] = field(default_factory=Counter)  # label -> sentences the rule kept
+    labelled: Counter[str] = field(default_factory=Counter)  # label -> sentences
+    themes: Scores | None = None
+
+    @property
+    def precision(self) -> float:
+        kept = sum(self.kept.values())
+        return self.kept["praise"] / kept if kept else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.kept["praise"] / self.labelled["praise"] if self.labelled["praise"] else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reports": self.reports, "summary_sentences": self.sentences,
+            "list_points": self.list_points, "not_found": self.not_found,
+            "praise_selection": {"precision": round(self.precision, 3),
+                                 "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                                 "kept_by_label": dict(self.kept),
+                                 "labelled": dict(self.labelled)},
+            "themes_of_praise": self.themes.to_json() if self.themes else None,
+        }
+
+
+def read_strength_labels(path: Path) -> list[dict[str, Any]]:
+    keys = {theme.key for theme in taxonomy()} | {OTHER}
+    rows = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            fields = row["path"], row["unit"], row["sha"], row["label"], row["themes"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise StrengthLabelError(f"{path}, line {number}: expected a JSON object with "
+                                     f"path, unit, sha, label and themes ({error})") from error
+        _, unit, _, label, themes = fields
+        if unit not in UNITS or label not in LABELS:
+            raise StrengthLabelError(f"{path}, line {number}: unit must be one of {UNITS} "
+                                     f"and label one of {LABELS}")
+        praised = label in ("praise", "mixed")
+        if set(themes) - keys or (OTHER in themes and len(themes) > 1) or (
+                praised != bool(themes)):
+            raise StrengthLabelError(f"{path}, line {number}: themes {themes!r} must be keys "
+                                     "of themes.yaml or 'other' alone, given for praise and "
+                                     "mixed only")
+        rows.append(row)
+    return rows
+
+
+def evaluate_strengths(labels: Sequence[dict[str, Any]], corpus: Path) -> StrengthScores:
+    """Score the extractor on every labelled report under `corpus`."""
+    result = StrengthScores()
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for label in labels:
+        by_path.setdefault(str(label["path"]), []).append(label)
+    praised: list[LabelledPoint] = []
+    for path, rows in sorted(by_path.items()):
+        document = read_document(corpus / path, display_path=path)
+        report = extract_report(document).report
+        if report is None or report.framework is None:
+            result.not_found += [f"{path}: not read as a report" for _ in rows]
+            continue
+        result.reports += 1
+        framework = framework_by_id(report.framework)
+        lines = document_lines(document)
+        sentences = {text_hash(s.text): s for s in summary_sentences(lines, framework)}
+        listed = {text_hash(s.text): s for s in strengths_list(lines, framework)}
+        for row in rows:
+            sentence = sentences.get(row["sha"]) if row["unit"] == "summary" else None
+            point = listed.get(row["sha"]) if row["unit"] == "list" else None
+            text = sentence.text if sentence else point.text if point else None
+            if text is None:
+                result.not_found.append(f"{path}, {row['unit']} {row.get('index')}")
+                continue
+            if sentence is not None:
+                result.sentences += 1
+                result.labelled[row["label"]] += 1
+                result.kept[row["label"]] += sentence.praises
+            else:
+                result.list_points += 1
+            if row["label"] == "praise":
+                praised.append(LabelledPoint(path, int(row.get("index") or 0), report.urn or 0,
+                                             row["unit"], text,
+                                             frozenset(row["themes"]) - {OTHER}))
+    if praised:
+        verdicts = themes_of([point.text for point in praised])
+        result.themes = score("shipped", praised,
+                              [[m.theme for m in v.matches] for v in verdicts])
+    return result
