@@ -1,0 +1,235 @@
+"""Does search grow with the record? The corpus at 1x and 10x, built and searched cold.
+
+    python benchmarks/search_scale.py [--scale 10] [--clients 20] [--queries 100]
+                                      [--work DIR] [--keep]
+
+1. Builds a record of the shared reports (`ilacs ingest`, timed, peak RSS), then one of
+   `--scale` copies of them, each copy with bytes appended so that every file is a new
+   document (the same pages, `--scale` times over: what a record of that size costs).
+2. Picks `--queries` common practice words from the 1x record's own pages (words of 5
+   letters or more on 2-40 % of pages, from the 60th most common down; the same words at
+   both sizes), so no list is tuned here.
+3. Searches each record cold, `--clients` at once (threads, a connection each, as the
+   server's workers): what the dashboard's first page of results costs in the store (rank
+   every matching page with FTS5's bm25, filter, one page of 10 hits with snippets;
+   `ilacs.store.search`). A search is cold: nothing is kept between queries but the facts
+   index, which a server loads once per record version. Then the same queries one at a time
+   (the machine's speed, as a baseline in the same run).
+4. Side by side, an index made for top-k retrieval: tantivy (`pip install tantivy`; skipped
+   with a note if it is not installed) over the same pages, the same queries, top 10 and the
+   count of matching pages, `--clients` at once.
+Prints a table of build time, peak RSS, database size and search latency (p50, p95, max)
+for each size and index. The issue's target: cold search p95 <= 50 ms at 20 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from ilacs.store.search import SearchFilters, SearchIndex, rank_pages, results_page
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT.parent / "shared" / "corpus" / "reports"
+ILACS = Path(sys.executable).with_name("ilacs")
+FIRST_PAGE = 10
+
+
+def copies(source: Path, target: Path, scale: int) -> int:
+    """`scale` copies of every PDF under `source`, each with bytes appended (a PDF reader
+    ignores what follows %%EOF), so each copy has a hash of its own."""
+    made = 0
+    for pdf in sorted(source.rglob("*.pdf")):
+        data = pdf.read_bytes()
+        for copy in range(scale):
+            folder = target / f"copy{copy:02d}" / pdf.parent.name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / pdf.name).write_bytes(data + b"\n%" + str(copy).encode() * (copy > 0))
+            made += 1
+    return made
+
+
+def build(folder: Path, db: Path) -> tuple[float, float]:
+    """Seconds to ingest `folder` into `db`, and the peak RSS (MiB) of its largest process."""
+    started = time.perf_counter()
+    subprocess.run([str(ILACS), "--db", str(db), "ingest", str(folder)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def common_words(db: Path, count: int) -> list[str]:
+    """Words of 5 letters or more on 2-40 % of the record's pages, from the 60th most common
+    down (the same words at every size)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    pages: Counter[str] = Counter()
+    total = 0
+    for (text,) in conn.execute("SELECT text FROM pages"):
+        pages.update(set(re.findall(r"[a-z]{5,}", text.lower())))
+        total += 1
+    conn.close()
+    common = [word for word, n in pages.most_common() if 0.02 * total <= n <= 0.40 * total]
+    return common[60:60 + count]
+
+
+def percentiles(timings: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def run_clients(queries: list[str], clients: int,
+                make_search: Callable[[], Callable[[str], object]]) -> list[float]:
+    """Each query once, `clients` threads taking the next one as they finish: latencies in
+    ms."""
+    timings: list[float] = []
+    pending = list(reversed(queries))
+    lock = threading.Lock()
+    searchers = [make_search() for _ in range(clients)]
+    start = threading.Barrier(clients)
+
+    def client(search: Callable[[str], object]) -> None:
+        start.wait()
+        while True:
+            with lock:
+                if not pending:
+                    return
+                query = pending.pop()
+            began = time.perf_counter()
+            search(query)
+            with lock:
+                timings.append(1000 * (time.perf_counter() - began))
+
+    threads = [threading.Thread(target=client, args=(s,)) for s in searchers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings
+
+
+def fts5_searcher(db: Path) -> Callable[[], Callable[[str], object]]:
+    index_conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    index = SearchIndex.load(index_conn)  # a server loads it once per record version
+    index_conn.close()
+
+    def make() -> Callable[[str], object]:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+
+        def search(query: str) -> object:
+            return results_page(conn, index, rank_pages(conn, query), SearchFilters(),
+                                FIRST_PAGE, 0)
+        return search
+    return make
+
+
+def tantivy_searcher(db: Path, folder: Path) -> tuple[Callable[[], Callable[[str], object]],
+                                                      float, float] | None:
+    """An index of the same pages; the seconds and MB it took. None without tantivy."""
+    try:
+        import tantivy
+    except ImportError:
+        return None
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("page_id", stored=True, indexed=True)
+    # English stemming, as FTS5's porter tokenizer: the same words match in both
+    builder.add_text_field("text", stored=False, tokenizer_name="en_stem")
+    schema = builder.build()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index = tantivy.Index(schema, path=str(folder))
+    started = time.perf_counter()
+    writer = index.writer(heap_size=256_000_000, num_threads=2)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    for page_id, text in conn.execute("SELECT id, text FROM pages"):
+        writer.add_document(tantivy.Document(page_id=page_id, text=text))
+    writer.commit()
+    writer.wait_merging_threads()
+    conn.close()
+    index.reload()
+    seconds = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+    def make() -> Callable[[str], object]:
+        searcher = index.searcher()
+
+        def search(query: str) -> object:
+            parsed = index.parse_query(query, ["text"])
+            found = searcher.search(parsed, FIRST_PAGE, count=True)
+            return found.count, [searcher.doc(address)["page_id"] for _, address in found.hits]
+        return search
+    return make, seconds, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="Folder for the copies, records and indexes (default: a "
+                             "temporary one, removed unless --keep).")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="ilacs-scale-"))
+    rows = []
+    try:
+        databases = {}
+        for scale in (1, args.scale):
+            corpus = work / f"corpus{scale}x"
+            db = work / f"record{scale}x.db"
+            if not db.exists():
+                if not corpus.exists():
+                    print(f"copying the reports {scale} time(s)…", flush=True)
+                    copies(REPORTS, corpus, scale)
+                print(f"building the {scale}x record…", flush=True)
+                seconds, rss = build(corpus, db)
+            else:
+                seconds, rss = float("nan"), float("nan")
+            databases[scale] = db
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            [pages] = conn.execute("SELECT count(*) FROM pages").fetchone()
+            conn.close()
+            rows.append((scale, pages, seconds, rss, db.stat().st_size / 1e6))
+        words = common_words(databases[1], args.queries)
+        print(f"{len(words)} words, e.g. {', '.join(words[:8])}")
+        print(f"\n{'record':>7} {'pages':>8} {'build s':>8} {'peak MiB':>9} {'db MB':>7}")
+        for scale, pages, seconds, rss, size in rows:
+            print(f"{scale:>6}x {pages:>8,} {seconds:>8.1f} {rss:>9.0f} {size:>7.0f}")
+        print(f"\n{'index':<22} {'record':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        for scale, db in databases.items():
+            serial = run_clients(words, 1, fts5_searcher(db))
+            loaded = run_clients(words, args.clients, fts5_searcher(db))
+            for name, timings in (("FTS5, one at a time", serial),
+                                  (f"FTS5, {args.clients} at once", loaded)):
+                p50, p95, worst = percentiles(timings)
+                print(f"{name:<22} {scale:>5}x {p50:>8.1f} {p95:>8.1f} {worst:>8.1f}")
+            built = tantivy_searcher(db, work / f"tantivy{scale}x")
+            if built is None:
+                print("tantivy: not installed (pip install tantivy) — skipped")
+                continue
+            make, seconds, size = built
+            loaded = run_clients(words, args.clients, make)
+            p50, p95, worst = percentiles(loaded)
+            print(f"{f'tantivy, {args.clients} at once':<22} {scale:>5}x {p50:>8.1f} "
+                  f"{p95:>8.1f} {worst:>8.1f}   (index built in {seconds:.1f} s, "
+                  f"{size:.0f} MB)")
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
