@@ -60,6 +60,7 @@ SEARCHES = [
     "independent reviewing officers", "\"strategy meetings\"", "advocacy", "permanence",
 ]
 SEARCH_FILTERS = ["", "&kind=letter", "&kind=inspection_report&grade=inadequate", "&year=2024"]
+EXTRA = os.environ.get("BENCH_SERVE_ARGS", "").split()
 ONE_AT_A_TIME = "searches alone (total)"
 # The same filters as the search layer takes them, for the one-at-a-time measure.
 FILTERS = [SearchFilters(), SearchFilters(kind=DocumentKind.LETTER),
@@ -200,7 +201,7 @@ def wait_until_warm(base: str) -> None:
     for _ in range(1200):
         try:
             status = httpx.get(base + "/status.json", timeout=60).json()
-            if status["warm"] and status["downloads"]:
+            if status["warm"] and (status["downloads"] or not status["prepares_downloads"]):
                 return
         except httpx.TransportError:
             pass
@@ -263,7 +264,7 @@ def read_through(path: Path) -> None:
 def measure(db: Path, clients: int, rounds: int) -> dict[str, float]:
     read_through(db)
     port = free_port()
-    server = subprocess.Popen([str(ILACS), "--db", str(db), "serve", "--port", str(port)],
+    server = subprocess.Popen([str(ILACS), "--db", str(db), "serve", "--port", str(port), *EXTRA],
                               stdout=subprocess.DEVNULL, env={**os.environ})
     base = f"http://127.0.0.1:{port}"
     try:

@@ -10,7 +10,11 @@ import pytest
 
 from ilacs.export.tables import strengths_table
 from ilacs.extract.frameworks import framework_by_id
-from ilacs.extract.strength_evaluation import evaluate_strengths, read_strength_labels
+from ilacs.extract.strength_evaluation import (
+    evaluate_strengths,
+    opens_on_page,
+    read_strength_labels,
+)
 from ilacs.extract.strengths import (
     STRENGTHS_LIST,
     SUMMARY,
@@ -153,6 +157,9 @@ def test_every_report_of_a_current_framework_has_a_summary(corpus: object) -> No
         for strength in report.strengths:
             assert 1 <= strength.page <= pages and strength.text not in items, path
             assert strength.theme_model is not None, path
+            # its provenance: the page given is the page its first words are printed on
+            assert opens_on_page(corpus.documents[path], strength.page, strength.text), (
+                path, strength.page, strength.text[:60])
         checked += 1
     assert checked >= 480
 
@@ -161,7 +168,7 @@ def test_the_rule_against_hand_labels() -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: no corpus at {CORPUS}")
     result = evaluate_strengths(read_strength_labels(LABELS), CORPUS)
-    assert result.not_found == [] and result.reports == 33
+    assert result.not_found == [] and result.wrong_page == [] and result.reports == 33
     assert (result.sentences, result.list_points) == (531, 27)
     # measured 0.969 and 0.869 (December 2026): a sentence kept is nearly always praise
     assert result.precision >= 0.95 and result.recall >= 0.85

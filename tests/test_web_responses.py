@@ -95,3 +95,35 @@ def test_one_waiting_request_builds_the_page_if_the_first_is_cancelled() -> None
         assert first.cancelled()
 
     asyncio.run(scenario())
+
+
+def test_a_large_body_is_kept_gzipped_alone_and_served_either_way() -> None:
+    import gzip
+
+    from starlette.requests import Request
+
+    page = ("<p>" + "a row of an authority's page " * 2000 + "</p>").encode()
+    body = Body.of(page, HTML)
+    assert body.plain is None and body.gzipped is not None and len(body.gzipped) < len(page)
+    assert body.content == page  # for a client that does not take gzip
+
+    def request(accept: str) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/", "query_string": b"",
+                        "headers": [(b"accept-encoding", accept.encode())]})
+
+    zipped = body.response(request("gzip, br"))
+    assert zipped.headers["content-encoding"] == "gzip" and gzip.decompress(zipped.body) == page
+    assert body.response(request("identity")).body == page
+    small = Body.of("<p>short</p>", HTML)
+    assert small.plain == b"<p>short</p>" and small.gzipped is None
+
+
+def test_the_cache_weighs_what_a_body_holds() -> None:
+    # every LA page with its statistics (about 340 kB of HTML, 35 kB gzipped), HTML and JSON:
+    # kept gzipped alone they fit the budget; kept twice over they did not
+    cache = BodyCache(budget=40 * 306 * 1024)
+    bodies = {f"/la/{n}": Body.of(("<tr><td>%d</td></tr>" % n) * 20_000, HTML)
+              for n in range(306)}
+    for path, body in bodies.items():
+        cache.put(("v1", path), body)
+    assert all(cache.get(("v1", path)) is body for path, body in bodies.items())

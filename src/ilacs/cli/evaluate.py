@@ -183,12 +183,16 @@ def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
         return
     console.print(f"{result.reports} reports, {result.sentences} labelled summary sentences, "
                   f"{result.list_points} strengths-list points; {len(result.not_found)} labels "
-                  "not found", highlight=False)
+                  f"not found, {len(result.wrong_page)} whose opening words are not on the page "
+                  "given",
+                  highlight=False)
     console.print(f"Sentences kept as strengths: precision {result.precision:.3f}, recall "
                   f"{result.recall:.3f}, F1 {result.f1:.3f} (kept by label: "
                   f"{dict(result.kept)}, of {dict(result.labelled)})", highlight=False)
     for missing in result.not_found[:10]:
         console.print(f"  not found: {escape(missing)}", highlight=False)
+    for wrong in result.wrong_page[:10]:
+        console.print(f"  wrong page: {escape(wrong)}", highlight=False)
     if result.themes:
         _print_summary([result.themes], f"Themes of the {result.themes.points} sentences and "
                        "points labelled praise, by the shipped classifier (trained on "

@@ -12,13 +12,14 @@ sentences labelled praise.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ilacs.documents import read_document
+from ilacs.documents import Document, read_document
 from ilacs.errors import IlacsError
 from ilacs.extract.frameworks import framework_by_id
 from ilacs.extract.report import extract_report
@@ -42,6 +43,8 @@ class StrengthScores:
     sentences: int = 0  # labelled summary sentences found in the reports
     list_points: int = 0  # labelled strengths-list points found
     not_found: list[str] = field(default_factory=list)  # labels whose text was not read
+    # labelled sentences whose opening words are not on the page ilacs gives them
+    wrong_page: list[str] = field(default_factory=list)
     kept: Counter[str] = field(default_factory=Counter)  # label -> sentences the rule kept
     labelled: Counter[str] = field(default_factory=Counter)  # label -> sentences
     themes: Scores | None = None
@@ -64,6 +67,7 @@ class StrengthScores:
         return {
             "reports": self.reports, "summary_sentences": self.sentences,
             "list_points": self.list_points, "not_found": self.not_found,
+            "wrong_page": self.wrong_page,
             "praise_selection": {"precision": round(self.precision, 3),
                                  "recall": round(self.recall, 3), "f1": round(self.f1, 3),
                                  "kept_by_label": dict(self.kept),
@@ -98,6 +102,23 @@ def read_strength_labels(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def opens_on_page(document: Document, page: int, text: str) -> bool:
+    """Whether the sentence's first words are printed on `page` (the provenance it gives):
+    its opening letters there, running on to the next page if the sentence does."""
+    if not 1 <= page <= len(document.pages):
+        return False
+    opening = _letters(text)[:30]
+    here = _letters(document.pages[page - 1].text)
+    after = _letters(document.pages[page].text) if page < len(document.pages) else ""
+    # the next page opens with its running header, then the sentence's next words
+    return opening in here or any(here.endswith(opening[:cut]) and opening[cut:] in after[:300]
+                                  for cut in range(1, len(opening)))
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.casefold())
+
+
 def evaluate_strengths(labels: Sequence[dict[str, Any]], corpus: Path) -> StrengthScores:
     """Score the extractor on every labelled report under `corpus`."""
     result = StrengthScores()
@@ -119,10 +140,14 @@ def evaluate_strengths(labels: Sequence[dict[str, Any]], corpus: Path) -> Streng
         for row in rows:
             sentence = sentences.get(row["sha"]) if row["unit"] == "summary" else None
             point = listed.get(row["sha"]) if row["unit"] == "list" else None
-            text = sentence.text if sentence else point.text if point else None
-            if text is None:
+            found = sentence or point
+            if found is None:
                 result.not_found.append(f"{path}, {row['unit']} {row.get('index')}")
                 continue
+            text = found.text
+            if not opens_on_page(document, found.page, text):
+                result.wrong_page.append(f"{path}, {row['unit']} {row.get('index')}: not on "
+                                         f"page {found.page}")
             if sentence is not None:
                 result.sentences += 1
                 result.labelled[row["label"]] += 1

@@ -139,9 +139,12 @@ def summary_sentences(lines: Sequence[Line], framework: Framework) -> list[Summa
     start = 0
     for end in [match.end() for match in _SENTENCE_END.finditer(joined.text)] + [
             len(joined.text)]:
-        text = normalise_space(joined.text[start:end])
+        piece = joined.text[start:end]
+        text = normalise_space(piece)
         if len(text) > 20 and text[-1] in ".!?":
-            sentences.append(SummarySentence(text, joined.page_at(start), praises(text)))
+            # the page its first word is on, not the page of the space before it
+            opening = start + len(piece) - len(piece.lstrip())
+            sentences.append(SummarySentence(text, joined.page_at(opening), praises(text)))
         start = end
     return sentences
 

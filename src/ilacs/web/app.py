@@ -361,6 +361,7 @@ async def status(request: Request) -> Response:
     version = state.source.current().version
     return JSONResponse({"ok": True, "version": version, "warm": state.warm_version == version,
                          "downloads": state.downloads_version == version,
+                         "prepares_downloads": state.settings.prepare_downloads,
                          "writable": state.settings.writable})
 
 
