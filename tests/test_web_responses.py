@@ -122,7 +122,7 @@ def test_the_cache_weighs_what_a_body_holds() -> None:
     # every LA page with its statistics (about 340 kB of HTML, 35 kB gzipped), HTML and JSON:
     # kept gzipped alone they fit the budget; kept twice over they did not
     cache = BodyCache(budget=40 * 306 * 1024)
-    bodies = {f"/la/{n}": Body.of(("<tr><td>%d</td></tr>" % n) * 20_000, HTML)
+    bodies = {f"/la/{n}": Body.of(f"<tr><td>{n}</td></tr>" * 20_000, HTML)
               for n in range(306)}
     for path, body in bodies.items():
         cache.put(("v1", path), body)
