@@ -11,7 +11,6 @@ sentences labelled praise.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,8 +25,15 @@ from ilacs.extract.report import extract_report
 from ilacs.extract.strengths import strengths_list, summary_sentences
 from ilacs.extract.text import document_lines
 from ilacs.extract.theme_model import themes_of
-from ilacs.extract.theme_training import OTHER, LabelledPoint, Scores, score, text_hash
-from ilacs.extract.themes import taxonomy
+from ilacs.extract.theme_training import (
+    OTHER,
+    LabelledPoint,
+    Scores,
+    label_rows,
+    score,
+    text_hash,
+    themes_are_keys,
+)
 
 LABELS = ("praise", "mixed", "criticism", "neutral")
 UNITS = ("summary", "list")
@@ -77,24 +83,15 @@ class StrengthScores:
 
 
 def read_strength_labels(path: Path) -> list[dict[str, Any]]:
-    keys = {theme.key for theme in taxonomy()} | {OTHER}
     rows = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            fields = row["path"], row["unit"], row["sha"], row["label"], row["themes"]
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise StrengthLabelError(f"{path}, line {number}: expected a JSON object with "
-                                     f"path, unit, sha, label and themes ({error})") from error
-        _, unit, _, label, themes = fields
+    for number, row in label_rows(path, ("path", "unit", "sha", "label", "themes"),
+                                  StrengthLabelError):
+        unit, label, themes = row["unit"], row["label"], row["themes"]
         if unit not in UNITS or label not in LABELS:
             raise StrengthLabelError(f"{path}, line {number}: unit must be one of {UNITS} "
                                      f"and label one of {LABELS}")
         praised = label in ("praise", "mixed")
-        if set(themes) - keys or (OTHER in themes and len(themes) > 1) or (
-                praised != bool(themes)):
+        if not themes_are_keys(themes) or praised != bool(themes):
             raise StrengthLabelError(f"{path}, line {number}: themes {themes!r} must be keys "
                                      "of themes.yaml or 'other' alone, given for praise and "
                                      "mixed only")

@@ -59,24 +59,41 @@ def text_hash(text: str) -> str:
 
 
 def read_theme_labels(path: Path) -> list[dict[str, Any]]:
-    keys = {theme.key for theme in taxonomy()} | {OTHER}
+    rows = []
+    for number, row in label_rows(path, ("path", "item", "sha", "themes"), LabelError):
+        if not row["themes"] or not themes_are_keys(row["themes"]):
+            raise LabelError(f"{path}, line {number}: themes {row['themes']!r} must be keys "
+                             "of themes.yaml, or 'other' alone")
+        rows.append(row)
+    return rows
+
+
+def label_rows(path: Path, fields: Sequence[str],
+               error: type[IlacsError]) -> list[tuple[int, dict[str, Any]]]:
+    """Each label of a JSON-lines file with its line number; `error` names the line of one
+    that is not a JSON object with every one of `fields`."""
     rows = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            themes = row["themes"]
-            row["path"], row["item"], row["sha"]  # noqa: B018 — fields a label must have
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise LabelError(f"{path}, line {number}: expected a JSON object with path, item, "
-                             f"sha and themes ({error})") from error
-        unknown = set(themes) - keys
-        if unknown or not themes or (OTHER in themes and len(themes) > 1):
-            raise LabelError(f"{path}, line {number}: themes {themes!r} must be keys of "
-                             "themes.yaml, or 'other' alone")
-        rows.append(row)
+            missing = [name for name in fields if name not in row]
+        except (json.JSONDecodeError, TypeError) as problem:
+            raise error(f"{path}, line {number}: expected a JSON object with "
+                        f"{', '.join(fields)} ({problem})") from problem
+        if missing:
+            raise error(f"{path}, line {number}: expected a JSON object with "
+                        f"{', '.join(fields)} (no {', '.join(missing)})")
+        rows.append((number, row))
     return rows
+
+
+def themes_are_keys(themes: Iterable[str]) -> bool:
+    """Whether `themes` are keys of the taxonomy, or 'other' alone (or none)."""
+    chosen = set(themes)
+    return chosen <= {theme.key for theme in taxonomy()} | {OTHER} and (
+        OTHER not in chosen or len(chosen) == 1)
 
 
 # -- fitting ---------------------------------------------------------------------------------
