@@ -243,21 +243,26 @@ def themes_of(texts: Sequence[str]) -> list[PointThemes]:
     if not texts:
         return []
     model = packaged_model()
-    return [PointThemes(tuple(explain(model, text, key) for key in keys), confident,
+    # the batch's words once: a transform per point explained cost more than classifying
+    words = model.word.transform(texts)
+    return [PointThemes(tuple(explain(model, text, key, words[n]) for key in keys), confident,
                         model.version)
-            for text, (keys, confident) in zip(texts, model.decide(model.probabilities(texts)),
-                                                strict=True)]
+            for n, (text, (keys, confident)) in enumerate(zip(
+                texts, model.decide(model.probabilities(texts)), strict=True))]
 
 
-def explain(model: ThemeModel, text: str, theme: str) -> ThemeMatch:
+def explain(model: ThemeModel, text: str, theme: str,
+            words: sparse.csr_matrix | None = None) -> ThemeMatch:
     """Why the model gave `theme`: the rules' words if they found it, else the word feature
-    present in the text that weighs most for it."""
+    present in the text that weighs most for it (`words`: the text's row of the word
+    vectoriser, if already made)."""
     strong, context = rule_evidence(text)
     for match in (*strong, *context):
         if match.theme == theme:
             return match
     row = model.coef[model.keys.index(theme)]
-    words = model.word.transform([text])
+    if words is None:
+        words = model.word.transform([text])
     best = max(words.indices, key=lambda column: row[column] * words[0, column], default=None)
     terms = _vocabulary(model.word)
     return ThemeMatch(theme, terms[best] if best is not None else "")
