@@ -1,14 +1,17 @@
 """What inspectors praised: the strengths a report states, each with its page.
 
 Two places in a report say what an authority does well:
-- the list some inspections (2013-2018) print under "The local authority's strengths": every
-  point of it is a strength (source "strengths_list");
+- the list some inspections print under "The local authority's strengths" (46 SIF reports
+  of the corpus, published in 2014 and 2015): every point of it is a strength (source
+  "strengths_list");
 - the summary: on an ILACS report the prose between the judgement table and "What needs to
-  improve?", on an older report its "Executive summary". The summary weighs strengths against
-  weaknesses in the same paragraphs, so only the sentences that praise without reserve are
-  kept (source "summary"): a sentence with a word of praise and no word of reserve. A
-  sentence that praises one thing and faults another ("strong, but not yet consistent") is
-  left out, because half of it would be a wrong answer to "what were they praised for".
+  improve?" (or the first judgement's section, where a report asks for nothing), on an older
+  report its "Executive summary" or "Summary of (key) findings". The summary weighs
+  strengths against weaknesses in the same paragraphs, so only the sentences that praise
+  without reserve are kept (source "summary"): a sentence with a word of praise and no word
+  of reserve. A sentence that praises one thing and faults another ("strong, but not yet
+  consistent") is left out, because half of it would be a wrong answer to "what were they
+  praised for".
 
 The rule is measured against hand labels of every summary sentence by
 `ilacs eval strengths` (see docs/analysis.md).
