@@ -11,6 +11,7 @@ import pytest
 from ilacs.export.tables import strengths_table
 from ilacs.extract.frameworks import framework_by_id
 from ilacs.extract.strength_evaluation import (
+    StrengthScores,
     evaluate_strengths,
     opens_on_page,
     read_strength_labels,
@@ -164,34 +165,44 @@ def test_every_report_of_a_current_framework_has_a_summary(corpus: object) -> No
     assert checked >= 480
 
 
-def test_the_rule_against_hand_labels() -> None:
+@pytest.fixture(scope="module")
+def measured() -> StrengthScores:
+    """The strengths of the 33 labelled reports, measured once for this module."""
     if not CORPUS.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: no corpus at {CORPUS}")
-    result = evaluate_strengths(read_strength_labels(LABELS), CORPUS)
+    return evaluate_strengths(read_strength_labels(LABELS), CORPUS)
+
+
+@pytest.mark.corpus
+def test_the_rule_against_hand_labels(measured: StrengthScores) -> None:
+    result = measured
     assert result.not_found == [] and result.wrong_page == [] and result.reports == 33
     assert (result.sentences, result.list_points) == (531, 27)
-    # measured 0.969 and 0.869 (December 2026): a sentence kept is nearly always praise
+    # measured 0.959 and 0.883 (December 2026): a sentence kept is nearly always praise
     assert result.precision >= 0.95 and result.recall >= 0.85
     assert result.themes is not None and result.themes.micro_f1 >= 0.65
+    # the stored themes_confident means something: themes the classifier was sure of are
+    # right more often (measured 116 of 198 exact sets, against 42 of 119)
+    (sure, of_sure), (unsure, of_unsure) = result.confident_exact, result.uncertain_exact
+    assert of_sure + of_unsure == result.themes.points
+    assert sure / of_sure > unsure / of_unsure + 0.1
 
 
-def test_eval_strengths_prints_the_same_figures() -> None:
+@pytest.mark.corpus
+def test_eval_strengths_prints_the_same_figures(measured: StrengthScores) -> None:
     import json
 
     from click.testing import CliRunner
 
     from ilacs.cli import cli
-    if not CORPUS.is_dir():
-        pytest.skip(f"SKIPPED LOUDLY: no corpus at {CORPUS}")
     result = CliRunner().invoke(cli, ["eval", "strengths", str(LABELS), "--corpus",
                                       str(CORPUS), "--json"], obj={})
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
-    expected = evaluate_strengths(read_strength_labels(LABELS), CORPUS).to_json()
-    assert printed == expected and printed["praise_selection"]["f1"] > 0.9
+    assert printed == measured.to_json() and printed["praise_selection"]["f1"] > 0.9
     table = CliRunner().invoke(cli, ["eval", "strengths", str(LABELS), "--corpus",
                                      str(CORPUS)], obj={})
-    assert "precision" in table.output and "Per theme" in table.output
+    assert "precision" in table.output and "Exact theme sets of praise" in table.output
 
 
 def test_a_bad_label_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -193,6 +193,10 @@ def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
         console.print(f"  not found: {escape(missing)}", highlight=False)
     for wrong in result.wrong_page[:10]:
         console.print(f"  wrong page: {escape(wrong)}", highlight=False)
+    (sure, of_sure), (unsure, of_unsure) = result.confident_exact, result.uncertain_exact
+    console.print(f"Exact theme sets of praise sentences: {sure} of {of_sure} when the "
+                  f"classifier was confident, {unsure} of {of_unsure} when it was not",
+                  highlight=False)
     if result.themes:
         _print_summary([result.themes], f"Themes of the {result.themes.points} sentences and "
                        "points labelled praise, by the shipped classifier (trained on "

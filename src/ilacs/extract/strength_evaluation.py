@@ -54,6 +54,10 @@ class StrengthScores:
     kept: Counter[str] = field(default_factory=Counter)  # label -> sentences the rule kept
     labelled: Counter[str] = field(default_factory=Counter)  # label -> sentences
     themes: Scores | None = None
+    # the themes_confident flag: (exact theme sets, points) when the classifier was sure of a
+    # praise sentence's themes, and when it was not
+    confident_exact: tuple[int, int] = (0, 0)
+    uncertain_exact: tuple[int, int] = (0, 0)
 
     @property
     def precision(self) -> float:
@@ -79,6 +83,10 @@ class StrengthScores:
                                  "kept_by_label": dict(self.kept),
                                  "labelled": dict(self.labelled)},
             "themes_of_praise": self.themes.to_json() if self.themes else None,
+            "exact_themes_when_confident": {"exact": self.confident_exact[0],
+                                            "points": self.confident_exact[1]},
+            "exact_themes_when_uncertain": {"exact": self.uncertain_exact[0],
+                                            "points": self.uncertain_exact[1]},
         }
 
 
@@ -159,4 +167,11 @@ def evaluate_strengths(labels: Sequence[dict[str, Any]], corpus: Path) -> Streng
         verdicts = themes_of([point.text for point in praised])
         result.themes = score("shipped", praised,
                               [[m.theme for m in v.matches] for v in verdicts])
+        tallies = {True: [0, 0], False: [0, 0]}
+        for labelled, verdict in zip(praised, verdicts, strict=True):
+            tally = tallies[verdict.confident]
+            tally[0] += {m.theme for m in verdict.matches} == labelled.themes
+            tally[1] += 1
+        result.confident_exact = (tallies[True][0], tallies[True][1])
+        result.uncertain_exact = (tallies[False][0], tallies[False][1])
     return result
