@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ilacs.analysis.record import AnalysisRecord
 from ilacs.errors import AnalysisError
+from ilacs.extract.frameworks import HEADLINE
 from ilacs.extract.models import Grade
 from ilacs.extract.themes import theme_names
 from ilacs.reference.register import NeighbourModel
@@ -20,7 +21,6 @@ from ilacs.store.rows import InspectionRow
 from ilacs.store.strengths import StrengthRow
 
 PRAISED_GRADES = frozenset({Grade.OUTSTANDING, Grade.GOOD})
-OVERALL = "overall_effectiveness"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class NeighboursPraise:
 def praised_grade(inspection: InspectionRow) -> Grade | None:
     """The inspection's overall grade when good or outstanding; for one without an overall
     judgement, its lowest grade when every judgement is good or outstanding."""
-    overall = inspection.grade_of(OVERALL)
+    overall = inspection.grade_of(HEADLINE)
     grades = [judgement.grade for judgement in inspection.judgements]
     if overall is None and grades and all(grade in PRAISED_GRADES for grade in grades):
         return Grade.GOOD if Grade.GOOD in grades else Grade.OUTSTANDING
@@ -67,16 +67,14 @@ def neighbours_praise(record: AnalysisRecord, urn: int,
     if not neighbours:
         raise AnalysisError(f"{record.register.by_urn(urn).name} has no statistical "
                             f"neighbours in the {model} model")
-    by_inspection: dict[int, list[StrengthRow]] = defaultdict(list)
-    for strength in record.strengths:
-        by_inspection[strength.inspection_id].append(strength)
     praised = []
     for neighbour in neighbours:
         latest = record.latest_inspection(neighbour.authority.urn)
         grade = praised_grade(latest) if latest else None
         if latest is not None and grade is not None:
             praised.append(PraisedNeighbour(neighbour.authority.urn, neighbour.rank, latest,
-                                            grade, tuple(by_inspection.get(latest.id, ()))))
+                                            grade, record.strengths_by_inspection.get(latest.id,
+                                                                                      ())))
     return NeighboursPraise(urn, model, tuple(praised), _themes(praised))
 
 

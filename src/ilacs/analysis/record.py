@@ -51,6 +51,14 @@ class AnalysisRecord:
                 grouped.items()}
 
     @cached_property
+    def strengths_by_inspection(self) -> Mapping[int, tuple[StrengthRow, ...]]:
+        """Each inspection's strengths, in the report's order."""
+        grouped: dict[int, list[StrengthRow]] = defaultdict(list)
+        for strength in self.strengths:
+            grouped[strength.inspection_id].append(strength)
+        return {key: tuple(rows) for key, rows in grouped.items()}
+
+    @cached_property
     def as_of(self) -> date | None:
         """The latest date the record knows of: its horizon for "still inadequate" and "due"."""
         dates = [d for row in self.inspections for d in (row.inspection_end, row.date,

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from ilacs.analysis.grades import GRADE_SCORE, judgement_grade
@@ -149,6 +150,7 @@ def rule_for(inspection: InspectionRow) -> Rule | None:
     return RULES["2026_standard"]
 
 
+@cache
 def _schedules() -> dict[str, str | None]:
     return {framework.id: framework.schedule for framework in load_frameworks()}
 

@@ -67,11 +67,10 @@ def extract_report(document: Document) -> Extraction:
     _note(pages, "publication_date", publication_page)
     lead, lead_page = find_lead_inspector(lines)
     _note(pages, "lead_inspector", lead_page)
-    items = _improvement_items(lines, framework) if framework and _inspects_the_authority(
-        page_one) else []
+    authority_inspected = _inspects_the_authority(page_one)
+    items = _improvement_items(lines, framework) if framework and authority_inspected else []
     board = _board_recommendations(lines, framework, items) if framework else []
-    strengths = report_strengths(lines, framework) if framework and _inspects_the_authority(
-        page_one) else ()
+    strengths = report_strengths(lines, framework) if framework and authority_inspected else ()
 
     inspection_type, type_basis = _inspection_type(lines, framework, blocks)
     report = InspectionReport(

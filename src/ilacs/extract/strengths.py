@@ -169,7 +169,7 @@ def strengths_list(lines: Sequence[Line], framework: Framework) -> tuple[Strengt
 
 
 def _summary_lines(lines: Sequence[Line], framework: Framework) -> list[Line]:
-    if framework.id.startswith("ilacs"):
+    if framework.layout == "ilacs_table":
         start = _after_judgement_table(lines[:_SUMMARY_LINES_AFTER_TABLE])
         if start is None:
             return []

@@ -251,18 +251,15 @@ def themes_of(texts: Sequence[str]) -> list[PointThemes]:
                 texts, model.decide(model.probabilities(texts)), strict=True))]
 
 
-def explain(model: ThemeModel, text: str, theme: str,
-            words: sparse.csr_matrix | None = None) -> ThemeMatch:
+def explain(model: ThemeModel, text: str, theme: str, words: sparse.csr_matrix) -> ThemeMatch:
     """Why the model gave `theme`: the rules' words if they found it, else the word feature
     present in the text that weighs most for it (`words`: the text's row of the word
-    vectoriser, if already made)."""
+    vectoriser)."""
     strong, context = rule_evidence(text)
     for match in (*strong, *context):
         if match.theme == theme:
             return match
     row = model.coef[model.keys.index(theme)]
-    if words is None:
-        words = model.word.transform([text])
     best = max(words.indices, key=lambda column: row[column] * words[0, column], default=None)
     terms = _vocabulary(model.word)
     return ThemeMatch(theme, terms[best] if best is not None else "")

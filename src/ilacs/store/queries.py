@@ -11,7 +11,6 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
 from enum import Enum
 from typing import TypeVar
 
@@ -26,6 +25,7 @@ from ilacs.store.rows import (
     ProblemRow,
     StoreSummary,
 )
+from ilacs.store.values import text_date
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -136,8 +136,8 @@ def findings(conn: sqlite3.Connection) -> list[FindingRow]:
         FindingRow(
             inspection_id=row["inspection_id"], urn=row["urn"],
             document_path=row["document_path"],
-            inspection_start=_date(row["inspection_start"]),
-            publication_date=_date(row["publication_date"]), position=row["position"],
+            inspection_start=text_date(row["inspection_start"]),
+            publication_date=text_date(row["publication_date"]), position=row["position"],
             section=row["section"], text=row["text"], outcome=row["outcome"], tag=row["tag"],
             page=row["page"],
         )
@@ -181,9 +181,9 @@ def _inspections(
             la_name_printed=row["la_name_printed"], framework=row["framework"],
             inspection_type=_enum(InspectionType, row["inspection_type"]),
             inspection_type_basis=_enum(TypeBasis, row["inspection_type_basis"]),
-            inspection_start=_date(row["inspection_start"]),
-            inspection_end=_date(row["inspection_end"]),
-            publication_date=_date(row["publication_date"]),
+            inspection_start=text_date(row["inspection_start"]),
+            inspection_end=text_date(row["inspection_end"]),
+            publication_date=text_date(row["publication_date"]),
             publication_date_source=_enum(DateSource, row["publication_date_source"]),
             lead_inspector=row["lead_inspector"],
             improvement_item_count=row["improvement_item_count"],
@@ -209,10 +209,6 @@ def _judgements(
     for row in rows:
         found[row[0]].append(JudgementRow(row[1], Grade(row[2]), row[3], row[4]))
     return found
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
 
 
 def _enum(kind: type[_E], value: str | None) -> _E | None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from ilacs.extract.themes import ThemeMatch
 from ilacs.store.items import stored_themes
+from ilacs.store.values import text_date
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,8 @@ ORDER BY s.inspection_id, s.position
 def all_strengths(conn: sqlite3.Connection) -> list[StrengthRow]:
     """Every stored strength, by inspection and position."""
     return [
-        StrengthRow(row[0], row[1], _date(row[2]), _date(row[3]), row[4], row[5], row[6],
+        StrengthRow(row[0], row[1], text_date(row[2]), text_date(row[3]), row[4], row[5], row[6],
                     row[7], row[8], stored_themes(row[9]),
                     None if row[10] is None else bool(row[10]), row[11])
         for row in conn.execute(_STRENGTHS_SQL)
     ]
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None

@@ -14,5 +14,10 @@ def date_text(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def text_date(value: str | None) -> date | None:
+    """An ISO date as stored, read back (None stays None)."""
+    return None if value is None else date.fromisoformat(value)
+
+
 def enum_text(value: Enum | None) -> str | None:
     return None if value is None else str(value.value)

@@ -14,12 +14,11 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from ilacs.extract.frameworks import load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.web.charts import GRADE_LETTERS, framework_break, nice_scale
 from ilacs.web.pages.common import Distribution
 from ilacs.web.pages.england import FEW_INSPECTIONS as FEW
-from ilacs.web.pages.history import FrameworkBreak
+from ilacs.web.pages.history import FrameworkBreak, framework_breaks
 from ilacs.web.pages.themes import TrendCell
 
 WIDTH, HEIGHT = 640, 270
@@ -64,9 +63,9 @@ def _frame(totals: Sequence[tuple[int, int]], highest: float) -> _Frame:
     """Axes for years (`totals`: each year with its n, oldest first) and shares to `highest`."""
     first, last = totals[0][0], totals[-1][0]
     _, top_share, ticks = nice_scale(0, highest)
-    frame = _Frame(first, last, top_share, [FrameworkBreak(f.starts, f.name)
-                                            for f in load_frameworks()[1:]
-                                            if first < _position(f.starts) <= last + 1])
+    # a framework that started during a year shown, or on the first day after the last
+    frame = _Frame(first, last, top_share,
+                   list(framework_breaks(date(first, 1, 1), date(last + 1, 1, 1))))
     x, y = frame.x, frame.y
     frame.parts.extend(
         f'<line class="ilacs-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" '

@@ -98,18 +98,20 @@ def export_filename(format: str, selection: Selection) -> str:
     return f"ilacs_{selection.value}.{EXPORTERS[format].extension}"
 
 
+def export_files() -> list[tuple[str, str, Selection]]:
+    """Every file the page offers: (file name, format, selection)."""
+    return [(export_filename(format, selection), format, selection)
+            for format in sorted(EXPORTERS) for selection in Selection]
+
+
 def parse_export_filename(filename: str) -> tuple[str, Selection] | None:
     """(format, selection) for a file name this page offers, else None."""
-    for format in EXPORTERS:
-        for selection in Selection:
-            if export_filename(format, selection) == filename:
-                return format, selection
-    return None
+    return next(((format, selection) for name, format, selection in export_files()
+                 if name == filename), None)
 
 
 def export_filenames() -> list[str]:
-    return [export_filename(format, selection)
-            for format in sorted(EXPORTERS) for selection in Selection]
+    return [name for name, _, _ in export_files()]
 
 
 def downloads_page(feed: bool = True, statistics: bool = True,
@@ -122,16 +124,14 @@ def downloads_page(feed: bool = True, statistics: bool = True,
     `rows`: how many rows each selection's main table has; `as_of`: the record's date;
     `sizes`: the bytes of each file already made from this record."""
     files = []
-    for format, exporter in sorted(EXPORTERS.items()):
-        for selection in Selection:
-            name = export_filename(format, selection)
-            what = {Selection.LATEST: "one row per authority: its latest inspection",
-                    Selection.STATISTICS: "the official statistics: every headline indicator "
-                    "for England, regions and authorities, with the data sets they came from"
-                    }.get(selection, exporter.description)
-            files.append(DownloadFile(name, format, what, urls.download(name),
-                                      (rows or {}).get(selection), ROWS_OF[selection],
-                                      (sizes or {}).get(name)))
+    for name, format, selection in export_files():
+        what = {Selection.LATEST: "one row per authority: its latest inspection",
+                Selection.STATISTICS: "the official statistics: every headline indicator "
+                "for England, regions and authorities, with the data sets they came from"
+                }.get(selection, EXPORTERS[format].description)
+        files.append(DownloadFile(name, format, what, urls.download(name),
+                                  (rows or {}).get(selection), ROWS_OF[selection],
+                                  (sizes or {}).get(name)))
     endpoints = tuple(e for e in ENDPOINTS if (feed or not e.path.endswith(".atom"))
                       and (statistics or not e.path.startswith("/indicators/"))
                       and (server or e.path not in SERVER_ONLY))

@@ -62,6 +62,12 @@ class FrameworkBreak:
     framework: str
 
 
+def framework_breaks(after: date, until: date) -> tuple[FrameworkBreak, ...]:
+    """Each framework that started after `after`, up to `until`: where a series breaks."""
+    return tuple(FrameworkBreak(framework.starts, framework.name)
+                 for framework in load_frameworks()[1:] if after < framework.starts <= until)
+
+
 @dataclass(frozen=True)
 class GradeHistory:
     csv_url: str  # the grades of the charts, the authority's and its neighbours', as CSV
@@ -88,9 +94,8 @@ def grade_history(snapshot: Snapshot, urn: int, neighbours: tuple[int, ...]) -> 
     end = snapshot.record.as_of or max(dated, default=date.today())
     start = min(dated, default=end)
     start = date(start.year, 1, 1)
-    breaks = tuple(FrameworkBreak(framework.starts, framework.name)
-                   for framework in load_frameworks()[1:] if start < framework.starts <= end)
-    return GradeHistory(urls.history_csv(urn), rows, tuple(series), breaks, start, end)
+    return GradeHistory(urls.history_csv(urn), rows, tuple(series),
+                        framework_breaks(start, end), start, end)
 
 
 def history_csv(snapshot: Snapshot, urn: int, neighbours: Sequence[tuple[int, int]],
