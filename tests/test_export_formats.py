@@ -30,7 +30,7 @@ from test_store_factories import (
     save_report,
 )
 
-WIDE_WIDTH = 11 + len(JUDGEMENT_KEYS) + 3
+WIDE_WIDTH = 11 + len(JUDGEMENT_KEYS) + 3 + len(JUDGEMENT_KEYS)  # grades, then their pages
 
 
 @pytest.fixture

@@ -43,8 +43,12 @@ def test_the_wide_table_has_one_row_per_inspection(record: sqlite3.Connection) -
         "urn", "la_code", "ons_code", "la_name", "region", "publication_date",
         "inspection_start", "inspection_end", "framework", "inspection_type", "lead_inspector",
     ]
-    assert table.column_names[11:-3] == list(JUDGEMENT_KEYS)
-    assert table.column_names[-3:] == ["improvement_item_count", "document_path", "report_link"]
+    grades_end = 11 + len(JUDGEMENT_KEYS)
+    assert table.column_names[11:grades_end] == list(JUDGEMENT_KEYS)
+    assert table.column_names[grades_end:grades_end + 3] == [
+        "improvement_item_count", "document_path", "report_link"]
+    # each grade's page in its report, after them
+    assert table.column_names[grades_end + 3:] == [f"{key}_page" for key in JUDGEMENT_KEYS]
     assert [(r["urn"], r["inspection_start"]) for r in rows] == [
         (80419, date(2018, 3, 5)), (80419, date(2023, 3, 6)), (80471, date(2016, 1, 11)),
     ]
@@ -54,6 +58,8 @@ def test_the_wide_table_has_one_row_per_inspection(record: sqlite3.Connection) -
     )
     assert wight["children_in_care"] == "requires_improvement"
     assert wight["children_looked_after_and_permanence"] is None
+    assert wight["children_in_care_page"] == 1
+    assert wight["children_looked_after_and_permanence_page"] is None
     assert wight["report_link"] == "https://reports.ofsted.gov.uk/provider/44/80419"
     assert wight["improvement_item_count"] == 2
     assert wight["document_path"] == "reports/80419/2023.pdf"

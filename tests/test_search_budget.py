@@ -59,3 +59,18 @@ def test_the_dashboard_answers_400_with_the_reason(client: httpx.Client) -> None
         api = client.get("/search.json", params={"q": query})
         assert api.status_code == 400 and reason in api.text
     assert client.get("/search", params={"q": "neglect"}).status_code == 200
+
+
+def test_the_dashboard_stops_a_search_over_its_time_and_terms_with_a_400(
+        client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server of `client` runs in this process, so its time budget can be set to none."""
+    many = " ".join(f"word{n}" for n in range(17))
+    for path in ("/search", "/search.json", "/search.csv"):
+        refused = client.get(path, params={"q": many})
+        assert refused.status_code == 400 and "at most 16 words" in refused.text
+    slow = "children OR services OR plans"  # never searched before: it must be ranked
+    monkeypatch.setattr(importlib.import_module("ilacs.store.search"), "SEARCH_SECONDS", 0.0)
+    refused = client.get("/search", params={"q": slow})
+    assert refused.status_code == 400 and "took more than 0 s" in refused.text
+    monkeypatch.undo()  # a refusal is not kept: with its time back, the search answers
+    assert client.get("/search", params={"q": slow}).status_code == 200

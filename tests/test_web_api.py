@@ -245,6 +245,20 @@ def test_search_lists_each_matching_document_once(client: httpx.Client) -> None:
         last - 1) * first["per_page"]
 
 
+def test_a_search_naming_an_authority_or_theme_offers_it_above_the_pages(
+        client: httpx.Client) -> None:
+    found = client.get("/search.json", params={"q": "private fostering"}).json()
+    assert found["total"] > 0
+    assert [(f["kind"], f["url"]) for f in found["facts"]] == [
+        ("Theme", "/themes?theme=private_fostering")]
+    html = client.get("/search", params={"q": "Sandwell"}).text
+    assert html.index('href="/la/80549"') < html.index('id="results-heading"')
+    # the search syntax's operators are not words of a name
+    assert [f["url"] for f in client.get("/search.json", params={
+        "q": "private AND fostering"}).json()["facts"]] == ["/themes?theme=private_fostering"]
+    assert client.get("/search.json", params={"q": "xylophone"}).json()["facts"] == []
+
+
 def test_search_results_download_as_csv(client: httpx.Client) -> None:
     page = client.get("/search.json", params={"q": "neglect", "kind": "letter"}).json()
     response = client.get(page["csv_url"])
@@ -401,6 +415,15 @@ def test_the_bundled_record_says_how_to_add_texts(bundled_web: str) -> None:
         assert wight["points_counted"] > 0 and "ilacs ingest" in wight["texts_missing"]
         html = bundled.get("/search?q=neglect").text
         assert "<code>ilacs ingest FOLDER</code>" in html
+        # what a record of facts can search, instead of "0 documents match"
+        assert "documents match" not in html and 'href="/themes?theme=neglect"' in html
+        assert ("Theme", "Neglect", "/themes?theme=neglect") in [
+            (f["kind"], f["name"], f["url"]) for f in search["facts"]]
+        wight_found = bundled.get("/search.json", params={"q": "isle of wight"}).json()
+        assert [(f["kind"], f["url"]) for f in wight_found["facts"]] == [
+            ("Authority", "/la/80419")]
+        nothing = bundled.get("/search", params={"q": "zebra"}).text
+        assert "No authority or theme matches" in nothing and "documents match" not in nothing
         # The bundled record has no files, but `--documents` folders let it open the source.
         cell = next(c for e in wight["timeline"] for c in e["grades"] if c["grade"])
         assert bundled.get(cell["source"]["url"].partition("#")[0]).status_code == 200

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "src/ilacs/web/static/vendor/axe-core/axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+DESKTOP = 1366  # the commonest laptop width
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PAGES = ["/", "/?region=London&grade=good", "/la/80419", "/la/80480",
          "/compare?la=80419&with=neighbours", "/themes", "/themes?theme=neglect",
@@ -69,7 +70,7 @@ def screenshots() -> Path:
 def page(browser: Any) -> Iterator[Any]:
     # axe is injected as an inline script, which the pages' Content-Security-Policy rightly
     # forbids: the test context lets the test tool in, as a browser extension would be
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, bypass_csp=True)
     opened = context.new_page()
     yield opened
     context.close()
@@ -87,13 +88,15 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("path", ["/la/80419/pack", "/search?q=neglect",
-                                  "/compare?la=80419&with=neighbours", "/themes?theme=neglect"])
+@pytest.mark.parametrize("path", ["/", "/la/80419", "/la/80419/pack", "/search?q=neglect",
+                                  "/compare?la=80419&with=neighbours", "/themes?theme=neglect",
+                                  "/downloads", "/changes", "/indicators", "/la/no-such-place"])
 def test_pages_pass_axe_on_a_phone(browser: Any, web: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
     page = context.new_page()
     page.goto(web + path)
     assert axe_violations(page) == []
+    shot(page, "phone_" + shot_name(path))
     context.close()
 
 
@@ -102,8 +105,33 @@ def test_every_page_passes_axe(page: Any, web: str, path: str) -> None:
     page.goto(web + path)
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
+    shot(page, shot_name(path))
+
+
+def shot_name(path: str) -> str:
     name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_") or "england"
-    shot(page, name[:60].replace("%22", "").replace("=", "-"))
+    return name[:60].replace("%22", "").replace("=", "-")
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, DESKTOP])
+def test_map_labels_are_readable_at_every_width(browser: Any, web: str, width: int) -> None:
+    """Before: the map's labels were 10 units of 510, 7 px on a phone. They are drawn at
+    11 px or more at any width (the map scrolls sideways in its own region if it must)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for path in ["/", "/indicators/cin_rate"]:
+        page.goto(web + path)
+        sizes, widest = page.evaluate("""() => {
+            const map = document.querySelector('.ilacs-map');
+            const scale = map.getBoundingClientRect().width / map.viewBox.baseVal.width;
+            const labels = [...map.querySelectorAll('.ilacs-tile__label')];
+            return [labels.map(t => parseFloat(getComputedStyle(t).fontSize) * scale),
+                    Math.max(...labels.map(t => t.getBBox().width))];
+        }""")
+        assert len(sizes) >= 300 and min(sizes) >= 11, (path, width, min(sizes))
+        assert widest <= 32, (path, widest)  # every label inside its 32-unit tile
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    context.close()
 
 
 def test_finding_an_authority_without_javascript(browser: Any, web: str) -> None:
@@ -207,6 +235,14 @@ def test_sorting_the_table_by_a_column(page: Any, web: str) -> None:
     page.goto(page.url)
     assert table.locator("thead th").first.get_attribute("aria-sort") == "descending"
     assert table.locator("tbody th").all_inner_texts() == names[::-1]
+    # choosing filters keeps the sort
+    page.locator("form.ilacs-filters select#region").select_option("London")
+    page.locator("form.ilacs-filters button[type=submit]").click()
+    page.wait_for_url("**region=London**")
+    assert "order=authority-table%3A0%3Ad" in page.url
+    london = table.locator("tbody th").all_inner_texts()
+    assert 0 < len(london) < len(names) and london == sorted(london, key=str.casefold,
+                                                              reverse=True)
 
 
 def test_compare_an_la_with_its_neighbours(page: Any, web: str) -> None:
@@ -275,17 +311,17 @@ def test_keyboard_users_can_skip_the_map(page: Any, web: str) -> None:
                          "document.getElementById('authorities')) & 2") == 2  # past the map
 
 
-@pytest.mark.parametrize("width", [320, 390, 1280])
+@pytest.mark.parametrize("width", [320, 390, DESKTOP])
 def test_pages_fit_the_screen_without_scrolling_sideways(browser: Any, web: str,
                                                          width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     for path in ["/", "/la/80419", "/compare?la=80419&with=neighbours", "/compare?la=80419&la="
                  "80480", "/themes", "/themes?theme=neglect", "/downloads", "/search?q=neglect",
-                 "/indicators", "/indicators/sw_agency_rate", "/la/80419/pack"]:
+                 "/indicators", "/indicators/sw_agency_rate", "/la/80419/pack", "/changes"]:
         page.goto(web + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
-        if width >= 1280:  # wide enough for every table: none scrolls, none is cut off
+        if width >= DESKTOP:  # wide enough for every table: none scrolls, none is cut off
             assert page.evaluate("[...document.querySelectorAll('.ilacs-table-scroll')].filter("
                                  "e => e.scrollWidth > e.clientWidth).length") == 0, path
     context.close()
@@ -417,6 +453,7 @@ def test_a_printed_authority_page_keeps_grades_columns_and_says_where_it_came_fr
         page: Any, web: str) -> None:
     page.goto(web + "/la/80419")
     page.emulate_media(media="print")
+    shot(page, "print_la_80419")
     tag = page.locator(".ilacs-grade--good, .ilacs-grade--requires_improvement, "
                        ".ilacs-grade--inadequate, .ilacs-grade--outstanding").first
     style = tag.evaluate("t => [getComputedStyle(t).printColorAdjust, "
@@ -434,7 +471,24 @@ def test_a_printed_authority_page_keeps_grades_columns_and_says_where_it_came_fr
     text = " ".join(document[n].get_textpage().get_text_range()
                     for n in range(len(document)))
     flat = " ".join(text.split())
+    # the path (the whole address where the public one is configured: test_web_changes.py)
     assert "Printed from ilacs, page /la/80419; the record as at" in flat
     assert "(/la/" not in flat and "gov.uk/la/" not in flat  # no internal addresses
     for judgement in ("Overall effectiveness", "Care leavers"):  # every column printed
         assert judgement in flat
+
+
+def test_the_printed_pack_keeps_its_sections_and_says_where_it_came_from(
+        page: Any, web: str) -> None:
+    page.goto(web + "/la/80419/pack")
+    page.emulate_media(media="print")
+    shot(page, "print_pack_80419")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(page.pdf(format="A4"))
+    flat = " ".join(" ".join(document[n].get_textpage().get_text_range()
+                             for n in range(len(document))).split())
+    assert "Printed from ilacs, page /la/80419/pack; the record as at" in flat
+    assert "(/la/" not in flat  # no internal addresses printed after links
+    headings = page.locator("main h2").all_inner_texts()
+    assert len(headings) >= 4 and all(" ".join(h.split()) in flat for h in headings), headings

@@ -132,6 +132,8 @@ def test_the_feed_uses_the_configured_public_address(corpus_db: Path,
     assert settings.base_url == "https://ilacs.example.org"
     with running_server(settings) as url, httpx.Client(base_url=url, timeout=60) as local:
         feed = feedparser.parse(local.get("/changes.atom").content)
+        printed = local.get("/la/80419").text  # a printed page names its public address
+    assert "Printed from ilacs, page https://ilacs.example.org/la/80419;" in printed
     assert feed.feed.links[0].href == "https://ilacs.example.org/changes.atom"
     assert all(entry.link.startswith("https://ilacs.example.org/") for entry in feed.entries)
     with pytest.raises(ConfigurationError, match="not an http"):

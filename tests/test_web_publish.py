@@ -51,9 +51,14 @@ def test_the_copy_holds_every_page_and_reports_no_problem(published: Any) -> Non
                  "changes.html", "changes.json", "changes.atom", "downloads.html",
                  "openapi.json", "static/ilacs.css", "indicators.html",
                  "indicators/cin_rate.html", "indicators/cin_rate.json", "indicators/cin_rate.csv",
-                 "la/80419/context.csv",
+                 "la/80419/context.csv", "grades-by-year.csv",
+                 "themes/trend--theme-neglect.csv",
                  "static/vendor/govuk-frontend/govuk-frontend.min.css"]:
         assert (folder / name).is_file(), name
+    # the files were made before the downloads page, so it gives every one's size
+    sizes = [f["size"] for f in json.loads((folder / "downloads.json").read_text("utf-8"))[
+        "files"]]
+    assert len(sizes) == 12 and all(isinstance(size, int) and size > 0 for size in sizes)
     assert not (folder / "static/vendor/axe-core").exists()  # test tooling, not for visitors
 
 

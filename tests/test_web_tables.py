@@ -71,3 +71,35 @@ def test_a_comparison_of_six_keeps_all_six_when_its_form_is_sent_again(
     again = client.get("/compare.json", params=[("la", slot[0] if slot else "")
                                                 for slot in slots]).json()
     assert [str(urn) for urn in again["chosen"]] == chosen
+
+
+def test_englands_grades_by_year_download_as_the_charts_numbers(client: httpx.Client) -> None:
+    page = client.get("/index.json", params={"judgement": "help_and_protection"}).json()
+    assert page["over_time_csv_url"] == "/grades-by-year.csv?judgement=help_and_protection"
+    rows = _rows(client.get(page["over_time_csv_url"]))
+    shown = {(year["label"], count["grade"]): (year["total"], count["count"], count["percent"],
+                                               year["note"] or "")
+             for year in page["over_time"] for count in year["counts"]}
+    got = {(row["year"], row["grade"]): (int(row["inspections"]), int(row["count"]),
+                                         float(row["percent"]), row["note"]) for row in rows}
+    assert got == shown and len(got) >= 20
+    assert {row["judgement"] for row in rows} == {"help_and_protection"}
+    assert any("began" in row["note"] for row in rows)  # the breaks travel with the numbers
+    html = client.get("/", params={"judgement": "help_and_protection"}).text
+    assert 'href="/grades-by-year.csv?judgement=help_and_protection" download' in html
+    assert client.get("/grades-by-year.csv", params={"judgement": "nonsense"}).status_code == 400
+
+
+def test_a_themes_chart_downloads_its_numbers_by_year(client: httpx.Client) -> None:
+    page = client.get("/themes.json", params={"theme": "neglect"}).json()
+    detail = page["selected"]
+    rows = _rows(client.get(detail["trend_csv_url"]))
+    assert [(int(r["year"]), int(r["events_raising"]), int(r["events_with_points"]),
+             float(r["percent"])) for r in rows] == [
+        (c["year"], c["events_raising"], c["events_total"], c["percent"])
+        for c in detail["trend"]]
+    assert rows and {r["theme"] for r in rows} == {"neglect"}
+    assert f'href="{detail["trend_csv_url"]}" download' in client.get(
+        "/themes", params={"theme": "neglect"}).text
+    assert client.get("/themes/trend.csv", params={"theme": "nonsense"}).status_code == 400
+    assert client.get("/themes/trend.csv").status_code == 400

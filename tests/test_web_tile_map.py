@@ -208,3 +208,11 @@ def test_the_assignment_is_optimal(builder: ModuleType) -> None:
 def test_the_assignment_refuses_more_rows_than_columns(builder: ModuleType) -> None:
     with pytest.raises(ValueError):
         builder.hungarian([[1.0], [2.0]])
+
+
+def test_initials_wider_than_their_tile_are_narrowed_and_no_others() -> None:
+    from ilacs.web.tile_labels import ROOM, label_width, tile_label_fit
+
+    assert label_width("CWaC") > ROOM and 'textLength="30"' in tile_label_fit("CWaC")
+    assert label_width("Hill") < ROOM and tile_label_fit("Hill") == ""
+    assert label_width("Hill") < label_width("Newc") < label_width("CWaC")

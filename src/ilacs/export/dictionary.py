@@ -192,6 +192,10 @@ def _judgement_meanings() -> dict[str, tuple[str, str]]:
             if area.label not in labels[area.key]:
                 labels[area.key].append(area.label)
             frameworks[area.key].append(framework.name)
-    return {key: (f"The grade for '{' / '.join(labels[key])}' "
-                  f"({', '.join(frameworks[key])})", _OFSTED)
-            for key in JUDGEMENT_KEYS if key in labels}
+    meanings = {key: (f"The grade for '{' / '.join(labels[key])}' "
+                      f"({', '.join(frameworks[key])})", _OFSTED)
+                for key in JUDGEMENT_KEYS if key in labels}
+    meanings.update({f"{key}_page": (f"The page of the report (document_path) where the grade "
+                                     f"for '{' / '.join(labels[key])}' is printed", _ILACS)
+                     for key in JUDGEMENT_KEYS if key in labels})
+    return meanings

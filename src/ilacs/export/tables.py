@@ -69,14 +69,17 @@ def _columns(text: Iterable[str] = (), **typed: ColumnKind) -> tuple[Column, ...
 
 
 _INT, _DATE = ColumnKind.INTEGER, ColumnKind.DATE
+# Each grade's page in its report (document_path), so a reader can cite and check it.
+PAGE_COLUMNS = tuple(f"{key}_page" for key in JUDGEMENT_KEYS)
 WIDE_COLUMNS = _columns(
     (
         "urn", "la_code", "ons_code", "la_name", "region", "publication_date",
         "inspection_start", "inspection_end", "framework", "inspection_type", "lead_inspector",
         *JUDGEMENT_KEYS, "improvement_item_count", "document_path", "report_link",
+        *PAGE_COLUMNS,
     ),
     urn=_INT, publication_date=_DATE, inspection_start=_DATE, inspection_end=_DATE,
-    improvement_item_count=_INT,
+    improvement_item_count=_INT, **dict.fromkeys(PAGE_COLUMNS, _INT),
 )
 AUTHORITY_COLUMNS = _columns(
     (
@@ -207,8 +210,11 @@ def _wide_row(
     la_name: str | None = None,
 ) -> tuple[Cell, ...]:
     grades: Sequence[Cell] = [None] * len(JUDGEMENT_KEYS)
+    pages: Sequence[Cell] = [None] * len(JUDGEMENT_KEYS)
     if inspection is not None:
         grades = [_value(inspection.grade_of(key)) for key in JUDGEMENT_KEYS]
+        page_of = {j.key: j.page for j in inspection.judgements}
+        pages = [page_of.get(key) for key in JUDGEMENT_KEYS]
     i = inspection
     return (
         urn,
@@ -226,6 +232,7 @@ def _wide_row(
         i.improvement_item_count if i else None,
         i.document_path if i else None,
         report_link(urn),
+        *pages,
     )
 
 

@@ -13,7 +13,7 @@ import json
 import lzma
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,10 +100,12 @@ def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> s
 
 
 def feature_matrix(word: TfidfVectorizer, char: TfidfVectorizer, keys: Sequence[str],
-                   settings: ModelSettings, texts: Sequence[str]) -> sparse.csr_matrix:
+                   settings: ModelSettings, texts: Sequence[str],
+                   words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+    """The features of `texts`; `words`, if given, is `word.transform(texts)` made already."""
     from scipy import sparse
 
-    blocks = [word.transform(texts), char.transform(texts)]
+    blocks = [word.transform(texts) if words is None else words, char.transform(texts)]
     if settings.use_rules:
         blocks.append(rule_features(texts, keys, settings.rule_weight))
     return sparse.hstack(blocks, format="csr")
@@ -122,11 +124,18 @@ class ThemeModel:
     intercept: np.ndarray  # themes
     thresholds: np.ndarray  # themes
 
-    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return feature_matrix(self.word, self.char, self.keys, self.settings, texts)
+    def features(self, texts: Sequence[str],
+                 words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+        return feature_matrix(self.word, self.char, self.keys, self.settings, texts, words)
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        margin = np.asarray(self.features(texts) @ self.coef.T) + self.intercept
+    @cached_property
+    def word_terms(self) -> list[str]:
+        """The word vectoriser's terms in column order (fixed once the model is fitted)."""
+        return _vocabulary(self.word)
+
+    def probabilities(self, texts: Sequence[str],
+                      words: sparse.csr_matrix | None = None) -> np.ndarray:
+        margin = np.asarray(self.features(texts, words) @ self.coef.T) + self.intercept
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
         return probabilities
 
@@ -248,7 +257,7 @@ def themes_of(texts: Sequence[str]) -> list[PointThemes]:
     return [PointThemes(tuple(explain(model, text, key, words[n]) for key in keys), confident,
                         model.version)
             for n, (text, (keys, confident)) in enumerate(zip(
-                texts, model.decide(model.probabilities(texts)), strict=True))]
+                texts, model.decide(model.probabilities(texts, words)), strict=True))]
 
 
 def explain(model: ThemeModel, text: str, theme: str, words: sparse.csr_matrix) -> ThemeMatch:
@@ -259,7 +268,7 @@ def explain(model: ThemeModel, text: str, theme: str, words: sparse.csr_matrix) 
     for match in (*strong, *context):
         if match.theme == theme:
             return match
-    row = model.coef[model.keys.index(theme)]
-    best = max(words.indices, key=lambda column: row[column] * words[0, column], default=None)
-    terms = _vocabulary(model.word)
-    return ThemeMatch(theme, terms[best] if best is not None else "")
+    if not words.nnz:
+        return ThemeMatch(theme, "")
+    weights = model.coef[model.keys.index(theme), words.indices] * words.data
+    return ThemeMatch(theme, model.word_terms[int(words.indices[int(np.argmax(weights))])])

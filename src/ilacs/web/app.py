@@ -171,8 +171,15 @@ def _chrome(request: Request, state: AppState,
             "json_url": urls.json_twin(path + query),
             "writable": settings.writable, "static_copy": settings.static_copy,
             "feed_url": urls.changes(feed=True) if settings.feed else None,
-            "page_address": path + query,
+            "page_address": _printed_address(settings) + path + query,
             "record_as_of": snapshot.record.as_of if snapshot is not None else None}
+
+
+def _printed_address(settings: WebSettings) -> str:
+    """What a printed page's footer puts before its path: the configured public address.
+    Without one, nothing: a page is pre-rendered before any reader asks for it, so the
+    address a reader used is not known when it is made."""
+    return settings.base_url.rstrip("/") if settings.base_url else ""
 
 
 def _error(request: Request, status: int, message: str) -> Response:

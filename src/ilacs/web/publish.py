@@ -88,8 +88,10 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
     files = [file.url for file in downloads_page().files]
     tables = [*(urls.authority_context_csv(urn) for urn in every),
               *(urls.history_csv(urn) for urn in every),
-              *(urls.indicator_csv(key) for key in indicators)]
-    return [*pages, *twins, "/openapi.json", *files, *tables]
+              *(urls.indicator_csv(key) for key in indicators),
+              urls.grades_by_year_csv(), *(urls.theme_trend_csv(key) for key in themes)]
+    # the export files first: the downloads page, made after them, gives their sizes
+    return [*files, *pages, *twins, "/openapi.json", *tables]
 
 
 def file_for(address: str) -> str:
@@ -174,7 +176,10 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
             if on_progress:
                 on_progress(done, len(addresses), address)
 
-        await asyncio.gather(*(fetch(address) for address in addresses))
+        files = [address for address in addresses if address.startswith("/downloads/")]
+        await asyncio.gather(*(fetch(address) for address in files))
+        await asyncio.gather(*(fetch(address) for address in addresses
+                               if not address.startswith("/downloads/")))
     _copy_static(root / "static")
     return summary
 

@@ -23,6 +23,7 @@ from ilacs.statistics.units import unit_name
 from ilacs.web import urls
 from ilacs.web.charts import context_chart, grade_boxes, grade_history_chart, grade_letter
 from ilacs.web.pages.common import AuthorityRef
+from ilacs.web.tile_labels import tile_label_fit
 from ilacs.web.trend_chart import share_trend_chart, theme_trend_chart
 
 
@@ -108,7 +109,7 @@ def environment() -> Environment:
     env.filters.update(long_date=long_date, grade_name=grade_name,
                        framework_name=framework_name, message_html=message_html,
                        figure=figure, unit_name=unit_name, grade_letter=grade_letter,
-                       file_size=file_size)
+                       file_size=file_size, tile_label_fit=tile_label_fit)
     env.globals.update(authority_datalist=_authority_datalist(),
                        urls=urls, judgement_names=JUDGEMENT_NAMES, grade_rank=grade_rank,
                        authority_options=AuthorityOptions(), context_chart=context_chart,

@@ -15,15 +15,15 @@ from starlette.routing import Route
 
 from ilacs.store.search import SearchRejected
 from ilacs.web.pages.authority import authority_page
-from ilacs.web.pages.common import BadParameter, PageNotFound
+from ilacs.web.pages.common import BadParameter, PageNotFound, parse_judgement
 from ilacs.web.pages.compare import compare_csv, parse_urns
 from ilacs.web.pages.context import context_csv
-from ilacs.web.pages.england import england_csv, parse_england_filters
+from ilacs.web.pages.england import england_csv, grades_by_year_csv, parse_england_filters
 from ilacs.web.pages.history import history_csv
 from ilacs.web.pages.indicators import indicator_csv, parse_indicator_query
 from ilacs.web.pages.search import parse_sort, search_filters
 from ilacs.web.pages.search_table import search_csv
-from ilacs.web.pages.themes import theme_points_csv
+from ilacs.web.pages.themes import theme_points_csv, theme_trend_csv
 from ilacs.web.responses import public_base
 from ilacs.web.snapshot import Snapshot
 
@@ -39,7 +39,9 @@ def csv_routes() -> list[Route]:
             _route("/la/{key:int}/history.csv", _history_csv),
             _route("/compare.csv", _compare_csv),
             _route("/indicators/{key}.csv", _indicator_csv),
+            _route("/grades-by-year.csv", _grades_by_year_csv),
             _route("/themes.csv", _themes_csv),
+            _route("/themes/trend.csv", _theme_trend_csv),
             _route("/search.csv", _search_csv)]
 
 
@@ -107,6 +109,13 @@ def _england_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple
     return england_csv(snapshot, filters, _base(request, state)), "ilacs-england.csv"
 
 
+def _grades_by_year_csv(request: Request, snapshot: Snapshot, state: AppState
+                        ) -> tuple[str, str]:
+    """/grades-by-year.csv: the numbers of England's grades-by-year chart for a judgement."""
+    judgement = parse_judgement(request.query_params.get("judgement"))
+    return grades_by_year_csv(snapshot, judgement), f"ilacs-grades-by-year-{judgement}.csv"
+
+
 def _compare_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:
     urns = parse_urns(snapshot, request.query_params.getlist("la"))
     with_neighbours = request.query_params.get("with") == "neighbours"
@@ -115,11 +124,22 @@ def _compare_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple
 
 
 def _themes_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:
+    theme = _theme_parameter(request)
+    return (theme_points_csv(snapshot, theme, _base(request, state)),
+            f"ilacs-theme-{theme}.csv")
+
+
+def _theme_trend_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:
+    """/themes/trend.csv: the numbers of a theme's chart and table by year."""
+    theme = _theme_parameter(request)
+    return theme_trend_csv(snapshot, theme), f"ilacs-theme-{theme}-by-year.csv"
+
+
+def _theme_parameter(request: Request) -> str:
     theme = request.query_params.get("theme") or ""
     if not theme:
         raise BadParameter("theme= is needed: /themes lists the themes")
-    return (theme_points_csv(snapshot, theme, _base(request, state)),
-            f"ilacs-theme-{theme}.csv")
+    return theme
 
 
 def _search_csv(request: Request, snapshot: Snapshot, state: AppState) -> tuple[str, str]:

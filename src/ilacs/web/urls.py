@@ -57,6 +57,14 @@ def england_csv(**query: object) -> str:
     return _with_query("/index.csv", query)
 
 
+def grades_by_year_csv(judgement: str | None = None) -> str:
+    return _with_query("/grades-by-year.csv", {"judgement": judgement})
+
+
+def theme_trend_csv(theme: str) -> str:
+    return _with_query("/themes/trend.csv", {"theme": theme})
+
+
 def compare_csv(urns: Iterable[int], with_neighbours: bool = False) -> str:
     return compare(urns, with_neighbours).replace("/compare", "/compare.csv", 1)
 

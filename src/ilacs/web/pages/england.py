@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, replace
 from datetime import date
@@ -109,6 +111,7 @@ class EnglandPage:
     # Why some authorities have no grade for the chosen judgement (the 2026 reform), if so.
     no_grade_reason: str | None = None
     csv_url: str = ""  # the filtered table, as CSV
+    over_time_csv_url: str = ""  # the numbers of the grades-by-year chart and table
 
 
 def parse_england_filters(region: str | None, la_type: str | None, judgement: str | None,
@@ -144,6 +147,8 @@ def england_page(snapshot: Snapshot, filters: EnglandFilters) -> EnglandPage:
         csv_url=urls.england_csv(**dict(filters.table_parameters()),
                                  judgement=None if filters.judgement == "overall_effectiveness"
                                  else filters.judgement),
+        over_time_csv_url=urls.grades_by_year_csv(
+            None if filters.judgement == "overall_effectiveness" else filters.judgement),
     )
 
 
@@ -154,6 +159,24 @@ def england_csv(snapshot: Snapshot, filters: EnglandFilters, base_url: str) -> s
     return grade_table_csv(page.judgements, (GradeTableRow(row.authority, row.inspected,
                                                            row.grades)
                                              for row in page.authorities), base_url)
+
+
+GRADES_BY_YEAR_COLUMNS = ("judgement", "year", "inspections", "grade", "grade_name", "count",
+                          "percent", "note")
+
+
+def grades_by_year_csv(snapshot: Snapshot, judgement: str) -> str:
+    """The numbers of England's grades-by-year chart and table: a row per year and grade
+    (the chart's points), with the year's note (a framework began, few inspections)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(GRADES_BY_YEAR_COLUMNS)
+    rows = snapshot.memo(("england-years", judgement), lambda: _over_time(snapshot, judgement))
+    for row in rows:
+        for count in row.counts:
+            writer.writerow([judgement, row.label, row.total, count.grade.value, count.name,
+                             count.count, count.percent, row.note or ""])
+    return out.getvalue()
 
 
 def _no_grade_reason(rows: list[LatestRow], judgement: str) -> str | None:

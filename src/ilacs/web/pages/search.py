@@ -48,6 +48,7 @@ from ilacs.web.pages.search_documents import (
     group_by_document,
     in_order,
 )
+from ilacs.web.pages.search_facts import FactMatch, fact_matches
 from ilacs.web.snapshot import Snapshot
 from ilacs.web.snippets import SnippetCache
 
@@ -63,10 +64,9 @@ SNIPPETS_KEPT = 20_000
 KIND_NAMES = {DocumentKind.INSPECTION_REPORT: "Inspection report", DocumentKind.LETTER:
               "Visit letter", DocumentKind.NEWS: "News article"}
 SEARCH_TEXTS_MISSING = (
-    "This record holds facts only, so there is no text to search yet. Add the documents' "
-    "text with `ilacs ingest FOLDER` (files you have) or `ilacs update` (fetch from Ofsted), "
-    "then search again."
-)
+    "This record holds facts only, not the words of reports and letters: a search finds "
+    "authorities and themes by name. To search every page, add the documents' text with "
+    "`ilacs ingest FOLDER` (files you have) or `ilacs update` (fetch from Ofsted).")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class SearchPage:
     csv_url: str | None  # every matching document as CSV
     listed_at_most: int = MAX_PAGE * PER_PAGE  # documents beyond are counted, not listed
     notes: tuple[str, ...] = ()  # how the search was read, where it may not be what was meant
+    facts: tuple[FactMatch, ...] = ()  # authorities and themes named by the search's words
 
 
 def parse_search_filters(snapshot: Snapshot, la: str | None, year: str | None,
@@ -306,6 +307,7 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
         texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
         csv_url=url(csv=True) if len(documents) else None,
         notes=_notes(ranking, filters),
+        facts=fact_matches(snapshot, query),
     )
 
 

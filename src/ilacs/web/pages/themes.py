@@ -72,6 +72,7 @@ class ThemeDetail:
     points: tuple[ThemePoint, ...]  # newest first, at most DRILL_DOWN_LIMIT
     points_total: int
     csv_url: str  # every point of the theme
+    trend_csv_url: str  # the numbers of its chart and table by year
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,8 @@ class ThemesPage:
 
 
 def themes_page(snapshot: Snapshot, theme: str | None) -> ThemesPage:
-    known = {t.key: t for t in taxonomy()}
-    if theme and theme not in known:
-        raise BadParameter(f"theme={theme!r} is not a theme; use one of " + ", ".join(known))
+    if theme:
+        check_theme(theme)
     national = snapshot.memo("themes", lambda: _national(snapshot))
     if not theme:
         return national
@@ -131,6 +131,12 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         texts_missing=TEXTS_MISSING if not items else WORDS_MISSING if without_text else None)
 
 
+def check_theme(theme: str) -> None:
+    known = [t.key for t in taxonomy()]
+    if theme not in known:
+        raise BadParameter(f"theme={theme!r} is not a theme; use one of " + ", ".join(known))
+
+
 def _cell(year: int, raising: int, total: int) -> TrendCell:
     return TrendCell(year, raising, total, round(100 * raising / total, 1) if total else 0.0)
 
@@ -142,7 +148,7 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     trend = tuple(_cell(p.year, p.events_raising, p.events_total)
                   for p in theme_trend(snapshot.themed, theme))
     return ThemeDetail(theme, found.name, found.about, trend, points, len(matching),
-                       urls.themes(theme, csv=True))
+                       urls.themes(theme, csv=True), urls.theme_trend_csv(theme))
 
 
 def _matching(snapshot: Snapshot, theme: str) -> list[ThemedItem]:
@@ -161,6 +167,24 @@ def theme_point(snapshot: Snapshot, themed: ThemedItem, theme: str) -> ThemePoin
                       source(snapshot, item.document_path, item.page), not themed.confident)
 
 
+THEME_TREND_COLUMNS = ("theme", "year", "events_raising", "events_with_points", "percent",
+                       "note")
+
+
+def theme_trend_csv(snapshot: Snapshot, theme: str) -> str:
+    """The numbers of a theme's chart and table: each year's inspections and visits raising
+    it, of those with any point, with the year's note (a framework began, few events)."""
+    check_theme(theme)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(THEME_TREND_COLUMNS)
+    for cell in _detail(snapshot, theme).trend:
+        writer.writerow([theme, cell.year, cell.events_raising, cell.events_total, cell.percent,
+                         year_note(str(cell.year), cell.events_total,
+                                   "inspections and visits") or ""])
+    return out.getvalue()
+
+
 THEME_CSV_COLUMNS = ("theme", "authority", "urn", "date", "event", "point", "evidence",
                      "uncertain", "source")
 
@@ -168,7 +192,7 @@ THEME_CSV_COLUMNS = ("theme", "authority", "urn", "date", "event", "point", "evi
 def theme_points_csv(snapshot: Snapshot, theme: str, base_url: str) -> str:
     """Every point filed under `theme` (not only the page's latest), newest first, with the
     address of the page it is on; a point known only by its themes has an empty text."""
-    themes_page(snapshot, theme)  # refuses a theme that is not one
+    check_theme(theme)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(THEME_CSV_COLUMNS)

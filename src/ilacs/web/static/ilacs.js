@@ -37,6 +37,22 @@ function remember(name, value) {
   }
 }
 
+// The page's own forms carry the order too, so choosing filters keeps the table's sort.
+function keepInForms(name, value) {
+  document.querySelectorAll("form[method='get']").forEach((form) => {
+    const action = new URL(form.getAttribute("action") || "", window.location.href);
+    if (action.pathname !== window.location.pathname) return;
+    let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      form.appendChild(input);
+    }
+    input.value = value;
+  });
+}
+
 function makeSortable(table) {
   const headers = table.tHead ? [...table.tHead.rows[0].cells] : [];
   const sortBy = (index, ascending) => {
@@ -57,11 +73,19 @@ function makeSortable(table) {
     button.addEventListener("click", () => {
       const ascending = header.getAttribute("aria-sort") !== "ascending";
       sortBy(index, ascending);
-      if (table.id) remember(ORDER, `${table.id}:${index}:${ascending ? "a" : "d"}`);
+      if (table.id) {
+        const order = `${table.id}:${index}:${ascending ? "a" : "d"}`;
+        remember(ORDER, order);
+        keepInForms(ORDER, order);
+      }
     });
   });
-  const [id, column, direction] = (new URLSearchParams(window.location.search).get(ORDER) || "").split(":");
-  if (table.id && id === table.id && headers[Number(column)]) sortBy(Number(column), direction !== "d");
+  const order = new URLSearchParams(window.location.search).get(ORDER) || "";
+  const [id, column, direction] = order.split(":");
+  if (table.id && id === table.id && headers[Number(column)]) {
+    sortBy(Number(column), direction !== "d");
+    keepInForms(ORDER, order);
+  }
 }
 
 document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
