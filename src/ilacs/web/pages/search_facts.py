@@ -32,13 +32,19 @@ def fact_matches(snapshot: Snapshot, query: str) -> tuple[FactMatch, ...]:
     words = [w for w in _WORD.findall(query.casefold()) if w not in OPERATORS]
     if not words:
         return ()
-    found = [FactMatch("Authority", ref.name, ref.url, ref.region)
-             for ref in authority_refs(snapshot) if _has_words(words, ref.name)]
-    found += [FactMatch("Theme", theme.name, urls.themes(theme.key), theme.about)
-              for theme in taxonomy() if _has_words(words, f"{theme.name} {theme.about}")]
+    found = [fact for fact, tokens in snapshot.memo("search-facts", lambda: _facts(snapshot))
+             if all(any(token.startswith(word) for token in tokens) for word in words)]
     return tuple(found[:MAX_FACTS])
 
 
-def _has_words(words: list[str], text: str) -> bool:
-    tokens = _WORD.findall(text.casefold())
-    return all(any(token.startswith(word) for token in tokens) for word in words)
+def _facts(snapshot: Snapshot) -> list[tuple[FactMatch, tuple[str, ...]]]:
+    """Every authority, then every theme, with the words a search may name it by."""
+    facts = [(FactMatch("Authority", ref.name, ref.url, ref.region), _words(ref.name))
+             for ref in authority_refs(snapshot)]
+    facts += [(FactMatch("Theme", theme.name, urls.themes(theme.key), theme.about),
+               _words(f"{theme.name} {theme.about}")) for theme in taxonomy()]
+    return facts
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.casefold()))
