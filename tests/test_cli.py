@@ -61,7 +61,8 @@ def test_eval_json_on_a_few_labels(tmp_path: Path, shared_dir: Path) -> None:
     result = json.loads(output)
     assert result["documents"] == len(chosen) == 3
     for field in ("urn", "framework", "inspection_type", "inspection_start", "inspection_end",
-                  "publication_date", "lead_inspector", "judgements", "improvement_items"):
+                  "publication_date", "lead_inspector", "judgements", "improvement_items",
+                  "judgement_pages", "improvement_item_pages"):
         assert result["fields"][field] == {"correct": 3, "total": 3}, field
     assert result["disagreements"] == []
 
@@ -82,7 +83,7 @@ def test_eval_reads_letter_labels(tmp_path: Path, shared_dir: Path) -> None:
     result = json.loads(run("eval", str(labels), "--reports", str(letters), "--json"))
     assert result["documents"] == len(chosen) >= 2
     for field in ("urn", "kind", "publication_date", "letter_date", "visit_start", "visit_end",
-                  "lead_inspector"):
+                  "lead_inspector", "improvement_item_pages", "priority_action_pages"):
         assert result["fields"][field] == {"correct": len(chosen), "total": len(chosen)}, field
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from ilacs.export.tables import strengths_table
 from ilacs.extract.frameworks import framework_by_id
+from ilacs.extract.provenance import opens_on_page
 from ilacs.extract.strength_evaluation import (
     StrengthScores,
     evaluate_strengths,
-    opens_on_page,
     read_strength_labels,
 )
 from ilacs.extract.strengths import (

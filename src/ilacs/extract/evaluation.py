@@ -9,17 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ilacs.documents import read_document
+from ilacs.documents import Document, read_document
 from ilacs.errors import DocumentError
 from ilacs.extract.letters import extract_letter
 from ilacs.extract.models import ImprovementItem, InspectionReport, VisitLetter
+from ilacs.extract.provenance import opens_on_page, printed_on_page
 from ilacs.extract.report import extract_report
 
 REPORT_FIELDS = (
     "urn", "la_name", "framework", "inspection_type", "inspection_start", "inspection_end",
     "publication_date", "lead_inspector", "judgements", "improvement_items",
-    "improvement_item_count",
+    "improvement_item_count", "judgement_pages", "improvement_item_pages",
 )
+# Scored without labels: the stored page of each judgement and point, against the document
+# itself (its words printed there). Expected: no fact on a wrong page.
+PAGE_FIELDS = frozenset({"judgement_pages", "improvement_item_pages", "priority_action_pages"})
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Evaluation:
 LETTER_FIELDS = (
     "urn", "la_name", "kind", "publication_date", "letter_date", "visit_start", "visit_end",
     "inspectors", "lead_inspector", "focus", "improvement_items", "priority_actions",
+    "improvement_item_pages", "priority_action_pages",
 )
 
 
@@ -98,14 +103,17 @@ def evaluate_letters(labels: Iterable[Mapping[str, Any]], corpus: Path) -> Evalu
         evaluation.documents += 1
         actual: dict[str, Any] | None = None
         try:
-            letter, _problems = extract_letter(read_document(corpus / path, display_path=path))
+            document = read_document(corpus / path, display_path=path)
+            letter, _problems = extract_letter(document)
         except DocumentError:
             letter = None
         if letter is not None:
-            actual = letter_to_label(letter)
+            actual = letter_to_label(letter) | {
+                "improvement_item_pages": misplaced_points(document, letter.improvement_items),
+                "priority_action_pages": misplaced_points(document, letter.priority_actions)}
         for name in LETTER_FIELDS:
             got = actual.get(name) if actual is not None else "extraction failed"
-            evaluation.score(name, path, label.get(name), got)
+            evaluation.score(name, path, [] if name in PAGE_FIELDS else label.get(name), got)
     return evaluation
 
 
@@ -144,8 +152,10 @@ def evaluate_reports(
         actual = _extract_as_label(corpus / path, path)
         expected = dict(label)
         expected["improvement_item_count"] = len(label.get("improvement_items") or [])
+        expected |= dict.fromkeys(PAGE_FIELDS, [])
         for name in fields:
-            if name not in label and name != "improvement_item_count":
+            if name not in label and name != "improvement_item_count" \
+                    and name not in PAGE_FIELDS:
                 continue
             if not label.get("valid_pdf", True):
                 evaluation.score(name, path, "not extracted", "not extracted"
@@ -162,6 +172,17 @@ def _extract_as_label(file: Path, path: str) -> dict[str, Any] | None:
     except DocumentError:
         return None
     extraction = extract_report(document)
-    if extraction.report is None:
+    report = extraction.report
+    if report is None:
         return None
-    return report_to_label(extraction.report)
+    return report_to_label(report) | {
+        "judgement_pages": [f"{j.key}: '{j.printed}' not on page {j.page}"
+                            for j in report.judgements
+                            if not printed_on_page(document, j.page, j.printed)],
+        "improvement_item_pages": misplaced_points(document, report.improvement_items)}
+
+
+def misplaced_points(document: Document, items: Iterable[ImprovementItem]) -> list[str]:
+    """The points whose opening words are not printed on the page they give."""
+    return [f"point {n}: not on page {item.page}" for n, item in enumerate(items, 1)
+            if not opens_on_page(document, item.page, item.text)]

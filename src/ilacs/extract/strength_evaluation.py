@@ -11,16 +11,16 @@ sentences labelled praise.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ilacs.documents import Document, read_document
+from ilacs.documents import read_document
 from ilacs.errors import IlacsError
 from ilacs.extract.frameworks import framework_by_id
+from ilacs.extract.provenance import opens_on_page
 from ilacs.extract.report import extract_report
 from ilacs.extract.strengths import strengths_list, summary_sentences
 from ilacs.extract.text import document_lines
@@ -105,23 +105,6 @@ def read_strength_labels(path: Path) -> list[dict[str, Any]]:
                                      "mixed only")
         rows.append(row)
     return rows
-
-
-def opens_on_page(document: Document, page: int, text: str) -> bool:
-    """Whether the sentence's first words are printed on `page` (the provenance it gives):
-    its opening letters there, running on to the next page if the sentence does."""
-    if not 1 <= page <= len(document.pages):
-        return False
-    opening = _letters(text)[:30]
-    here = _letters(document.pages[page - 1].text)
-    after = _letters(document.pages[page].text) if page < len(document.pages) else ""
-    # the next page opens with its running header, then the sentence's next words
-    return opening in here or any(here.endswith(opening[:cut]) and opening[cut:] in after[:300]
-                                  for cut in range(1, len(opening)))
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.casefold())
 
 
 def evaluate_strengths(labels: Sequence[dict[str, Any]], corpus: Path) -> StrengthScores:
