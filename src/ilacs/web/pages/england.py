@@ -12,7 +12,7 @@ from importlib import resources
 
 from ilacs.analysis.grades import JUDGEMENT_NAMES, count_grades
 from ilacs.analysis.trends import grade_distribution
-from ilacs.extract.frameworks import load_frameworks
+from ilacs.extract.frameworks import HEADLINE, load_frameworks
 from ilacs.extract.models import Grade
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -134,21 +134,18 @@ def england_page(snapshot: Snapshot, filters: EnglandFilters) -> EnglandPage:
                            "of " + ", ".join(la_types))
     shown = [row for row in everyone if _matches(row, filters)]
     shown.sort(key=_SORT_KEYS[filters.sort])
+    chosen = None if filters.judgement == HEADLINE else filters.judgement  # the default
     return EnglandPage(
         as_of=snapshot.record.as_of, filters=filters, judgements=judgement_options(),
         grades=grade_options(), regions=regions, la_types=la_types, authorities=tuple(shown),
         authority_count=len(everyone),
         now=snapshot.memo("england-now", lambda: _now(everyone)),
-        over_time=snapshot.memo(("england-years", filters.judgement),
-                                lambda: _over_time(snapshot, filters.judgement)),
+        over_time=_over_time_kept(snapshot, filters.judgement),
         map=_tile_map(everyone, filters.judgement),
         latest_documents=snapshot.memo("england-latest", lambda: _latest_documents(snapshot)),
         no_grade_reason=_no_grade_reason(everyone, filters.judgement),
-        csv_url=urls.england_csv(**dict(filters.table_parameters()),
-                                 judgement=None if filters.judgement == "overall_effectiveness"
-                                 else filters.judgement),
-        over_time_csv_url=urls.grades_by_year_csv(
-            None if filters.judgement == "overall_effectiveness" else filters.judgement),
+        csv_url=urls.england_csv(**dict(filters.table_parameters()), judgement=chosen),
+        over_time_csv_url=urls.grades_by_year_csv(chosen),
     )
 
 
@@ -171,8 +168,7 @@ def grades_by_year_csv(snapshot: Snapshot, judgement: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(GRADES_BY_YEAR_COLUMNS)
-    rows = snapshot.memo(("england-years", judgement), lambda: _over_time(snapshot, judgement))
-    for row in rows:
+    for row in _over_time_kept(snapshot, judgement):
         for count in row.counts:
             writer.writerow([judgement, row.label, row.total, count.grade.value, count.name,
                              count.count, count.percent, row.note or ""])
@@ -238,6 +234,10 @@ def _now(rows: list[LatestRow]) -> tuple[Distribution, ...]:
 
 
 FEW_INSPECTIONS = 10  # a year with fewer: its shares say little
+
+
+def _over_time_kept(snapshot: Snapshot, judgement: str) -> tuple[Distribution, ...]:
+    return snapshot.memo(("england-years", judgement), lambda: _over_time(snapshot, judgement))
 
 
 def _over_time(snapshot: Snapshot, judgement: str) -> tuple[Distribution, ...]:

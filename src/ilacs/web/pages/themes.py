@@ -145,10 +145,14 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
     found = next(t for t in taxonomy() if t.key == theme)
     matching = _matching(snapshot, theme)
     points = tuple(theme_point(snapshot, themed, theme) for themed in matching[:DRILL_DOWN_LIMIT])
-    trend = tuple(_cell(p.year, p.events_raising, p.events_total)
-                  for p in theme_trend(snapshot.themed, theme))
-    return ThemeDetail(theme, found.name, found.about, trend, points, len(matching),
+    return ThemeDetail(theme, found.name, found.about, _trend(snapshot, theme), points,
+                       len(matching),
                        urls.themes(theme, csv=True), urls.theme_trend_csv(theme))
+
+
+def _trend(snapshot: Snapshot, theme: str) -> tuple[TrendCell, ...]:
+    return tuple(_cell(p.year, p.events_raising, p.events_total)
+                 for p in theme_trend(snapshot.themed, theme))
 
 
 def _matching(snapshot: Snapshot, theme: str) -> list[ThemedItem]:
@@ -178,7 +182,7 @@ def theme_trend_csv(snapshot: Snapshot, theme: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(THEME_TREND_COLUMNS)
-    for cell in _detail(snapshot, theme).trend:
+    for cell in _trend(snapshot, theme):
         writer.writerow([theme, cell.year, cell.events_raising, cell.events_total, cell.percent,
                          year_note(str(cell.year), cell.events_total,
                                    "inspections and visits") or ""])
