@@ -46,9 +46,8 @@ class ModelSettings:
 
     seed: int = 2412
     c: float = 8.0  # inverse regularisation of each theme's logistic regression
-    # Scale of the keyword rules' features beside the TF-IDF ones. 0.5 (was 1.0): grouped CV
-    # on 1,443 labels, micro-F1 0.822 -> 0.832 (project seed) and +0.014..0.018 on three other
-    # fold seeds; the rules still count, but no longer outweigh the words around them.
+    # Scale of the keyword rules' features beside the TF-IDF ones: the rules still count, but
+    # do not outweigh the words around them (chosen by grouped CV: docs/analysis.md).
     rule_weight: float = 0.5
     use_rules: bool = True
     word_min_df: int = 2

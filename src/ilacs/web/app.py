@@ -79,10 +79,8 @@ PageVariant = Callable[["AppState", Snapshot], str]
 
 # Pages not yet cached are built four at a time: SQLite, zlib and hashing let go of the GIL,
 # so while some builds are there others run Python. With two, a core sat idle whenever both
-# wanted the GIL (a third of both cores idle during a burst of new searches); with
-# Starlette's 40 threads every page in progress shared it and all finished late. Search p95
-# at 20 clients: 94-150 ms with 40 threads, 104 ms with 2, 92 ms with 3 or 4 (medians of 12
-# alternating runs; benchmarks/web.py, docs/web.md).
+# wanted the GIL; with Starlette's 40 threads every page in progress shared it and all
+# finished late (the measurements: docs/web.md, benchmarks/web.py).
 BUILDERS = 4
 
 NAVIGATION = (("/", "England"), ("/compare", "Compare"), ("/indicators", "Statistics"),

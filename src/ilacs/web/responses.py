@@ -22,8 +22,8 @@ HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 ATOM = "application/atom+xml; charset=utf-8"
 CACHE_ENTRIES = 2048
-# The bodies kept, plain and gzipped, in all: junk query strings make new addresses, and
-# without a budget 2,048 England pages took the server from 185 to 784 MB.
+# The bodies kept, in all: junk query strings make new addresses, and without a budget in
+# bytes as well as entries a server's memory grew fourfold (docs/web.md).
 CACHE_BYTES = 64 * 1024 * 1024
 
 
