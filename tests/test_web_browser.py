@@ -419,7 +419,7 @@ def test_the_published_copy_works_hosted_under_a_sub_path(page: Any, published: 
 def test_confirm_a_suggested_intervention_with_the_write_token(page: Any,
                                                                writable_db: Path) -> None:
     intervention, urn = suggested(writable_db)[0]
-    with running_server(WebSettings(writable_db, write_token=WRITE_TOKEN)) as url:
+    with running_server(WebSettings(writable_db, write_token=WRITE_TOKEN, warm=False)) as url:
         page.goto(f"{url}/la/{urn}")
         event = page.locator(f"#intervention-{intervention}")
         assert "suggested, not confirmed" in event.inner_text()

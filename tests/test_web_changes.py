@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,8 @@ def test_the_feed_uses_the_configured_public_address(corpus_db: Path,
     monkeypatch.setenv("ILACS_BASE_URL", "https://ilacs.example.org/")
     settings = settings_from_environment(corpus_db)
     assert settings.base_url == "https://ilacs.example.org"
-    with running_server(settings) as url, httpx.Client(base_url=url, timeout=60) as local:
+    with running_server(replace(settings, warm=False)) as url, \
+            httpx.Client(base_url=url, timeout=60) as local:
         feed = feedparser.parse(local.get("/changes.atom").content)
         printed = local.get("/la/80419").text  # a printed page names its public address
     assert "Printed from ilacs, page https://ilacs.example.org/la/80419;" in printed

@@ -37,7 +37,7 @@ def test_a_moved_file_is_a_404_that_says_how_to_serve_it_again(tmp_path: Path) -
     ingest(conn, find_files([folder]), workers=1)
     [sha256] = conn.execute("SELECT sha256 FROM documents ORDER BY path LIMIT 1").fetchone()
     conn.close()
-    with running_server(WebSettings(db)) as url:
+    with running_server(WebSettings(db, warm=False)) as url:
         assert httpx.get(f"{url}/documents/{sha256}").status_code == 200
         folder.rename(tmp_path / "moved")
         response = httpx.get(f"{url}/documents/{sha256}")

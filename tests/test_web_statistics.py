@@ -134,7 +134,7 @@ def test_a_record_without_statistics_says_how_to_add_them(tmp_path: Path) -> Non
     conn = open_store(db)
     ensure_authorities(conn)
     conn.close()
-    with running_server(WebSettings(db)) as url, httpx.Client(base_url=url) as http:
+    with running_server(WebSettings(db, warm=False)) as url, httpx.Client(base_url=url) as http:
         page = http.get(f"/la/{ISLE}").text
         assert "This record holds no official statistics." in page
         assert "<code>ilacs statistics load FOLDER</code>" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from conftest import WRITE_TOKEN as TOKEN
 from conftest import suggested
 from ilacs.web import WebSettings
 from ilacs.web.snapshot import SnapshotSource
+from ilacs.web.warm import WARM_CHECK_SECONDS
 from ilacs.web.writes import confirm_and_settle
 from web_server import running_server
 
 
 @pytest.fixture(scope="module")
 def writable(writable_db: Path) -> Iterator[httpx.Client]:
-    with running_server(WebSettings(writable_db, write_token=TOKEN)) as url, \
+    with running_server(WebSettings(writable_db, write_token=TOKEN, warm=False)) as url, \
             httpx.Client(base_url=url, timeout=60) as client:
         yield client
 
@@ -34,10 +36,16 @@ def test_the_record_holds_suggestions_to_confirm(writable_db: Path) -> None:
     assert len(suggested(writable_db)) >= 2
 
 
+def test_a_server_told_not_to_warm_renders_nothing_before_it_is_asked(
+        writable: httpx.Client) -> None:
+    time.sleep(WARM_CHECK_SECONDS + 0.5)  # a warming server would have begun by now
+    assert writable.get("/status.json").json()["warm"] is False
+
+
 def test_without_a_token_suggestions_show_no_form_and_writes_are_refused(
         writable_db: Path) -> None:
     intervention, urn = suggested(writable_db)[0]
-    with running_server(WebSettings(writable_db)) as url, \
+    with running_server(WebSettings(writable_db, warm=False)) as url, \
             httpx.Client(base_url=url, timeout=60) as read_only:
         timeline = read_only.get(f"/la/{urn}.json").json()["timeline"]
         assert intervention in [event["unconfirmed_intervention"] for event in timeline]
@@ -95,7 +103,7 @@ def test_a_form_post_from_another_site_is_refused_even_with_the_token(
         source.backup(target)
     intervention, urn = suggested(copy)[0]
     action = f"/interventions/{intervention}/confirm"
-    with running_server(WebSettings(copy, write_token=TOKEN)) as url, \
+    with running_server(WebSettings(copy, write_token=TOKEN, warm=False)) as url, \
             httpx.Client(base_url=url, timeout=60) as client:
         for content, headers in [
             (f"token={TOKEN}", {"Content-Type": "text/plain"}),  # a form any site can send

@@ -42,6 +42,9 @@ class WebSettings:
     # size (about 12 s of one core per change of a record with statistics; `ilacs serve`
     # does, tests' servers need not).
     prepare_downloads: bool = False
+    # Pre-render the main pages whenever the record changes (`ilacs serve` does; a test's
+    # server that checks one behaviour need not spend a core on 300-odd pages meanwhile).
+    warm: bool = True
 
     @property
     def writable(self) -> bool:

@@ -38,7 +38,7 @@ async def keep_warm(app: Starlette) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://warm") as client:
         while True:
             snapshot = state.source.current()
-            if state.warm_version != snapshot.version:
+            if state.settings.warm and state.warm_version != snapshot.version:
                 for path in warm_paths(snapshot):
                     response = await client.get(path)
                     if response.status_code != 200:
@@ -66,6 +66,10 @@ def _freeze_long_lived() -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    settings = app.state.ilacs.settings
+    if not (settings.warm or settings.prepare_downloads):
+        yield
+        return
     task = asyncio.create_task(keep_warm(app))
     try:
         yield
