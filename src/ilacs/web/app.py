@@ -169,15 +169,11 @@ def _chrome(request: Request, state: AppState,
             "json_url": urls.json_twin(path + query),
             "writable": settings.writable, "static_copy": settings.static_copy,
             "feed_url": urls.changes(feed=True) if settings.feed else None,
-            "page_address": _printed_address(settings) + path + query,
+            # the public address only when configured: pages are pre-rendered before anyone
+            # asks, so the address a reader used is not known
+            "page_address": (public_base(request, settings.base_url) if settings.base_url
+                             else "") + path + query,
             "record_as_of": snapshot.record.as_of if snapshot is not None else None}
-
-
-def _printed_address(settings: WebSettings) -> str:
-    """What a printed page's footer puts before its path: the configured public address.
-    Without one, nothing: a page is pre-rendered before any reader asks for it, so the
-    address a reader used is not known when it is made."""
-    return settings.base_url.rstrip("/") if settings.base_url else ""
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -23,6 +23,7 @@ from ilacs.web.pages.england import year_note
 from ilacs.web.snapshot import Snapshot
 
 DRILL_DOWN_LIMIT = 200
+EVENTS = "inspections and visits"  # what a theme's yearly shares count
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _national(snapshot: Snapshot) -> ThemesPage:
                                   c.authorities, urls.themes(c.theme)) for c in counts),
         years=years, trends=tuple(trends), selected=None,
         year_totals=tuple(totals.get(year, 0) for year in years),
-        year_notes=tuple(year_note(str(year), totals.get(year, 0), "inspections and visits")
+        year_notes=tuple(year_note(str(year), totals.get(year, 0), EVENTS)
                          for year in years),
         texts_missing=TEXTS_MISSING if not items else WORDS_MISSING if without_text else None)
 
@@ -184,8 +185,7 @@ def theme_trend_csv(snapshot: Snapshot, theme: str) -> str:
     writer.writerow(THEME_TREND_COLUMNS)
     for cell in _trend(snapshot, theme):
         writer.writerow([theme, cell.year, cell.events_raising, cell.events_total, cell.percent,
-                         year_note(str(cell.year), cell.events_total,
-                                   "inspections and visits") or ""])
+                         year_note(str(cell.year), cell.events_total, EVENTS) or ""])
     return out.getvalue()
 
 
