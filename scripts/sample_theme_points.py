@@ -22,7 +22,7 @@ from pathlib import Path
 from ilacs.analysis.theme_evaluation import label_path, stratum
 from ilacs.extract.theme_training import text_hash
 from ilacs.store import open_store
-from ilacs.store.items import ItemRow, improvement_items
+from ilacs.store.points import PointRow, all_points
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "data" / "theme_labels.jsonl"
 
@@ -42,19 +42,19 @@ def main() -> None:
 
     labelled = {(json.loads(line)["path"], json.loads(line)["item"])
                 for line in LABELS.read_text("utf-8").splitlines() if line}
-    items = [i for i in improvement_items(open_store(args.db)) if i.text]
-    by_stratum: dict[str, list[ItemRow]] = defaultdict(list)
+    items = [i for i in all_points(open_store(args.db)) if i.text]
+    by_stratum: dict[str, list[PointRow]] = defaultdict(list)
     for item in items:
         if (label_path(item), item.number) not in labelled:
             by_stratum[stratum(item)].append(item)
     rng = random.Random(args.seed)
-    chosen: list[ItemRow] = []
+    chosen: list[PointRow] = []
     for name, quota in QUOTA.items():
         pool = sorted(by_stratum[name], key=lambda i: (i.document_path, i.number))
         chosen += rng.sample(pool, min(quota, len(pool)))
     rng.shuffle(chosen)
 
-    documents: dict[str, list[ItemRow]] = defaultdict(list)
+    documents: dict[str, list[PointRow]] = defaultdict(list)
     for item in items:
         documents[label_path(item)].append(item)
     # Whole documents go to one batch, so a labeller sees a list once.

@@ -11,7 +11,7 @@ from ilacs.extract.theme_model import packaged_model
 from ilacs.extract.themes import ThemeMatch
 from ilacs.reference import load_register
 from ilacs.statistics.model import IndicatorValue
-from ilacs.store.items import ItemRow
+from ilacs.store.points import PointRow
 from ilacs.store.rows import InspectionRow, JudgementRow
 from ilacs.store.story import VisitRow
 
@@ -42,22 +42,23 @@ def inspection(id: int, urn: int, start: str, framework: str = "ilacs_2018",
 def visit(urn: int, start: str, kind: str = "monitoring_visit") -> VisitRow:
     return VisitRow(kind=kind, visit_start=start, visit_end=start, publication_date=None,
                     inspectors=(), lead_inspector=None, focus=None, focus_theme=None,
-                    monitoring_visit_number=None, improvement_items=(),
+                    monitoring_visit_number=None, points=(),
                     improvement_item_count=0, priority_action_count=0,
                     document_path=f"{urn}/visit-{start}.pdf", urn=urn)
 
 
 def item(urn: int, event_id: int, when: str, number: int, text: str,
-         event: str = "inspection", themes: tuple[str, ...] | None = None) -> ItemRow:
+         event: str = "inspection", themes: tuple[str, ...] | None = None) -> PointRow:
     """A point; with `themes`, stored as the current classifier filed them (the analyses read
     stored themes), else classified from `text` when read."""
-    return ItemRow(urn=urn, event=event, event_id=event_id, date=date.fromisoformat(when),
-                   framework=None, document_path=f"{urn}/{event}-{when}.pdf", number=number,
-                   section="what_needs_to_improve", text=text, outcome=None, page=3,
-                   themes=None if themes is None else tuple(
-                       ThemeMatch(key, text) for key in themes),
-                   themes_confident=None if themes is None else True,
-                   theme_model=None if themes is None else packaged_model().version)
+    return PointRow(urn=urn, event=event, event_id=event_id, start=date.fromisoformat(when),
+                    published=None, framework=None, document_path=f"{urn}/{event}-{when}.pdf",
+                    number=number, position=number, section="what_needs_to_improve", text=text,
+                    outcome=None, tag=None, page=3,
+                    themes=None if themes is None else tuple(
+                        ThemeMatch(key, text) for key in themes),
+                    themes_confident=None if themes is None else True,
+                    theme_model=None if themes is None else packaged_model().version)
 
 
 def figure(indicator: str, urn: int | None, year: int, value: float | None,
@@ -69,7 +70,7 @@ def figure(indicator: str, urn: int | None, year: int, value: float | None,
 
 
 def record(inspections: list[InspectionRow], visits: list[VisitRow] | None = None,
-           items: list[ItemRow] | None = None,
+           points: list[PointRow] | None = None,
            figures: list[IndicatorValue] | None = None) -> AnalysisRecord:
-    return AnalysisRecord(REGISTER, tuple(inspections), tuple(visits or ()), tuple(items or ()),
+    return AnalysisRecord(REGISTER, tuple(inspections), tuple(visits or ()), tuple(points or ()),
                           statistics_record(figures or ()))

@@ -76,12 +76,12 @@ def test_json_writes_every_table(record: sqlite3.Connection, tmp_path: Path) -> 
     path = export_record(record, "json", tmp_path / "record.json")
     data = json.loads(path.read_text(encoding="utf-8"))
 
-    assert list(data) == ["inspections", "judgements", "findings", "strengths", "authorities",
+    assert list(data) == ["inspections", "judgements", "points", "strengths", "authorities",
                           "visits", "interventions", "statistics", "statistics_sources"]
     assert data["statistics"] == [] and data["statistics_sources"] == []  # none loaded
     assert len(data["inspections"]) == 3 and len(data["inspections"][0]) == WIDE_WIDTH
     assert data["inspections"][0]["publication_date"] == "2018-04-30"
-    assert len(data["judgements"]) == 15 and len(data["findings"]) == 6
+    assert len(data["judgements"]) == 15 and len(data["points"]) == 6
     assert len(data["authorities"]) == 4
 
     latest = json.loads(export_record(record, "json", tmp_path / "l.json", True).read_text())
@@ -109,7 +109,8 @@ def test_xlsx_has_a_sheet_per_table_latest_first(
     workbook = load_workbook(export_record(record, "xlsx", tmp_path / "record.xlsx"))
 
     assert workbook.sheetnames == [
-        "Latest per LA", "Authorities", "Inspections", "Judgements", "Findings", "Strengths",
+        "Latest per LA", "Authorities", "Inspections", "Judgements", "Improvement points",
+        "Strengths",
         "Visits",
         "Interventions", "Statistics", "Statistics sources", "Problems"
     ]
@@ -125,7 +126,11 @@ def test_xlsx_has_a_sheet_per_table_latest_first(
     assert 8 <= sheet.column_dimensions["A"].width <= 60
     assert workbook["Latest per LA"].max_row == 4
     assert workbook["Problems"].max_row == 2
-    assert workbook["Findings"]["G2"].value == "The timeliness of assessments for children in need."
+    points = workbook["Improvement points"]
+    header = [cell.value for cell in points[1]]
+    assert points.cell(row=2, column=header.index("text") + 1).value == \
+        "The timeliness of assessments for children in need."
+    assert points.cell(row=2, column=header.index("event") + 1).value == "inspection"
 
 
 def test_xlsx_latest_holds_only_the_latest_sheet(

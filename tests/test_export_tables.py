@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ilacs.export import JUDGEMENT_KEYS, latest_table, wide_table
-from ilacs.export.tables import findings_table, judgements_table
+from ilacs.export.tables import judgements_table, points_table
 from ilacs.store import sync_authorities
 from test_store_factories import REGISTER, fresh_store, make_document, make_report, save_report
 
@@ -79,12 +79,12 @@ def test_the_latest_table_has_every_current_authority(record: sqlite3.Connection
     assert scilly["report_link"] == "https://reports.ofsted.gov.uk/provider/44/80420"
 
 
-def test_judgements_and_findings_tables_are_long(record: sqlite3.Connection) -> None:
+def test_judgements_and_points_tables_are_long(record: sqlite3.Connection) -> None:
     judgements = judgements_table(record).records()
     assert len(judgements) == 15
     assert judgements[0]["la_name"] == "Isle of Wight" and judgements[0]["page"] == 1
-    findings = findings_table(record).records()
-    assert [(f["urn"], f["position"]) for f in findings] == [
+    points = points_table(record).records()
+    assert [(p["urn"], p["position"]) for p in points] == [
         (80419, 1), (80419, 2), (80419, 1), (80419, 2)
     ]
-    assert findings[1]["outcome"] == 1
+    assert points[1]["outcome"] == 1

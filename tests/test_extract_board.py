@@ -11,7 +11,7 @@ from ilacs.extract.frameworks import framework_by_id
 from ilacs.extract.judgements import sif_list
 from ilacs.extract.text import Line
 from ilacs.store import open_store
-from ilacs.store.items import improvement_items
+from ilacs.store.points import all_points
 
 ROTHERHAM = "80543_rotherham/children's services inspection - 19 november 2014.pdf"
 SUFFOLK = "80565_suffolk/children's services inspection - 11 february 2016.pdf"
@@ -51,9 +51,9 @@ def test_no_labelled_point_of_an_authority_is_read_as_the_boards(corpus: CorpusR
 def test_the_store_keeps_the_boards_points_apart(corpus_db: Path) -> None:
     conn = open_store(corpus_db)
     board = sqlite3.connect(corpus_db).execute(
-        "SELECT count(*) FROM findings WHERE section = 'lscb'").fetchone()[0]
+        "SELECT count(*) FROM points WHERE section = 'lscb'").fetchone()[0]
     assert board > 500  # most SIF reports review the board
-    assert all(item.section != "lscb" for item in improvement_items(conn))
+    assert all(item.section != "lscb" for item in all_points(conn))
 
 
 def test_the_boards_grade_however_it_is_phrased() -> None:

@@ -21,7 +21,7 @@ ISLE_OF_WIGHT = "80419_isle of wight"
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("documents", "pages", "inspections", "judgements", "findings",
+            for table in ("documents", "pages", "inspections", "judgements", "points",
                           "problems")}
 
 
@@ -119,8 +119,8 @@ def test_letters_are_stored_as_visits(tmp_path: Path, shared_dir: Path) -> None:
         "WHERE visit_start = '2023-05-17'").fetchone()
     assert tuple(visit) == (2532283, "focused_visit", "2023-05-17", "2023-05-18",
                             "16- and 17-year-old care leavers", 1)
-    finding = conn.execute("SELECT text, page FROM visit_findings").fetchall()
-    assert ("The quality and timeliness of supervision.", 1) in [tuple(row) for row in finding]
+    points = conn.execute("SELECT text, page FROM points").fetchall()
+    assert ("The quality and timeliness of supervision.", 1) in [tuple(row) for row in points]
 
 
 @pytest.mark.parametrize("workers", [1, 2])

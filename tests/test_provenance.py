@@ -4,7 +4,7 @@ eval` scores every stored page though labels give none."""
 from __future__ import annotations
 
 from ilacs.extract.evaluation import misplaced_points
-from ilacs.extract.models import ImprovementItem
+from ilacs.extract.models import ImprovementPoint
 from ilacs.extract.provenance import opens_on_page, printed_on_page
 from test_store_factories import make_document
 
@@ -40,7 +40,7 @@ def test_a_judgements_wording_is_matched_by_its_letters_alone() -> None:
 
 
 def test_points_on_a_wrong_page_are_named() -> None:
-    items = [ImprovementItem("The timeliness of assessments for children in need.", None, None,
+    items = [ImprovementPoint("The timeliness of assessments for children in need.", None, None,
                              1),
-             ImprovementItem("The quality of supervision.", None, None, 1)]
+             ImprovementPoint("The quality of supervision.", None, None, 1)]
     assert misplaced_points(DOCUMENT, items) == ["point 2: not on page 1"]

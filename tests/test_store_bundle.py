@@ -22,7 +22,7 @@ from ilacs.store import (
     stored_version,
     summary,
 )
-from ilacs.store.items import improvement_items
+from ilacs.store.points import all_points
 from test_store_factories import fresh_store, make_document, make_problem, make_report, save_report
 
 FINDING = "The timeliness of assessments for children in need."
@@ -80,7 +80,7 @@ def test_the_bundle_holds_facts_not_report_text(tmp_path: Path) -> None:
     fresh = fresh_store(tmp_path / "fresh")
     load_bundle(fresh, bundle)
     assert fresh.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
-    assert fresh.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+    assert fresh.execute("SELECT count(*) FROM points WHERE text IS NOT NULL").fetchone()[0] == 0
 
 
 def test_the_bundle_is_deterministic(tmp_path: Path) -> None:
@@ -136,34 +136,34 @@ def test_a_malformed_bundle_stores_nothing(tmp_path: Path, damage: Any) -> None:
 def test_the_bundle_keeps_each_points_themes_and_page_not_its_words(tmp_path: Path) -> None:
     source = _record(tmp_path)
     bundle = record_to_bundle(source)
-    read = improvement_items(source)
+    read = all_points(source)
     # the themes stored at extraction travel, with the classifier's version and confidence
     expected = [[m.theme for m in v.matches] for v in themes_of([item.text for item in read])]
     assert expected == [[m.theme for m in item.themes or ()] for item in read]
     assert any(expected), "the factory's points should fall under some theme"
-    assert {p["theme_model"] for p in bundle["point_themes"]} == {packaged_model().version}
-    assert all(isinstance(p["confident"], bool) for p in bundle["point_themes"])
+    assert {p["theme_model"] for p in bundle["points"]} == {packaged_model().version}
+    assert all(isinstance(p["confident"], bool) for p in bundle["points"])
     assert [(p["position"], p["section"], p["page"], p["themes"])
-            for p in bundle["point_themes"]] == [
+            for p in bundle["points"]] == [
         (item.number, item.section, item.page, themes) for item, themes in zip(
             read, expected, strict=True)]
 
     fresh = fresh_store(tmp_path / "fresh")
     load_bundle(fresh, bundle)
-    bundled = improvement_items(fresh)
+    bundled = all_points(fresh)
     assert [(i.number, i.section, i.page, i.urn, i.date) for i in bundled] == [
         (i.number, i.section, i.page, i.urn, i.date) for i in read]
     assert all(i.text == "" for i in bundled)
     assert [[m.theme for m in i.themes or ()] for i in bundled] == expected
     assert [i.theme_model for i in bundled] == [i.theme_model for i in read]
-    assert summary(fresh).points_themed_only == len(read) and summary(source).findings > 0
+    assert summary(fresh).points_themed_only == len(read) and summary(source).report_points > 0
 
     # Ingesting the document brings its words, and its points are no longer counted twice.
     newer = save_report(fresh, make_report(grade="good"))
     newer_path = fresh.execute("SELECT path FROM documents WHERE sha256 = ?",
                                (newer.sha256,)).fetchone()[0]
-    assert sorted(i.text for i in improvement_items(fresh) if i.text) == sorted(
+    assert sorted(i.text for i in all_points(fresh) if i.text) == sorted(
         i.text for i in read if i.document_path == newer_path)
-    assert len(improvement_items(fresh)) == len(read)
+    assert len(all_points(fresh)) == len(read)
     assert summary(fresh).points_themed_only == len(read) - len(
         [i for i in read if i.document_path == newer_path])

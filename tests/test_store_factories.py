@@ -21,7 +21,7 @@ from ilacs.extract.models import (
     DateSource,
     Extraction,
     Grade,
-    ImprovementItem,
+    ImprovementPoint,
     InspectionReport,
     InspectionType,
     Judgement,
@@ -97,7 +97,7 @@ def make_report(
             Judgement(key, Grade(grade), 1, f"{key.replace('_', ' ')}: {grade}") for key in keys
         ),
         improvement_items=tuple(
-            ImprovementItem(
+            ImprovementPoint(
                 text=text,
                 outcome=1 if "outcome 1" in text else None,
                 tag="(outcome 1, national framework)" if "outcome 1" in text else None,

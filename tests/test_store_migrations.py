@@ -59,6 +59,49 @@ def test_a_database_at_migration_n_upgrades_keeping_its_data(tmp_path: Path) -> 
     assert len(found.fetchall()) == 1
 
 
+def test_points_of_reports_letters_and_the_bundle_become_one_table(tmp_path: Path) -> None:
+    """Migration 13 copies findings, visit_findings and point_themes into `points`, keyed by
+    document, a bundled point's space-separated keys as the stored JSON."""
+    conn = _bare(tmp_path)
+    apply_migrations(conn, [m for m in MIGRATIONS if m.id < 13])
+    for sha, kind, origin in (("r", "inspection_report", "ingested"), ("l", "letter", "ingested"),
+                              ("b", "letter", "bundled")):
+        conn.execute("INSERT INTO documents (sha256, path, size, kind, origin, parser_version, "
+                     "ingested_at) VALUES (?, ?, 1, ?, ?, 'v', 'now')", (sha, sha, kind, origin))
+    conn.execute("INSERT INTO inspections (id, document_sha256, urn) VALUES (7, 'r', 80419)")
+    conn.execute("INSERT INTO findings VALUES (7, 1, 'what_needs_to_improve', 'Plans.', 1, "
+                 "NULL, 3, '[[\"planning\", \"plans\"]]', 1, 'm1')")
+    conn.execute("INSERT INTO findings VALUES (7, 2, 'lscb', 'The board.', NULL, NULL, 4, "
+                 "'[]', 1, 'm1')")
+    for sha, visit in (("l", 8), ("b", 9)):
+        conn.execute("INSERT INTO visits (id, document_sha256, urn, kind) "
+                     "VALUES (?, ?, 80419, 'focused_visit')", (visit, sha))
+    conn.execute("INSERT INTO visit_findings VALUES (8, 1, 'priority_action', 'Visits.', NULL, "
+                 "'Now', 2, '[]', 0, 'm1')")
+    conn.execute("INSERT INTO point_themes VALUES ('b', 1, 'what_needs_to_improve', 5, "
+                 "'planning supervision', 1, 'm1')")
+    conn.execute("INSERT INTO point_themes VALUES ('b', 2, 'what_needs_to_improve', 6, '', "
+                 "0, 'm1')")
+
+    assert apply_migrations(conn) == [m.id for m in MIGRATIONS if m.id >= 13]
+
+    rows = [tuple(row) for row in conn.execute("SELECT * FROM points ORDER BY 1, 2")]
+    assert rows == [
+        ("b", 1, "what_needs_to_improve", None, None, None, 5,
+         '[["planning", ""], ["supervision", ""]]', 1, "m1"),
+        ("b", 2, "what_needs_to_improve", None, None, None, 6, "[]", 0, "m1"),
+        ("l", 1, "priority_action", "Visits.", None, "Now", 2, "[]", 0, "m1"),
+        ("r", 1, "what_needs_to_improve", "Plans.", 1, None, 3, '[["planning", "plans"]]', 1,
+         "m1"),
+        ("r", 2, "lscb", "The board.", None, None, 4, "[]", 1, "m1"),
+    ]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert not tables & {"findings", "visit_findings", "point_themes"}
+    conn.execute("DELETE FROM documents WHERE sha256 = 'r'")
+    assert conn.execute("SELECT count(*) FROM points WHERE document_sha256 = 'r'").fetchone() \
+        == (0,)
+
+
 def test_a_failing_migration_leaves_the_previous_schema_and_is_not_recorded(
     tmp_path: Path,
 ) -> None:

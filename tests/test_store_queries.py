@@ -67,7 +67,7 @@ def test_summary_counts_what_is_stored(store: sqlite3.Connection) -> None:
     assert counts.documents_by_kind == {"inspection_report": 4, "unreadable": 1}
     assert counts.documents_by_origin == {"ingested": 5}
     assert counts.documents == 5
-    assert (counts.inspections, counts.judgements, counts.findings) == (4, 20, 8)
+    assert (counts.inspections, counts.judgements, counts.report_points) == (4, 20, 8)
     assert counts.problems_by_severity == {"warning": 1} and counts.problems == 1
     assert (counts.authorities, counts.authorities_covered) == (4, 2)
 

@@ -22,6 +22,7 @@ from ilacs.store import (
     search_pages,
     stored_version,
 )
+from ilacs.store.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
 from test_store_factories import (
     fresh_store,
     make_document,
@@ -70,8 +71,8 @@ def test_save_then_query_round_trips_every_fact(store: sqlite3.Connection) -> No
     assert inspection.judgements[0].page == 1
     assert inspection.judgements[0].printed == "impact of leaders: requires_improvement"
     assert _count(store, "pages") == 2 and _fts_rows(store) == 2
-    findings = store.execute("SELECT position, text, outcome, page FROM findings").fetchall()
-    assert [tuple(row) for row in findings] == [
+    points = store.execute("SELECT position, text, outcome, page FROM points").fetchall()
+    assert [tuple(row) for row in points] == [
         (1, "The timeliness of assessments for children in need.", None, 2),
         (2, "The quality of plans. (outcome 1, national framework)", 1, 2),
     ]
@@ -88,7 +89,7 @@ def test_saving_the_same_bytes_again_replaces_without_duplicates(
     assert _count(store, "pages") == 2 and _fts_rows(store) == 2
     assert _count(store, "inspections") == 1
     assert _count(store, "judgements") == 5
-    assert _count(store, "findings") == 2
+    assert _count(store, "points") == 2
     assert _count(store, "problems") == 1
     assert len(search_pages(store, "timeliness")) == 1
 
@@ -104,7 +105,7 @@ def test_a_new_parser_version_replaces_stale_facts(store: sqlite3.Connection) ->
     assert [(j.key, j.grade) for j in inspection.judgements] == [
         ("overall_effectiveness", Grade.OUTSTANDING)
     ]
-    assert _count(store, "findings") == 0
+    assert _count(store, "points") == 0
     assert problems(store) == []
 
 
@@ -170,7 +171,7 @@ def test_record_problem_keeps_one_copy_of_a_repeated_problem(store: sqlite3.Conn
 def test_ingesting_a_bundled_document_makes_it_ingested(store: sqlite3.Connection) -> None:
     document = make_document()
     load_bundle(store, {
-        "format": "ilacs-record", "version": 1,
+        "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION,
         "documents": [{
             "sha256": document.sha256, "path": document.path, "media_type": "pdf",
             "size": document.size, "page_count": 2, "kind": "inspection_report",

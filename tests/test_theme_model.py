@@ -136,12 +136,13 @@ def test_model_classifies_with_reasons_and_confidence() -> None:
 def test_themes_are_stored_at_ingest_with_the_classifier_version(corpus_db: Path) -> None:
     conn = open_store(corpus_db)
     version = packaged_model().version
-    for table in ("findings", "visit_findings"):
+    for parents in ("inspections", "visits"):
         total, themed, current = conn.execute(
-            f"SELECT count(*), count(themes), sum(theme_model = ?) FROM {table}",
+            "SELECT count(*), count(themes), sum(theme_model = ?) FROM points "
+            f"WHERE document_sha256 IN (SELECT document_sha256 FROM {parents})",
             (version,)).fetchone()
         assert total > 1000 and themed == total == current
-    stored = json.loads(conn.execute("SELECT themes FROM findings WHERE themes != '[]' "
+    stored = json.loads(conn.execute("SELECT themes FROM points WHERE themes != '[]' "
                                      "LIMIT 1").fetchone()[0])
     assert stored and all(len(pair) == 2 and pair[1] for pair in stored)
 
@@ -152,18 +153,18 @@ def test_stored_themes_are_read_and_a_stale_version_is_classified_afresh(
     shutil.copy(corpus_db, copy)
     raw = sqlite3.connect(copy)
     position = raw.execute(
-        "SELECT f.inspection_id, f.position, f.text, d.path FROM findings f JOIN inspections i "
-        "ON i.id = f.inspection_id JOIN documents d ON d.sha256 = i.document_sha256 "
-        "WHERE f.themes LIKE '%private_fostering%' LIMIT 1").fetchone()
+        "SELECT p.document_sha256, p.position, p.text, d.path FROM points p JOIN inspections i "
+        "USING (document_sha256) JOIN documents d ON d.sha256 = p.document_sha256 "
+        "WHERE p.themes LIKE '%private_fostering%' LIMIT 1").fetchone()
     # A stored decision is what analyses read: file one point under "lado" instead.
-    raw.execute("UPDATE findings SET themes = '[[\"lado\", \"made up\"]]' "
-                "WHERE inspection_id = ? AND position = ?", position[:2])
+    raw.execute("UPDATE points SET themes = '[[\"lado\", \"made up\"]]' "
+                "WHERE document_sha256 = ? AND position = ?", position[:2])
     raw.commit()
     conn = open_store(copy)
     point = _themed(conn, position[3], position[2])
     assert [m.theme for m in point.themes] == ["lado"] and point.model == packaged_model().version
     # Stored by another version of the classifier: classified again, not trusted.
-    raw.execute("UPDATE findings SET theme_model = 'older' WHERE inspection_id = ? AND "
+    raw.execute("UPDATE points SET theme_model = 'older' WHERE document_sha256 = ? AND "
                 "position = ?", position[:2])
     raw.commit()
     point = _themed(open_store(copy), position[3], position[2])

@@ -94,7 +94,7 @@ OVERSIGHT, PATHWAY = ("management_oversight",), ("pathway_plans",)
 
 
 def small_items():  # type: ignore[no-untyped-def]
-    return themes.themed_items(record([], items=[
+    return themes.themed_items(record([], points=[
         item(IOW, 1, "2019-02-01", 1, "Management oversight of children's plans.",
              themes=OVERSIGHT),
         item(IOW, 1, "2019-02-01", 2, "Supervision that challenges drift.", themes=OVERSIGHT),
@@ -134,7 +134,7 @@ def test_recurrence_needs_a_later_event() -> None:
 def test_peer_themes_look_back_from_the_record_horizon() -> None:
     neighbours = record([]).register.neighbours(IOW)
     peer = neighbours[0].authority.urn
-    rec = record([], items=[
+    rec = record([], points=[
         item(peer, 1, "2020-01-01", 1, "Management oversight.", themes=OVERSIGHT),
         item(peer, 2, "2024-01-01", 1, "The quality of pathway plans.", themes=PATHWAY),
         item(IOW, 3, "2024-06-01", 1, "Supervision.", themes=OVERSIGHT),

@@ -32,9 +32,9 @@ from ilacs.export.story_tables import interventions_table, visits_table
 from ilacs.export.tables import (
     Table,
     authorities_table,
-    findings_table,
     judgements_table,
     latest_table,
+    points_table,
     problems_table,
     strengths_table,
     wide_table,
@@ -112,9 +112,10 @@ class Record:
 
     @cached_property
     def points(self) -> Dataset:
-        """What inspectors asked each authority to improve (and, section 'lscb', its
-        safeguarding children board), with the page each point is on."""
-        return Dataset(findings_table(self.conn))
+        """What inspectors asked each authority to improve in reports and letters (and,
+        section 'lscb', a report's safeguarding children board), with the themes and page
+        of each point."""
+        return Dataset(points_table(self.conn))
 
     @cached_property
     def strengths(self) -> Dataset:

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from ilacs.analysis.statistics import StatisticsRecord, empty_statistics, load_statistics_record
 from ilacs.reference.register import Authority, Register, UnknownAuthority, load_register
-from ilacs.store.items import ItemRow, improvement_items
+from ilacs.store.points import PointRow, all_points
 from ilacs.store.queries import all_inspections
 from ilacs.store.rows import InspectionRow
 from ilacs.store.story import VisitRow, all_visits
@@ -28,7 +28,7 @@ class AnalysisRecord:
     register: Register
     inspections: tuple[InspectionRow, ...]
     visits: tuple[VisitRow, ...] = ()
-    items: tuple[ItemRow, ...] = ()
+    points: tuple[PointRow, ...] = ()
     statistics: StatisticsRecord = field(default_factory=empty_statistics)
     strengths: tuple[StrengthRow, ...] = ()
 
@@ -65,7 +65,7 @@ class AnalysisRecord:
                                                           row.publication_date) if d]
         dates += [date.fromisoformat(d) for v in self.visits
                   for d in (v.visit_end, v.date, v.publication_date) if d]
-        dates += [item.date for item in self.items if item.date]
+        dates += [point.date for point in self.points if point.date]
         return max(dates, default=None)
 
     def authority(self, urn: int) -> Authority | None:
@@ -92,7 +92,7 @@ def load_record(conn: sqlite3.Connection, register: Register | None = None) -> A
         register=register or load_register(),
         inspections=tuple(all_inspections(conn)),
         visits=tuple(all_visits(conn)),
-        items=tuple(improvement_items(conn)),
+        points=tuple(all_points(conn)),
         strengths=tuple(all_strengths(conn)),
         statistics=load_statistics_record(conn),
     )

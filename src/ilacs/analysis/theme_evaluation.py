@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from ilacs.extract.theme_training import OTHER, LabelError, LabelledPoint, text_hash
-from ilacs.store.items import ItemRow, improvement_items
+from ilacs.store.points import PointRow, all_points
 
 
-def label_path(item: ItemRow) -> str:
+def label_path(item: PointRow) -> str:
     return ("reports/" if item.event == "inspection" else "letters/") + item.document_path
 
 
-def stratum(item: ItemRow) -> str:
+def stratum(item: PointRow) -> str:
     """Reports by framework, letters by kind: the groups scored separately."""
     return item.framework if item.event == "inspection" and item.framework else item.event
 
@@ -28,7 +28,7 @@ def stratum(item: ItemRow) -> str:
 def labelled_points(conn: sqlite3.Connection,
                     labels: Sequence[dict[str, Any]]) -> list[LabelledPoint]:
     """Every label with its point's text from the record; every fault named."""
-    items = {(label_path(i), i.number): i for i in improvement_items(conn) if i.text}
+    items = {(label_path(i), i.number): i for i in all_points(conn) if i.text}
     points, faults = [], []
     for label in labels:
         item = items.get((str(label["path"]), int(label["item"])))

@@ -24,12 +24,12 @@ from ilacs.errors import AnalysisError
 from ilacs.extract.theme_model import packaged_version, themes_of
 from ilacs.extract.themes import ThemeMatch, theme_names
 from ilacs.reference.register import NeighbourModel
-from ilacs.store.items import ItemRow
+from ilacs.store.points import PointRow
 
 
 @dataclass(frozen=True)
 class ThemedItem:
-    item: ItemRow
+    item: PointRow
     themes: tuple[ThemeMatch, ...]
     confident: bool = True  # False: the classifier was unsure of these themes
     model: str | None = None  # the classifier's version (None: not known for this point)
@@ -105,7 +105,7 @@ def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
     point stored by another classifier version (or before themes were stored) whose text is
     held is classified afresh, in one batch."""
     known = theme_names()
-    items = [item for item in record.items if item.urn is not None and item.date is not None]
+    items = [item for item in record.points if item.urn is not None and item.date is not None]
     current = packaged_version()
     stale = [item for item in items
              if item.text and (item.themes is None or item.theme_model != current)]

@@ -142,7 +142,7 @@ def summary(ctx: click.Context, db: str | None) -> None:
     facts = store_summary(conn)
     console.print(f"Documents: {facts.documents_by_kind} ({facts.documents_by_origin})")
     console.print(f"Inspections: {facts.inspections}, judgements: {facts.judgements}, "
-                  f"improvement points read from reports: {facts.findings}")
+                  f"improvement points read from reports: {facts.report_points}")
     if facts.points_themed_only:
         console.print(f"Improvement points of reports and letters known by their themes only: "
                       f"{facts.points_themed_only} (ingest the documents to read them)")

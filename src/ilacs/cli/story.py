@@ -74,9 +74,9 @@ def _print_visit(out: Console, stamp: str, row: VisitRow) -> None:
     if row.focus or theme:
         out.print(f"  focus: {escape(row.focus or '')}" + (f" [dim]({theme})[/]" if theme else ""),
                   highlight=False)
-    for item in row.improvement_items:
-        out.print(f"  - {escape(item)}", highlight=False)
-    if not row.improvement_items and row.improvement_item_count:
+    for point in row.points:
+        out.print(f"  - {escape(point)}", highlight=False)
+    if not row.points and row.improvement_item_count:
         out.print(f"  {row.improvement_item_count} points to improve (ingest the letter to read "
                   "them)", highlight=False)
     out.print(f"  {escape(row.document_path)}", highlight=False)

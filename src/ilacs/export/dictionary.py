@@ -14,9 +14,9 @@ from ilacs.export.statistics_tables import SOURCE_COLUMNS, STATISTICS_COLUMNS
 from ilacs.export.story_tables import INTERVENTION_COLUMNS, VISIT_COLUMNS
 from ilacs.export.tables import (
     AUTHORITY_COLUMNS,
-    FINDING_COLUMNS,
     JUDGEMENT_COLUMNS,
     JUDGEMENT_KEYS,
+    POINT_COLUMNS,
     PROBLEM_COLUMNS,
     STRENGTH_COLUMNS,
     WIDE_COLUMNS,
@@ -76,6 +76,13 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 # Where a name means something else in one table.
 _IN_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("authorities", "name"): ("The authority's name", _REGISTER),
+    ("points", "event"): ("What the document records: inspection, focused_visit, "
+                          "monitoring_visit or jtai", _OFSTED),
+    ("points", "start"): ("The first day inspectors were on site (ISO 8601)", _OFSTED),
+    ("points", "text"): ("The point as printed; empty when the record holds only its themes "
+                         "and page (a bundled record)", _OFSTED),
+    ("points", "themes"): ("The practice themes ilacs's classifier filed it under "
+                           "(space-separated keys; see the themes page)", _ILACS),
     ("strengths", "position"): ("The strength's place among the report's, from 1", _ILACS),
     ("strengths", "source"): ("Where the report says it: strengths_list (the points under "
                               "\"The local authority's strengths\") or summary (a sentence "
@@ -156,7 +163,7 @@ _IN_TABLE: dict[tuple[str, str], tuple[str, str]] = {
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "inspections": WIDE_COLUMNS, "latest": WIDE_COLUMNS, "authorities": AUTHORITY_COLUMNS,
-    "judgements": JUDGEMENT_COLUMNS, "findings": FINDING_COLUMNS,
+    "judgements": JUDGEMENT_COLUMNS, "points": POINT_COLUMNS,
     "strengths": STRENGTH_COLUMNS, "visits": VISIT_COLUMNS,
     "interventions": INTERVENTION_COLUMNS, "problems": PROBLEM_COLUMNS,
     "statistics": STATISTICS_COLUMNS, "sources": SOURCE_COLUMNS,

@@ -43,8 +43,8 @@ EXPORTERS: dict[str, Exporter] = {
     "csv": Exporter("csv", "the inspections table (or latest per LA, or the statistics) as "
                     "UTF-8 CSV", write_csv),
     "json": Exporter(
-        "json", "inspections, judgements, findings, strengths, authorities and statistics as JSON",
-        write_json),
+        "json", "inspections, judgements, improvement points, strengths, authorities and "
+        "statistics as JSON", write_json),
     "parquet": Exporter("parquet", "the inspections table (or latest, or the statistics) as "
                         "Parquet", write_parquet),
     "xlsx": Exporter("xlsx", "a workbook: latest per LA, then a sheet per table", write_xlsx),

@@ -16,6 +16,7 @@ from enum import Enum, StrEnum
 
 from ilacs.extract.frameworks import all_judgement_keys
 from ilacs.store import queries
+from ilacs.store.points import all_points
 from ilacs.store.rows import AuthorityRow, InspectionRow
 from ilacs.store.strengths import all_strengths
 
@@ -95,13 +96,12 @@ JUDGEMENT_COLUMNS = _columns(
     ),
     urn=_INT, inspection_start=_DATE, publication_date=_DATE, page=_INT,
 )
-FINDING_COLUMNS = _columns(
+POINT_COLUMNS = _columns(
     (
-        "urn", "la_name", "inspection_start", "publication_date", "position", "section", "text",
-        "outcome", "tag", "page", "document_path",
+        "urn", "la_name", "event", "start", "publication_date", "position", "section", "text",
+        "outcome", "tag", "themes", "page", "document_path",
     ),
-    urn=_INT, inspection_start=_DATE, publication_date=_DATE, position=_INT, outcome=_INT,
-    page=_INT,
+    urn=_INT, start=_DATE, publication_date=_DATE, position=_INT, outcome=_INT, page=_INT,
 )
 STRENGTH_COLUMNS = _columns(
     (
@@ -161,17 +161,20 @@ def judgements_table(conn: sqlite3.Connection) -> Table:
     return Table("judgements", "Judgements", JUDGEMENT_COLUMNS, rows)
 
 
-def findings_table(conn: sqlite3.Connection) -> Table:
+def points_table(conn: sqlite3.Connection) -> Table:
+    """What inspectors asked each authority (and, section 'lscb', its board) to improve, from
+    reports and letters alike, with the themes stored for each point."""
     register = _register(conn)
     rows = tuple(
         (
-            f.urn, register[f.urn].name if f.urn in register else None, f.inspection_start,
-            f.publication_date, f.position, f.section, f.text, f.outcome, f.tag, f.page,
-            f.document_path,
+            p.urn, register[p.urn].name if p.urn in register else None, p.event, p.start,
+            p.published, p.position, p.section, p.text or None, p.outcome, p.tag,
+            None if p.themes is None else " ".join(match.theme for match in p.themes),
+            p.page, p.document_path,
         )
-        for f in queries.findings(conn)
+        for p in all_points(conn, board=True)
     )
-    return Table("findings", "Findings", FINDING_COLUMNS, rows)
+    return Table("points", "Improvement points", POINT_COLUMNS, rows)
 
 
 def strengths_table(conn: sqlite3.Connection) -> Table:

@@ -1,6 +1,6 @@
 """JSON: the record's tables as lists of objects, for scripts and the web.
 
-Without --latest: {"inspections": [wide rows], "judgements": [...], "findings": [...],
+Without --latest: {"inspections": [wide rows], "judgements": [...], "points": [...],
 "authorities": [...], ..., "statistics": [...], "statistics_sources": [...]}. With --latest:
 {"latest": [one row per authority]}; with --statistics, the last two only. Dates are ISO
 text and missing values are null, so the file reads the same in any language.
@@ -19,9 +19,9 @@ from ilacs.export.tables import (
     Selection,
     Table,
     authorities_table,
-    findings_table,
     judgements_table,
     latest_table,
+    points_table,
     strengths_table,
     wide_table,
 )
@@ -34,7 +34,7 @@ def write_json(conn: sqlite3.Connection, path: Path, selection: Selection) -> No
     elif selection is Selection.STATISTICS:
         tables = [statistics_table(conn), statistics_sources_table(conn)]
     else:
-        tables = [wide_table(conn), judgements_table(conn), findings_table(conn),
+        tables = [wide_table(conn), judgements_table(conn), points_table(conn),
                   strengths_table(conn), authorities_table(conn), visits_table(conn),
                   interventions_table(conn),
                   statistics_table(conn), statistics_sources_table(conn)]

@@ -21,9 +21,9 @@ from ilacs.export.tables import (
     Selection,
     Table,
     authorities_table,
-    findings_table,
     judgements_table,
     latest_table,
+    points_table,
     problems_table,
     strengths_table,
     wide_table,
@@ -43,7 +43,7 @@ def write_xlsx(conn: sqlite3.Connection, path: Path, selection: Selection) -> No
     if selection is Selection.RECORD:
         tables += [
             authorities_table(conn), wide_table(conn), judgements_table(conn),
-            findings_table(conn), strengths_table(conn), visits_table(conn),
+            points_table(conn), strengths_table(conn), visits_table(conn),
             interventions_table(conn),
             statistics_table(conn), statistics_sources_table(conn), problems_table(conn),
         ]

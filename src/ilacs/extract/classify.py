@@ -9,7 +9,7 @@ from ilacs.documents import Document, MediaType
 from ilacs.errors import Problem, ProblemKind
 from ilacs.extract.articles import extract_article, looks_like_article
 from ilacs.extract.letters import extract_letter, letter_kind
-from ilacs.extract.models import DocumentKind, Extraction, ImprovementItem, Strength
+from ilacs.extract.models import DocumentKind, Extraction, ImprovementPoint, Strength
 from ilacs.extract.report import extract_report, looks_like_report
 from ilacs.extract.text import document_lines
 from ilacs.extract.theme_model import PointThemes, themes_of
@@ -27,7 +27,7 @@ def with_themes(extraction: Extraction) -> Extraction:
     """The extraction with the themes of every improvement point and strength, classified in
     one batch."""
     report, letter = extraction.report, extraction.letter
-    lists: list[tuple[ImprovementItem, ...]] = (
+    lists: list[tuple[ImprovementPoint, ...]] = (
         [report.improvement_items, report.board_recommendations] if report else []) + (
         [letter.improvement_items, letter.priority_actions] if letter else [])
     strengths = report.strengths if report else ()
@@ -43,7 +43,7 @@ def with_themes(extraction: Extraction) -> Extraction:
     return replace(extraction, report=report, letter=letter)
 
 
-_Classified = TypeVar("_Classified", ImprovementItem, Strength)
+_Classified = TypeVar("_Classified", ImprovementPoint, Strength)
 
 
 def _themed(item: _Classified, verdict: PointThemes) -> _Classified:

@@ -12,7 +12,7 @@ from typing import Any
 from ilacs.documents import Document, read_document
 from ilacs.errors import DocumentError
 from ilacs.extract.letters import extract_letter
-from ilacs.extract.models import ImprovementItem, InspectionReport, VisitLetter
+from ilacs.extract.models import ImprovementPoint, InspectionReport, VisitLetter
 from ilacs.extract.provenance import opens_on_page, printed_on_page
 from ilacs.extract.report import extract_report
 
@@ -68,7 +68,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if value is not None else None
 
 
-def _items_label(items: tuple[ImprovementItem, ...]) -> list[dict[str, Any]]:
+def _items_label(items: tuple[ImprovementPoint, ...]) -> list[dict[str, Any]]:
     labels = []
     for item in items:
         label: dict[str, Any] = {"text": item.text, "outcome": item.outcome}
@@ -182,7 +182,7 @@ def _extract_as_label(file: Path, path: str) -> dict[str, Any] | None:
         "improvement_item_pages": misplaced_points(document, report.improvement_items)}
 
 
-def misplaced_points(document: Document, items: Iterable[ImprovementItem]) -> list[str]:
+def misplaced_points(document: Document, items: Iterable[ImprovementPoint]) -> list[str]:
     """The points whose opening words are not printed on the page they give."""
     return [f"point {n}: not on page {item.page}" for n, item in enumerate(items, 1)
             if not opens_on_page(document, item.page, item.text)]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ilacs.extract.models import ImprovementItem
+from ilacs.extract.models import ImprovementPoint
 from ilacs.extract.text import (
     Line,
     join_wrapped,
@@ -85,7 +85,7 @@ def extract_items(
     end_headings: Sequence[re.Pattern[str]],
     numbered: bool,
     section: str = "what_needs_to_improve",
-) -> list[ImprovementItem]:
+) -> list[ImprovementPoint]:
     items: list[_Item] = []
     current: _Item | None = None
     heading = lines[start - 1].text.strip().casefold() if start > 0 else None
@@ -127,7 +127,7 @@ def extract_items(
 
 
 def paragraph_items(lines: Sequence[Line], start: int, end_headings: Sequence[re.Pattern[str]],
-                    section: str = "what_needs_to_improve") -> list[ImprovementItem]:
+                    section: str = "what_needs_to_improve") -> list[ImprovementPoint]:
     """A list printed as paragraphs, without bullets (older JTAI letters, some focused
     visits): a point ends with a sentence on a line well short of the page's width, the last
     line of its paragraph. Short capitalised lines without a full stop are sub-headings."""
@@ -223,12 +223,12 @@ def _starts_item(text: str, numbered: bool) -> bool:
     return starts_with_bullet(text) or bool(numbered and _NUMBERED.match(text))
 
 
-def _finish(item: _Item) -> ImprovementItem | None:
+def _finish(item: _Item) -> ImprovementPoint | None:
     text = _FOOTNOTE_MARK.sub("", item.text())
     if not text or _NOTHING_TO_LIST.match(text):
         return None
     text, outcome, tag = split_tag(text)
-    return ImprovementItem(text, outcome, tag, item.page, item.section)
+    return ImprovementPoint(text, outcome, tag, item.page, item.section)
 
 
 def split_tag(text: str) -> tuple[str, int | None, str | None]:

@@ -13,7 +13,7 @@ from ilacs.extract.authority import resolve_printed_names
 from ilacs.extract.dates import date_from_file_name, parse_date, parse_date_blocks
 from ilacs.extract.improvements import extract_items, paragraph_items
 from ilacs.extract.inspectors import clean_name
-from ilacs.extract.models import ImprovementItem, VisitLetter
+from ilacs.extract.models import ImprovementPoint, VisitLetter
 from ilacs.extract.text import JoinedText, Line, document_lines, join_wrapped
 from ilacs.extract.visit_themes import visit_theme
 
@@ -330,7 +330,7 @@ def _jtai_theme(title: str, opening: str) -> str | None:
 
 
 def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
-                section: str = "what_needs_to_improve") -> list[ImprovementItem]:
+                section: str = "what_needs_to_improve") -> list[ImprovementPoint]:
     for index, line in enumerate(lines):
         if heading.match(line.text):
             return (extract_items(lines, index + 1, (_LIST_END,), numbered=False, section=section)

@@ -55,7 +55,7 @@ class Judgement:
 
 
 @dataclass(frozen=True)
-class ImprovementItem:
+class ImprovementPoint:
     text: str
     outcome: int | None
     tag: str | None
@@ -95,11 +95,11 @@ class InspectionReport:
     publication_date_source: DateSource | None
     lead_inspector: str | None
     judgements: tuple[Judgement, ...]
-    improvement_items: tuple[ImprovementItem, ...]
+    improvement_items: tuple[ImprovementPoint, ...]
     field_pages: Mapping[str, int] = field(default_factory=dict)
     # what the report asks of the local safeguarding children board (SIF): the board's
     # points, never the authority's (section "lscb")
-    board_recommendations: tuple[ImprovementItem, ...] = ()
+    board_recommendations: tuple[ImprovementPoint, ...] = ()
     strengths: tuple[Strength, ...] = ()
 
     def grade_of(self, key: str) -> Grade | None:
@@ -120,8 +120,8 @@ class VisitLetter:
     inspectors: tuple[str, ...]
     lead_inspector: str | None
     focus: str | None
-    improvement_items: tuple[ImprovementItem, ...]
-    priority_actions: tuple[ImprovementItem, ...]
+    improvement_items: tuple[ImprovementPoint, ...]
+    priority_actions: tuple[ImprovementPoint, ...]
     monitoring_visit_number: int | None = None
     field_pages: Mapping[str, int] = field(default_factory=dict)
     focus_theme: str | None = None  # key in ilacs.extract.visit_themes

@@ -18,7 +18,7 @@ from ilacs.extract.inspectors import find_lead_inspector
 from ilacs.extract.models import (
     DateSource,
     Extraction,
-    ImprovementItem,
+    ImprovementPoint,
     InspectionReport,
     InspectionType,
     Judgement,
@@ -180,7 +180,7 @@ def _inspection_type(
     return kind, TypeBasis.ON_SITE_LENGTH
 
 
-def _improvement_items(lines: Sequence[Line], framework: Framework) -> list[ImprovementItem]:
+def _improvement_items(lines: Sequence[Line], framework: Framework) -> list[ImprovementPoint]:
     start = find_list_start(lines, framework.improvement_headings)
     if start is None:
         return []
@@ -189,7 +189,7 @@ def _improvement_items(lines: Sequence[Line], framework: Framework) -> list[Impr
 
 
 def _board_recommendations(lines: Sequence[Line], framework: Framework,
-                           authority_items: Sequence[ImprovementItem]) -> list[ImprovementItem]:
+                           authority_items: Sequence[ImprovementPoint]) -> list[ImprovementPoint]:
     """The list in the board's section ('What does the LSCB need to improve?', or
     'Recommendations' after the board's grade): the board's points, section 'lscb'. The
     section is looked for after the authority's own list, which the summary's mention of

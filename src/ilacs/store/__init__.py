@@ -19,6 +19,7 @@ from ilacs.store.downloads import (
     record_download,
 )
 from ilacs.store.migrations import MIGRATIONS, Migration, applied_migrations, apply_migrations
+from ilacs.store.points import PointRow, all_points
 from ilacs.store.problems import (
     forget_problems,
     forget_unread_file,
@@ -30,7 +31,6 @@ from ilacs.store.problems import (
 from ilacs.store.queries import (
     all_inspections,
     authorities,
-    findings,
     inspections_for,
     latest_per_la,
     problems,
@@ -46,7 +46,6 @@ from ilacs.store.records import (
 from ilacs.store.rows import (
     AuthorityRow,
     DocumentKind,
-    FindingRow,
     InspectionRow,
     JudgementRow,
     LatestRow,
@@ -65,7 +64,7 @@ __all__ = [
     "AuthorityRow",
     "BundleLoad",
     "DocumentKind",
-    "FindingRow",
+    "PointRow",
     "InspectionRow",
     "JudgementRow",
     "LatestRow",
@@ -79,7 +78,7 @@ __all__ = [
     "applied_migrations",
     "apply_migrations",
     "authorities",
-    "findings",
+    "all_points",
     "inspections_for",
     "latest_per_la",
     "load_bundle",

@@ -26,14 +26,14 @@ from typing import Any
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
 from ilacs.store.interventions import upsert_interventions
-from ilacs.store.items import stored_themes
+from ilacs.store.points import stored_themes
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
 from ilacs.store.transactions import transaction
 from ilacs.store.values import now_text
 
 BUNDLE_FORMAT = "ilacs-record"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 _DOCUMENT_FIELDS = (
     "sha256", "path", "source_url", "media_type", "size", "page_count", "kind", "parser_version",
 )
@@ -53,19 +53,11 @@ _INTERVENTION_FIELDS = (
 )
 # An event's quote is a source's sentence: the bundle keeps the event and its address only.
 _EVENT_FIELDS = ("action", "date", "source", "note")
-# Every improvement point with the themes stored at extraction: read, or known only from a
-# bundle (then its keys are space-separated).
+# Every improvement point to the authority (the board's are not counted anywhere) with the
+# themes stored at extraction, whether read here or known from a bundle.
 _POINTS_SQL = """
-SELECT i.document_sha256, f.position, f.section, f.page, f.themes, f.themes_confident,
-       f.theme_model
-FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.section != 'lscb'
-UNION ALL
-SELECT v.document_sha256, f.position, f.section, f.page, f.themes, f.themes_confident,
-       f.theme_model
-FROM visit_findings f JOIN visits v ON v.id = f.visit_id
-UNION ALL
-SELECT document_sha256, position, section, page, json_array(themes), themes_confident,
-       theme_model FROM point_themes
+SELECT document_sha256, position, section, page, themes, themes_confident, theme_model
+FROM points WHERE section != 'lscb'
 """
 _PROBLEM_FIELDS = (
     "path", "kind", "severity", "message", "page", "field", "snippet", "parser_version",
@@ -139,13 +131,13 @@ def record_to_bundle(conn: sqlite3.Connection) -> dict[str, Any]:
         "documents": documents,
         "inspections": inspections,
         "visits": visits,
-        "point_themes": _point_themes(conn),
+        "points": _points(conn),
         "interventions": interventions,
         "problems": problems,
     }
 
 
-def _point_themes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def _points(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Each improvement point's themes, section and page, by document path and position."""
     paths = dict(conn.execute("SELECT sha256, path FROM documents").fetchall())
     points = [
@@ -201,7 +193,7 @@ def load_bundle(conn: sqlite3.Connection, bundle: Mapping[str, Any]) -> BundleLo
     for problem in bundle.get("problems", []):
         problems[problem["document_sha256"]].append(problem)
     points: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for point in bundle.get("point_themes", []):
+    for point in bundle.get("points", []):
         points[point["document_sha256"]].append(point)
     loaded = skipped = 0
     try:
@@ -328,9 +320,10 @@ def _insert_points(conn: sqlite3.Connection, points: list[Mapping[str, Any]]) ->
         confident = point.get("confident")
         rows.append((point["document_sha256"], int(point["position"]), str(point["section"]),
                      None if point.get("page") is None else int(point["page"]),
-                     " ".join(themes), None if confident is None else int(bool(confident)),
+                     json.dumps([[str(key), ""] for key in themes]),
+                     None if confident is None else int(bool(confident)),
                      point.get("theme_model")))
-    conn.executemany("INSERT INTO point_themes (document_sha256, position, section, page, "
+    conn.executemany("INSERT INTO points (document_sha256, position, section, page, "
                      "themes, themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      rows)
 

@@ -34,6 +34,7 @@ from ilacs.store.schema import (
     INTERVENTION_EVENTS_SCHEMA,
     POINT_THEME_COLUMNS,
     POINT_THEMES_SCHEMA,
+    POINTS_SCHEMA,
     STATISTICS_SCHEMA,
     STORY_SCHEMA,
     STRENGTHS_SCHEMA,
@@ -120,6 +121,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "strengths: what a report praises (its strengths list or its summary's sentences of "
         "praise), with page and themes",
         STRENGTHS_SCHEMA,
+    ),
+    Migration(
+        13,
+        "points: what inspectors asked to improve, from reports and letters alike, in one "
+        "table keyed by document (replaces findings, visit_findings and point_themes)",
+        POINTS_SCHEMA,
     ),
 )
 

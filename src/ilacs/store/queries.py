@@ -18,7 +18,6 @@ from ilacs.errors import ProblemKind, Severity
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
 from ilacs.store.rows import (
     AuthorityRow,
-    FindingRow,
     InspectionRow,
     JudgementRow,
     LatestRow,
@@ -46,9 +45,12 @@ def summary(conn: sqlite3.Connection) -> StoreSummary:
         ),
         inspections=scalar("SELECT count(*) FROM inspections"),
         judgements=scalar("SELECT count(*) FROM judgements"),
-        findings=scalar("SELECT count(*) FROM findings WHERE section != 'lscb'"),
+        report_points=scalar(
+            "SELECT count(*) FROM points p JOIN inspections i USING (document_sha256) "
+            "WHERE p.section != 'lscb' AND p.text IS NOT NULL"
+        ),
         points_themed_only=scalar(
-            "SELECT count(*) FROM point_themes p WHERE p.document_sha256 IN "
+            "SELECT count(*) FROM points p WHERE p.text IS NULL AND p.document_sha256 IN "
             "(SELECT document_sha256 FROM inspections UNION SELECT document_sha256 FROM visits)"
         ),
         problems_by_severity=counts(
@@ -117,31 +119,6 @@ def authorities(conn: sqlite3.Connection, include_defunct: bool = True) -> list[
             la_type=row["la_type"], population=row["population"], active=bool(row["active"]),
         )
         for row in conn.execute(f"SELECT * FROM authorities {where} ORDER BY name, urn")
-    ]
-
-
-def findings(conn: sqlite3.Connection) -> list[FindingRow]:
-    """Every point inspectors asked authorities to improve, in report order, and (section
-    'lscb') what they asked of the local safeguarding children board."""
-    rows = conn.execute(
-        """
-        SELECT f.*, i.urn, i.inspection_start, i.publication_date, d.path AS document_path
-        FROM findings f
-        JOIN inspections i ON i.id = f.inspection_id
-        JOIN documents d ON d.sha256 = i.document_sha256
-        ORDER BY i.urn, coalesce(i.inspection_start, i.publication_date), i.id, f.position
-        """
-    )
-    return [
-        FindingRow(
-            inspection_id=row["inspection_id"], urn=row["urn"],
-            document_path=row["document_path"],
-            inspection_start=text_date(row["inspection_start"]),
-            publication_date=text_date(row["publication_date"]), position=row["position"],
-            section=row["section"], text=row["text"], outcome=row["outcome"], tag=row["tag"],
-            page=row["page"],
-        )
-        for row in rows
     ]
 
 

@@ -2,8 +2,8 @@
 
 The store is content-addressed: a document is its sha256. Saving a document replaces
 everything previously stored under that hash (pages and their search index, the inspection,
-its judgements and findings, the document's problems) inside one transaction, so a newer
-parser version never leaves stale facts beside fresh ones, and a failure half way through
+its judgements, the improvement points, the document's problems) inside one transaction, so
+a newer parser version never leaves stale facts beside fresh ones, and a failure half way through
 leaves the previous state exactly as it was.
 """
 
@@ -17,7 +17,7 @@ from ilacs.documents import Document
 from ilacs.errors import Problem, StoreError
 from ilacs.extract.models import (
     Extraction,
-    ImprovementItem,
+    ImprovementPoint,
     InspectionReport,
     Strength,
     VisitLetter,
@@ -159,7 +159,7 @@ def clear_facts(conn: sqlite3.Connection, sha256: str) -> None:
     conn.execute("DELETE FROM visits WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM articles WHERE document_sha256 = ?", (sha256,))
     conn.execute("DELETE FROM problems WHERE document_sha256 = ?", (sha256,))
-    conn.execute("DELETE FROM point_themes WHERE document_sha256 = ?", (sha256,))
+    conn.execute("DELETE FROM points WHERE document_sha256 = ?", (sha256,))
 
 
 def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: InspectionReport) -> None:
@@ -186,8 +186,7 @@ def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: Inspection
         [(inspection_id, j.key, j.grade.value, j.page, j.printed) for j in report.judgements],
     )
     # the board's recommendations follow the authority's points, kept apart by their section
-    _insert_points(conn, _INSPECTION_POINTS, inspection_id,
-                   (*report.improvement_items, *report.board_recommendations))
+    _insert_points(conn, sha256, (*report.improvement_items, *report.board_recommendations))
     conn.executemany(
         "INSERT INTO strengths (inspection_id, position, source, text, page, themes, "
         "themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -198,7 +197,7 @@ def _insert_inspection(conn: sqlite3.Connection, sha256: str, report: Inspection
 
 
 def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) -> None:
-    cursor = conn.execute(
+    conn.execute(
         """
         INSERT INTO visits (document_sha256, urn, kind, la_name_printed, letter_date,
             publication_date, visit_start, visit_end, lead_inspector, inspectors, focus,
@@ -216,34 +215,23 @@ def _insert_visit(conn: sqlite3.Connection, sha256: str, letter: VisitLetter) ->
             letter.headline,
         ),
     )
-    points = (*letter.priority_actions, *letter.improvement_items)
-    _insert_points(conn, _VISIT_POINTS, cursor.lastrowid, points)
+    _insert_points(conn, sha256, (*letter.priority_actions, *letter.improvement_items))
 
 
-# What inspectors asked to improve: one table per parent, the same columns in each.
-_INSPECTION_POINTS = ("findings", "inspection_id")
-_VISIT_POINTS = ("visit_findings", "visit_id")
-
-
-def _insert_points(
-    conn: sqlite3.Connection,
-    table: tuple[str, str],
-    parent_id: int | None,
-    items: Iterable[ImprovementItem],
-) -> None:
-    name, parent_column = table  # fixed names from the two constants above, never user input
+def _insert_points(conn: sqlite3.Connection, sha256: str,
+                   points: Iterable[ImprovementPoint]) -> None:
     conn.executemany(
-        f"INSERT INTO {name} ({parent_column}, position, section, text, outcome, tag, page, "
+        "INSERT INTO points (document_sha256, position, section, text, outcome, tag, page, "
         "themes, themes_confident, theme_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (parent_id, position, item.section, item.text, item.outcome, item.tag, item.page,
-             *_theme_columns(item))
-            for position, item in enumerate(items, start=1)
+            (sha256, position, point.section, point.text, point.outcome, point.tag, point.page,
+             *_theme_columns(point))
+            for position, point in enumerate(points, start=1)
         ],
     )
 
 
-def _theme_columns(item: ImprovementItem | Strength) -> tuple[str | None, int | None, str | None]:
+def _theme_columns(item: ImprovementPoint | Strength) -> tuple[str | None, int | None, str | None]:
     """themes (JSON of [key, evidence]), themes_confident and theme_model; NULLs when the
     item was never classified."""
     if item.theme_model is None:

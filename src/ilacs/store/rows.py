@@ -68,23 +68,6 @@ class InspectionRow:
 
 
 @dataclass(frozen=True)
-class FindingRow:
-    """One point inspectors asked the authority to improve."""
-
-    inspection_id: int
-    urn: int | None
-    document_path: str
-    inspection_start: date | None
-    publication_date: date | None
-    position: int
-    section: str
-    text: str
-    outcome: int | None
-    tag: str | None
-    page: int | None
-
-
-@dataclass(frozen=True)
 class AuthorityRow:
     urn: int
     la_code: str
@@ -162,7 +145,7 @@ class StoreSummary:
     documents_by_origin: Mapping[str, int]
     inspections: int
     judgements: int
-    findings: int  # inspection reports' improvement points whose text is held
+    report_points: int  # inspection reports' improvement points whose text is held
     points_themed_only: int  # points known by their themes and page alone (bundled record)
     problems_by_severity: Mapping[str, int]
     authorities: int

@@ -415,3 +415,47 @@ CREATE TABLE strengths (
     PRIMARY KEY (inspection_id, position)
 );
 """
+
+# What inspectors asked to improve, one row per point whatever document asked it: a report's
+# "What needs to improve" (and, section 'lscb', what it asked of the safeguarding children
+# board), a letter's points and priority actions. Keyed by document, as every fact derived
+# from one is, so a report's and a letter's points are one table and one word. `text` is NULL
+# for a point known only from the bundled record (its themes and page, never its sentence);
+# `themes` is a JSON list of [theme key, the words that weighed], the words empty for a
+# bundled point. Replaces findings, visit_findings and point_themes: their rows are copied,
+# a bundled point's space-separated keys rewritten as that JSON.
+POINTS_SCHEMA = """
+CREATE TABLE points (
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT,
+    outcome INTEGER,
+    tag TEXT,
+    page INTEGER,
+    themes TEXT,
+    themes_confident INTEGER,
+    theme_model TEXT,
+    PRIMARY KEY (document_sha256, position)
+);
+INSERT INTO points (document_sha256, position, section, text, outcome, tag, page, themes,
+                    themes_confident, theme_model)
+SELECT i.document_sha256, f.position, f.section, f.text, f.outcome, f.tag, f.page, f.themes,
+       f.themes_confident, f.theme_model
+FROM findings f JOIN inspections i ON i.id = f.inspection_id;
+INSERT INTO points (document_sha256, position, section, text, outcome, tag, page, themes,
+                    themes_confident, theme_model)
+SELECT v.document_sha256, f.position, f.section, f.text, f.outcome, f.tag, f.page, f.themes,
+       f.themes_confident, f.theme_model
+FROM visit_findings f JOIN visits v ON v.id = f.visit_id;
+INSERT OR IGNORE INTO points (document_sha256, position, section, page, themes,
+                              themes_confident, theme_model)
+SELECT document_sha256, position, section, page,
+       CASE WHEN trim(themes) = '' THEN '[]'
+            ELSE '[["' || replace(trim(themes), ' ', '", ""], ["') || '", ""]]' END,
+       themes_confident, theme_model
+FROM point_themes;
+DROP TABLE findings;
+DROP TABLE visit_findings;
+DROP TABLE point_themes;
+"""

@@ -18,7 +18,7 @@ class VisitRow:
     focus: str | None  # as printed; absent from the bundled record
     focus_theme: str | None
     monitoring_visit_number: int | None
-    improvement_items: tuple[str, ...]  # absent (count only) from the bundled record
+    points: tuple[str, ...]  # the points' sentences; absent (count only) when bundled
     improvement_item_count: int
     priority_action_count: int
     document_path: str
@@ -78,8 +78,9 @@ def all_visits(conn: sqlite3.Connection) -> list[VisitRow]:
 
 def _visits(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> list[VisitRow]:
     rows = conn.execute(
-        "SELECT v.*, d.path, (SELECT json_group_array(f.text) FROM (SELECT text FROM "
-        "visit_findings WHERE visit_id = v.id ORDER BY position) f) AS items FROM visits v "
+        "SELECT v.*, d.path, (SELECT json_group_array(p.text) FROM (SELECT text FROM points "
+        "WHERE document_sha256 = v.document_sha256 AND text IS NOT NULL ORDER BY position) p) "
+        "AS points FROM visits v "
         f"JOIN documents d ON d.sha256 = v.document_sha256 WHERE {where} "
         "ORDER BY v.urn, coalesce(v.visit_start, v.publication_date), v.id", params).fetchall()
     return [
@@ -90,7 +91,7 @@ def _visits(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) ->
             lead_inspector=row["lead_inspector"], focus=row["focus"],
             focus_theme=row["focus_theme"],
             monitoring_visit_number=row["monitoring_visit_number"],
-            improvement_items=tuple(json.loads(row["items"] or "[]")),
+            points=tuple(json.loads(row["points"] or "[]")),
             improvement_item_count=row["improvement_item_count"],
             priority_action_count=row["priority_action_count"], document_path=row["path"],
             urn=row["urn"],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ilacs.extract.themes import ThemeMatch
-from ilacs.store.items import stored_themes
+from ilacs.store.points import stored_themes
 from ilacs.store.values import text_date
 
 
