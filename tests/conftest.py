@@ -16,6 +16,7 @@ import pytest
 
 if TYPE_CHECKING:
     from fake_ofsted import FakeServer
+    from in_process import InProcessClient
 
 from ilacs.documents import Document
 from ilacs.errors import Problem
@@ -201,6 +202,25 @@ def client(web: str) -> Iterator[httpx.Client]:
     """An HTTP client of the dashboard over the full record."""
     with httpx.Client(base_url=web, timeout=60) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic record (tests/small_record.py): no corpus needed."""
+    from small_record import build_small_record
+
+    return build_small_record(tmp_path_factory.mktemp("small") / "ilacs.db")
+
+
+@pytest.fixture(scope="module")
+def app(small_db: Path) -> Iterator[InProcessClient]:
+    """The dashboard over the small record, in process (no socket): for what a real server
+    on a port adds nothing to, such as headers, redirects and error envelopes."""
+    from ilacs.web import WebSettings, create_app
+    from in_process import in_process
+
+    with in_process(create_app(WebSettings(small_db, warm=False))) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

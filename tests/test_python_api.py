@@ -32,7 +32,13 @@ def test_tables_convert_with_their_types(corpus_db: Path) -> None:
             __import__("datetime").date).all()
         latest = record.latest.to_arrow()
         assert latest.num_rows == 153 and str(latest.schema.field("urn").type) == "int64"
-        assert set(record.points.columns) >= {"urn", "section", "text", "page"}
+        assert set(record.points.columns) >= {"urn", "event", "section", "text", "themes",
+                                              "page"}
+        points = record.points.to_pandas()
+        with sqlite3.connect(corpus_db) as conn:
+            stored = conn.execute("SELECT count(*) FROM points").fetchone()[0]
+        assert len(points) == stored  # reports' and letters' points alike
+        assert {"inspection", "focused_visit", "jtai"} <= set(points["event"])
         assert len(record.statistics) > 0 and len(record.interventions) > 0
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ilacs.analysis.story import describe_claim
+from ilacs.analysis.story import authority_story, describe_claim
 from ilacs.cli import cli
 from ilacs.ingest.interventions import InterventionFileError, import_interventions
 from ilacs.pipeline import IngestSummary, find_files, ingest
-from ilacs.record import authority_story, bundled_record
+from ilacs.record import bundled_record
 from ilacs.reference import load_register
 from ilacs.store import open_store
 from ilacs.store.interventions import (

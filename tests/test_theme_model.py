@@ -172,13 +172,13 @@ def test_stored_themes_are_read_and_a_stale_version_is_classified_afresh(
     assert point.model == packaged_model().version
 
 
-def _themed(conn: sqlite3.Connection, path: str, text: str) -> themes.ThemedItem:
-    return next(t for t in themes.themed_items(load_record(conn))
-                if (t.item.document_path, t.item.text) == (path, text))
+def _themed(conn: sqlite3.Connection, path: str, text: str) -> themes.ThemedPoint:
+    return next(t for t in themes.themed_points(load_record(conn))
+                if (t.point.document_path, t.point.text) == (path, text))
 
 
 def test_theme_counts_say_which_classifier_and_how_many_uncertain(corpus_db: Path) -> None:
-    items = themes.themed_items(load_record(open_store(corpus_db)))
+    items = themes.themed_points(load_record(open_store(corpus_db)))
     counts = themes.theme_counts(items)
     assert {c.classifiers for c in counts} == {(packaged_model().version,)}
     uncertain = sum(not t.confident for t in items)

@@ -94,7 +94,7 @@ OVERSIGHT, PATHWAY = ("management_oversight",), ("pathway_plans",)
 
 
 def small_items():  # type: ignore[no-untyped-def]
-    return themes.themed_items(record([], points=[
+    return themes.themed_points(record([], points=[
         item(IOW, 1, "2019-02-01", 1, "Management oversight of children's plans.",
              themes=OVERSIGHT),
         item(IOW, 1, "2019-02-01", 2, "Supervision that challenges drift.", themes=OVERSIGHT),
@@ -139,10 +139,10 @@ def test_peer_themes_look_back_from_the_record_horizon() -> None:
         item(peer, 2, "2024-01-01", 1, "The quality of pathway plans.", themes=PATHWAY),
         item(IOW, 3, "2024-06-01", 1, "Supervision.", themes=OVERSIGHT),
     ])
-    result = themes.peer_themes(rec, themes.themed_items(rec), IOW, years=3)
+    result = themes.peer_themes(rec, themes.themed_points(rec), IOW, years=3)
     assert str(result.since) == "2021-06-01"
     assert [c.theme for c in result.counts] == ["pathway_plans"]
-    assert result.counts[0].examples[0].item.urn == peer
+    assert result.counts[0].examples[0].point.urn == peer
 
 
 # -- the real record -------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_peer_themes_look_back_from_the_record_horizon() -> None:
 
 def test_real_themes_cover_the_record(corpus_db: Path) -> None:
     rec = load_record(open_store(corpus_db))
-    items = themes.themed_items(rec)
+    items = themes.themed_points(rec)
     assert len(items) > 5000
     themed = sum(1 for t in items if t.themes)
     assert themed / len(items) > 0.95

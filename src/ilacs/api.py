@@ -39,7 +39,7 @@ from ilacs.export.tables import (
     strengths_table,
     wide_table,
 )
-from ilacs.record import find_authority
+from ilacs.reference import find_authority
 from ilacs.store import open_store
 from ilacs.store.migrations import MIGRATIONS
 

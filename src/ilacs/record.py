@@ -1,5 +1,5 @@
-"""Operations on the record that the CLI and the web share: keeping the authorities table in
-step with the register, loading the bundled record, an authority's timeline and story."""
+"""Operations on the record that the CLI, the web and ingest share: keeping the authorities
+table in step with the register, and loading the bundled record and register."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ilacs.analysis.story import Story, press_claims, story_events
-from ilacs.errors import IlacsError
 from ilacs.ingest.settle import settle
-from ilacs.reference import Authority, UnknownAuthority, load_register
-from ilacs.store import BundleLoad, InspectionRow, inspections_for, load_bundle, sync_authorities
+from ilacs.reference import load_register
+from ilacs.store import BundleLoad, load_bundle, sync_authorities
 from ilacs.store.bundle import load_bundled_interventions
-from ilacs.store.interventions import list_interventions
-from ilacs.store.story import claims_for, visits_for
 
 BUNDLE_PACKAGE = "ilacs.store"
 BUNDLE_FILE = "data/bundled_record.json"
@@ -61,44 +57,3 @@ def ensure_register(conn: sqlite3.Connection) -> None:
         " LIMIT 1", _CURATED_ORIGINS).fetchone()
     if curated is None:
         load_bundled_interventions(conn, bundled_record())
-
-
-def find_authority(query: str) -> Authority:
-    """An authority by URN, LA code, slug or any of its names."""
-    register = load_register()
-    text = query.strip()
-    if text.isdigit():
-        try:
-            return register.by_urn(int(text))
-        except UnknownAuthority:
-            pass
-        try:
-            return register.by_code(text)
-        except UnknownAuthority:
-            pass
-    try:
-        return register.by_slug(text)
-    except UnknownAuthority:
-        pass
-    found = register.match(text)
-    if found is None:
-        raise IlacsError(f"no local authority called {query!r}; try its URN (e.g. 80419), its "
-                         "LA code or its name as Ofsted writes it")
-    return found
-
-
-def authority_timeline(conn: sqlite3.Connection, query: str) -> tuple[Authority,
-                                                                       list[InspectionRow]]:
-    authority = find_authority(query)
-    rows = inspections_for(conn, authority.urn)
-    return authority, sorted(rows, key=lambda row: (row.date is None, row.date))
-
-
-def authority_story(conn: sqlite3.Connection, query: str) -> Story:
-    """An authority's story read from the store (`ilacs story`); the web builds the same
-    story from its snapshot, with the same `story_events` and `press_claims`."""
-    authority, inspections = authority_timeline(conn, query)
-    return Story(authority,
-                 story_events(inspections, visits_for(conn, authority.urn),
-                              list_interventions(conn, authority.urn)),
-                 press_claims(claims_for(conn, authority.urn), authority.urn))

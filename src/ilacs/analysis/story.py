@@ -4,13 +4,15 @@ from the same functions."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ilacs.reference import Authority, load_register
-from ilacs.store.interventions import Intervention
+from ilacs.reference import Authority, find_authority, load_register
+from ilacs.store import inspections_for
+from ilacs.store.interventions import Intervention, list_interventions
 from ilacs.store.rows import InspectionRow
-from ilacs.store.story import ClaimRow, VisitRow
+from ilacs.store.story import ClaimRow, VisitRow, claims_for, visits_for
 
 StoryEvent = InspectionRow | VisitRow | Intervention
 
@@ -23,6 +25,17 @@ class Story:
     # the record's own facts: inspections, visits and the interventions register
     events: list[tuple[str | None, StoryEvent]]
     press: list[ClaimRow]  # what articles claim of it, once per article (see press_claims)
+
+
+def authority_story(conn: sqlite3.Connection, query: str) -> Story:
+    """An authority's story read from the store (`ilacs story`); the web builds the same
+    story from its snapshot, with the same `story_events` and `press_claims`."""
+    authority = find_authority(query)
+    return Story(authority,
+                 story_events(inspections_for(conn, authority.urn),
+                              visits_for(conn, authority.urn),
+                              list_interventions(conn, authority.urn)),
+                 press_claims(claims_for(conn, authority.urn), authority.urn))
 
 
 def story_events(inspections: Iterable[InspectionRow], visits: Iterable[VisitRow],

@@ -28,8 +28,8 @@ from ilacs.store.points import PointRow
 
 
 @dataclass(frozen=True)
-class ThemedItem:
-    item: PointRow
+class ThemedPoint:
+    point: PointRow
     themes: tuple[ThemeMatch, ...]
     confident: bool = True  # False: the classifier was unsure of these themes
     model: str | None = None  # the classifier's version (None: not known for this point)
@@ -48,7 +48,7 @@ class ThemeCount:
     events: int  # inspections and visits that raised it
     items: int  # improvement points filed under it
     authorities: int
-    examples: tuple[ThemedItem, ...] = ()  # the most recent points, for reading
+    examples: tuple[ThemedPoint, ...] = ()  # the most recent points, for reading
     uncertain_items: int = 0  # points filed here that the classifier was unsure of
     classifiers: tuple[str, ...] = ()  # the classifier versions behind these points
 
@@ -100,7 +100,7 @@ class PeerThemes:
     counts: tuple[ThemeCount, ...]
 
 
-def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
+def themed_points(record: AnalysisRecord) -> list[ThemedPoint]:
     """Every dated improvement point of a known authority, with its themes as stored; a
     point stored by another classifier version (or before themes were stored) whose text is
     held is classified afresh, in one batch."""
@@ -115,25 +115,25 @@ def themed_items(record: AnalysisRecord) -> list[ThemedItem]:
     for item in items:
         verdict = fresh.get(id(item))
         if verdict is not None:
-            themed.append(ThemedItem(item, verdict.matches, verdict.confident, verdict.model))
+            themed.append(ThemedPoint(item, verdict.matches, verdict.confident, verdict.model))
         else:
-            themed.append(ThemedItem(
+            themed.append(ThemedPoint(
                 item, tuple(m for m in item.themes or () if m.theme in known),
                 item.themes_confident is not False, item.theme_model))
     return themed
 
 
-def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCount]:
+def theme_counts(items: Iterable[ThemedPoint], examples: int = 0) -> list[ThemeCount]:
     """Events, points and authorities per theme, most events first."""
     events: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    points: dict[str, list[ThemedItem]] = defaultdict(list)
+    points: dict[str, list[ThemedPoint]] = defaultdict(list)
     authorities: dict[str, set[int]] = defaultdict(set)
     for themed in items:
         for match in themed.themes:
-            events[match.theme].add((themed.item.event, themed.item.event_id))
+            events[match.theme].add((themed.point.event, themed.point.event_id))
             points[match.theme].append(themed)
-            if themed.item.urn is not None:
-                authorities[match.theme].add(themed.item.urn)
+            if themed.point.urn is not None:
+                authorities[match.theme].add(themed.point.urn)
     names = theme_names()
     counts = [
         ThemeCount(theme, names.get(theme, theme), len(events[theme]), len(points[theme]),
@@ -146,31 +146,31 @@ def theme_counts(items: Iterable[ThemedItem], examples: int = 0) -> list[ThemeCo
     return sorted(counts, key=lambda c: (-c.events, -c.items, c.theme))
 
 
-def by_year(items: Iterable[ThemedItem]) -> dict[int, list[ThemeCount]]:
+def by_year(items: Iterable[ThemedPoint]) -> dict[int, list[ThemeCount]]:
     """Theme counts for each calendar year of the events."""
-    grouped: dict[int, list[ThemedItem]] = defaultdict(list)
+    grouped: dict[int, list[ThemedPoint]] = defaultdict(list)
     for themed in items:
-        assert themed.item.date is not None
-        grouped[themed.item.date.year].append(themed)
+        assert themed.point.date is not None
+        grouped[themed.point.date.year].append(themed)
     return {year: theme_counts(grouped[year]) for year in sorted(grouped)}
 
 
-def theme_trend(items: Sequence[ThemedItem], theme: str) -> list[TrendPoint]:
+def theme_trend(items: Sequence[ThemedPoint], theme: str) -> list[TrendPoint]:
     """Per year: how many events raised the theme, out of all events with improvement points."""
     if theme not in theme_names():
         raise AnalysisError(f"unknown theme {theme!r}; see `ilacs analyse themes --list`")
     total: dict[int, set[tuple[str, int]]] = defaultdict(set)
     raising: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for themed in items:
-        assert themed.item.date is not None
-        key = (themed.item.event, themed.item.event_id)
-        total[themed.item.date.year].add(key)
+        assert themed.point.date is not None
+        key = (themed.point.event, themed.point.event_id)
+        total[themed.point.date.year].add(key)
         if themed.has(theme):
-            raising[themed.item.date.year].add(key)
+            raising[themed.point.date.year].add(key)
     return [TrendPoint(year, len(raising[year]), len(total[year])) for year in sorted(total)]
 
 
-def peer_themes(record: AnalysisRecord, items: Sequence[ThemedItem], urn: int,
+def peer_themes(record: AnalysisRecord, items: Sequence[ThemedPoint], urn: int,
                 model: NeighbourModel = "2025", years: int = 3,
                 examples: int = 3) -> PeerThemes:
     """What the authority's statistical neighbours were asked to improve in the last `years`.
@@ -185,17 +185,17 @@ def peer_themes(record: AnalysisRecord, items: Sequence[ThemedItem], urn: int,
     horizon = record.as_of or date.today()
     since = horizon - timedelta(days=round(365.25 * years))
     peers = tuple(n.authority.urn for n in neighbours)
-    recent = [t for t in items if t.item.urn in peers and t.item.date is not None
-              and t.item.date >= since]
+    recent = [t for t in items if t.point.urn in peers and t.point.date is not None
+              and t.point.date >= since]
     return PeerThemes(urn, model, since, peers, tuple(theme_counts(recent, examples)))
 
 
-def recurrences(record: AnalysisRecord, items: Iterable[ThemedItem],
+def recurrences(record: AnalysisRecord, items: Iterable[ThemedPoint],
                 urn: int | None = None) -> list[Recurrence]:
     """Themes raised again at a later event, per authority (or for one), most events first."""
     seen: dict[tuple[int, str], dict[tuple[str, int], Occurrence]] = defaultdict(dict)
     for themed in items:
-        item = themed.item
+        item = themed.point
         if item.urn is None or item.date is None or (urn is not None and item.urn != urn):
             continue
         for match in themed.themes:
@@ -216,7 +216,7 @@ def recurrences(record: AnalysisRecord, items: Iterable[ThemedItem],
     return sorted(found, key=lambda r: (r.name, -len(r.occurrences), r.theme))
 
 
-def newest_first(themed: ThemedItem) -> tuple[int, str, int]:
+def newest_first(themed: ThemedPoint) -> tuple[int, str, int]:
     """A sort key: the newest point first, then by document and position."""
-    item = themed.item
+    item = themed.point
     return (-(item.date or date.min).toordinal(), item.document_path, item.number)

@@ -19,7 +19,7 @@ from ilacs.analysis.reconcile import reconcile as reconcile_record
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.cli.common import AS_JSON, console, db_option, emit, open_record
 from ilacs.extract.themes import taxonomy
-from ilacs.record import find_authority
+from ilacs.reference import find_authority
 
 JUDGEMENT = click.option("--judgement", "judgement", default="overall_effectiveness",
                          type=click.Choice(BENCHMARK_JUDGEMENTS), show_default=True,
@@ -207,7 +207,7 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
 
         emit(as_json, listing, print_listing)
         return
-    items = themes.themed_items(_record(ctx, db))
+    items = themes.themed_points(_record(ctx, db))
     result: Any = themes.by_year(items) if by_year else themes.theme_counts(items)
 
     def table() -> None:
@@ -237,7 +237,7 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
 @click.pass_context
 def theme_command(ctx: click.Context, theme: str, as_json: bool, db: str | None) -> None:
     """One theme's trend: the share of inspections and visits raising it, per year."""
-    points = themes.theme_trend(themes.themed_items(_record(ctx, db)), theme)
+    points = themes.theme_trend(themes.themed_points(_record(ctx, db)), theme)
 
     def table() -> None:
         grid = Table(title=f"{theme} per year", title_justify="left")
@@ -263,7 +263,7 @@ def peers_command(ctx: click.Context, la: str, model: str, years: int, as_json: 
                   db: str | None) -> None:
     """What LAs like mine (statistical neighbours) were asked to improve lately, by theme."""
     record = _record(ctx, db)
-    result = themes.peer_themes(record, themes.themed_items(record), find_authority(la).urn,
+    result = themes.peer_themes(record, themes.themed_points(record), find_authority(la).urn,
                                 model, years)  # type: ignore[arg-type]
 
     def table() -> None:
@@ -272,7 +272,7 @@ def peers_command(ctx: click.Context, la: str, model: str, years: int, as_json: 
         for column in ("Theme", "Events", "Authorities", "Latest example (document, item)"):
             grid.add_column(column)
         for c in result.counts:
-            example = c.examples[0].item if c.examples else None
+            example = c.examples[0].point if c.examples else None
             where = f"{example.document_path}, item {example.number}" if example else ""
             grid.add_row(escape(c.name), str(c.events), str(c.authorities), escape(where))
         console.print(grid)
@@ -290,7 +290,7 @@ def recurrence_command(ctx: click.Context, la: str | None, as_json: bool,
     """Themes inspectors raised again at a later inspection or visit (per LA, or for one)."""
     record = _record(ctx, db)
     urn = find_authority(la).urn if la else None
-    found = themes.recurrences(record, themes.themed_items(record), urn)
+    found = themes.recurrences(record, themes.themed_points(record), urn)
 
     def table() -> None:
         grid = Table(title="Recurring themes", title_justify="left")

@@ -59,7 +59,7 @@ def context_command(ctx: click.Context, la: str, keys: tuple[str, ...], as_json:
         ilacs analyse context "Isle of Wight"
         ilacs analyse context Croydon -i cin_rate -i sw_agency_rate --json
     """
-    from ilacs.record import find_authority
+    from ilacs.reference import find_authority
     from ilacs.store.interventions import list_interventions
 
     conn = open_record(ctx, db)
@@ -236,7 +236,7 @@ def expected_command(ctx: click.Context, la: str | None, judgement: str, as_json
         ilacs analyse expected
         ilacs analyse expected "Isle of Wight" --judgement help_and_protection --json
     """
-    from ilacs.record import find_authority
+    from ilacs.reference import find_authority
 
     result = expected.expected_grades(_record(ctx, db), judgement)
     if la:

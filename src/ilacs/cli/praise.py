@@ -11,7 +11,7 @@ from ilacs.analysis.praise import neighbours_praise
 from ilacs.analysis.record import load_record
 from ilacs.cli.analyse import MODEL, analyse
 from ilacs.cli.common import AS_JSON, console, db_option, emit, open_record
-from ilacs.record import find_authority
+from ilacs.reference import find_authority
 
 
 @analyse.command("praise")

@@ -73,8 +73,8 @@ def show(ctx: click.Context, authority: str, db: str | None) -> None:
         ilacs show "Isle of Wight"
         ilacs show 80419
     """
+    from ilacs.analysis.story import authority_story
     from ilacs.cli.story import print_story
-    from ilacs.record import authority_story
 
     conn = open_record(ctx, db)
     print_story(console, authority_story(conn, authority))

@@ -156,7 +156,7 @@ def list_command(ctx: click.Context, authority: str | None, kind: str | None, ac
     Example (who is under a statutory direction today?):
         ilacs interventions list --type statutory_direction --active
     """
-    from ilacs.record import find_authority
+    from ilacs.reference import find_authority
 
     conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None
@@ -200,7 +200,7 @@ def confirm_command(ctx: click.Context, intervention_id: int, db: str | None) ->
 def claims(ctx: click.Context, authority: str | None, contradictions: bool,
            db: str | None) -> None:
     """What news articles claim, and whether the record agrees."""
-    from ilacs.record import find_authority
+    from ilacs.reference import find_authority
 
     conn = open_record(ctx, db)
     urn = find_authority(authority).urn if authority else None

@@ -187,7 +187,7 @@ def changes(ctx: click.Context, since: str | None, authority: str | None,
     """
     from ilacs.analysis.changes import tell
     from ilacs.analysis.jsonable import jsonable
-    from ilacs.record import find_authority
+    from ilacs.reference import find_authority
     from ilacs.store.changes import list_changes
 
     conn = open_record(ctx, db)

@@ -25,7 +25,7 @@ from typing import TypeVar
 from ilacs.analysis.expected import ExpectedGrades, all_expected_grades
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.analysis.schedule import Due, next_due
-from ilacs.analysis.themes import ThemedItem, themed_items
+from ilacs.analysis.themes import ThemedPoint, themed_points
 from ilacs.errors import AnalysisError, StoreError
 from ilacs.record import ensure_authorities
 from ilacs.reference import load_register
@@ -71,8 +71,8 @@ class Snapshot:
         return {ref.path: ref for ref in self.documents.values()}
 
     @cached_property
-    def themed(self) -> tuple[ThemedItem, ...]:
-        return tuple(themed_items(self.record))
+    def themed(self) -> tuple[ThemedPoint, ...]:
+        return tuple(themed_points(self.record))
 
     @cached_property
     def due(self) -> Mapping[int, Due]:

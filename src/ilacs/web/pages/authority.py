@@ -16,7 +16,7 @@ from ilacs.analysis.names import (
 from ilacs.analysis.story import describe_claim, press_claims, story_events
 from ilacs.analysis.themes import theme_counts
 from ilacs.errors import AnalysisError, IlacsError
-from ilacs.record import find_authority as lookup_authority
+from ilacs.reference import find_authority as lookup_authority
 from ilacs.reference.names import slugify
 from ilacs.reference.register import (
     Authority,
@@ -326,7 +326,7 @@ def _next(snapshot: Snapshot, urn: int) -> NextInspection | None:
 def _themes(snapshot: Snapshot, urn: int) -> tuple[ThemeGroup, ...]:
     """The authority's themes as the themes analysis counts them (most events first), each
     with every point filed under it."""
-    counts = theme_counts((themed for themed in snapshot.themed if themed.item.urn == urn),
+    counts = theme_counts((themed for themed in snapshot.themed if themed.point.urn == urn),
                           examples=len(snapshot.themed))
     return tuple(ThemeGroup(count.theme, count.name, count.events,
                             tuple(theme_point(snapshot, themed, count.theme)

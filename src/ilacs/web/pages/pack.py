@@ -164,7 +164,7 @@ def _hit_rate(snapshot: Snapshot, urn: int) -> HitRate | None:
 def _recurring(snapshot: Snapshot, urn: int) -> tuple[PackTheme, ...]:
     found = recurrences(snapshot.record, snapshot.themed, urn)
     found.sort(key=lambda recurrence: (-len(recurrence.occurrences), recurrence.theme_name))
-    own = [themed for themed in snapshot.themed if themed.item.urn == urn]
+    own = [themed for themed in snapshot.themed if themed.point.urn == urn]
     return tuple(PackTheme(
         recurrence.theme, recurrence.theme_name, len(recurrence.occurrences), 1,
         tuple(theme_point(snapshot, themed, recurrence.theme) for themed in sorted(

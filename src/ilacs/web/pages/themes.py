@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ilacs.analysis.themes import ThemedItem, by_year, theme_counts, theme_trend
+from ilacs.analysis.themes import ThemedPoint, by_year, theme_counts, theme_trend
 from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -117,7 +117,7 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
             if year in points else TrendCell(year, 0, 0, 0.0) for year in years)))
-    without_text = sum(not themed.item.text_held for themed in items)
+    without_text = sum(not themed.point.text_held for themed in items)
     return ThemesPage(
         points_read=len(items) - without_text, points_themed_only=without_text,
         points_unthemed=sum(not themed.themes for themed in items),
@@ -156,16 +156,16 @@ def _trend(snapshot: Snapshot, theme: str) -> tuple[TrendCell, ...]:
                  for p in theme_trend(snapshot.themed, theme))
 
 
-def _matching(snapshot: Snapshot, theme: str) -> list[ThemedItem]:
+def _matching(snapshot: Snapshot, theme: str) -> list[ThemedPoint]:
     """The points filed under `theme`, newest first."""
     matching = [t for t in snapshot.themed if t.has(theme)]
-    matching.sort(key=lambda t: (t.item.date or date.min, t.item.document_path), reverse=True)
+    matching.sort(key=lambda t: (t.point.date or date.min, t.point.document_path), reverse=True)
     return matching
 
 
-def theme_point(snapshot: Snapshot, themed: ThemedItem, theme: str) -> ThemePoint:
+def theme_point(snapshot: Snapshot, themed: ThemedPoint, theme: str) -> ThemePoint:
     """A point as a theme lists it: its words, authority, date, event and page."""
-    item = themed.item
+    item = themed.point
     authority = snapshot.record.authority(item.urn) if item.urn is not None else None
     return ThemePoint(item.text, item.text_held, authority_ref(authority) if authority else None,
                       item.date, item.event, themed.evidence(theme) or "",
