@@ -1,6 +1,7 @@
 """Views people can share and take away: England's filtered table, a comparison, a theme's
 points and a search's documents as CSV, and a comparison of more than four authorities that
-survives its form being sent again. Against a real server over the full record."""
+survives its form being sent again. Against a real server over the full record, but for the
+comparisons (the register's neighbours are all they need: the small record in process)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 
 import httpx
 
+from in_process import InProcessClient
 from test_web_api import _picker
 
 
@@ -38,13 +40,13 @@ def test_englands_table_downloads_as_filtered_and_ordered(client: httpx.Client) 
     assert client.get("/index.csv", params={"region": "Narnia"}).status_code == 400
 
 
-def test_a_comparison_downloads_with_how_each_authority_is_shown(client: httpx.Client) -> None:
-    page = client.get("/compare.json", params={"la": "80419", "with": "neighbours"}).json()
-    rows = _rows(client.get(page["csv_url"]))
+def test_a_comparison_downloads_with_how_each_authority_is_shown(app: InProcessClient) -> None:
+    page = app.get("/compare.json", params={"la": "80419", "with": "neighbours"}).json()
+    rows = _rows(app.get(page["csv_url"]))
     assert [(int(row["urn"]), row["shown_as"]) for row in rows] == [
         (r["authority"]["urn"], r["role"]) for r in page["rows"]]
     assert rows[0]["shown_as"] == "chosen" and rows[1]["shown_as"] == "neighbour 1"
-    assert client.get("/compare.csv", params={"la": "abc"}).text.startswith("400 Bad request")
+    assert app.get("/compare.csv", params={"la": "abc"}).text.startswith("400 Bad request")
 
 
 def test_a_themes_points_download_whole_not_only_the_newest_shown(client: httpx.Client) -> None:
@@ -61,14 +63,14 @@ def test_a_themes_points_download_whole_not_only_the_newest_shown(client: httpx.
 
 
 def test_a_comparison_of_six_keeps_all_six_when_its_form_is_sent_again(
-        client: httpx.Client) -> None:
+        app: InProcessClient) -> None:
     chosen = ["80419", "80486", "80480", "80582", "80448", "80537"]
-    page = client.get("/compare", params=[("la", urn) for urn in chosen]).text
+    page = app.get("/compare", params=[("la", urn) for urn in chosen]).text
     slots = [[value for value, _, selected in _picker(page, f"la-{slot}") if selected]
              for slot in range(1, 8)]
     assert slots == [[urn] for urn in chosen] + [[]]  # every one chosen, and one free slot
     assert f'id="la-{len(chosen) + 2}"' not in page
-    again = client.get("/compare.json", params=[("la", slot[0] if slot else "")
+    again = app.get("/compare.json", params=[("la", slot[0] if slot else "")
                                                 for slot in slots]).json()
     assert [str(urn) for urn in again["chosen"]] == chosen
 

@@ -57,7 +57,7 @@ def _extract(document: Document, source_url: str | None) -> tuple[DocumentKind, 
     with a problem saying so, never forced into a kind."""
     lines = document_lines(document)
     if letter_kind(lines) is not None:
-        letter, problems = extract_letter(document)
+        letter, problems = extract_letter(document, lines)
         # a news page that reproduces a letter also says things of its own (the grade the
         # letter follows, say): its claims are the article's
         article = extract_article(document, source_url) \
@@ -65,7 +65,7 @@ def _extract(document: Document, source_url: str | None) -> tuple[DocumentKind, 
             else None
         return DocumentKind.LETTER, Extraction(None, tuple(problems), letter, article)
     if looks_like_report(lines):
-        return DocumentKind.INSPECTION_REPORT, extract_report(document)
+        return DocumentKind.INSPECTION_REPORT, extract_report(document, lines)
     if document.media_type is not MediaType.PDF and looks_like_article(document):
         article = extract_article(document, source_url)
         return DocumentKind.NEWS, Extraction(None, (), article=article)

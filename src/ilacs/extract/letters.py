@@ -131,8 +131,10 @@ def _find_title(lines: Sequence[Line]) -> tuple[str, int] | None:
     return None
 
 
-def extract_letter(document: Document) -> tuple[VisitLetter | None, list[Problem]]:
-    lines = document_lines(document)
+def extract_letter(document: Document, lines: Sequence[Line] | None = None
+                   ) -> tuple[VisitLetter | None, list[Problem]]:
+    """The letter's facts; `lines` are the document's (`document_lines`) when already read."""
+    lines = document_lines(document) if lines is None else lines
     found = _find_title(lines)
     if found is None:
         return None, []

@@ -49,8 +49,9 @@ def looks_like_report(lines: Sequence[Line]) -> bool:
 _TITLE_START = re.compile(r"^(?:re-?)?(?:inspection|review)\b")
 
 
-def extract_report(document: Document) -> Extraction:
-    lines = document_lines(document)
+def extract_report(document: Document, lines: Sequence[Line] | None = None) -> Extraction:
+    """The report's facts; `lines` are the document's (`document_lines`) when already read."""
+    lines = document_lines(document) if lines is None else lines
     problems: list[Problem] = []
     page_one = [line for line in lines if line.page == lines[0].page] if lines else []
     pages: dict[str, int] = {}
@@ -68,7 +69,7 @@ def extract_report(document: Document) -> Extraction:
     lead, lead_page = find_lead_inspector(lines)
     _note(pages, "lead_inspector", lead_page)
     authority_inspected = _inspects_the_authority(page_one)
-    items = _improvement_items(lines, framework) if framework and authority_inspected else []
+    items = _improvement_points(lines, framework) if framework and authority_inspected else []
     board = _board_recommendations(lines, framework, items) if framework else []
     strengths = report_strengths(lines, framework) if framework and authority_inspected else ()
 
@@ -180,7 +181,7 @@ def _inspection_type(
     return kind, TypeBasis.ON_SITE_LENGTH
 
 
-def _improvement_items(lines: Sequence[Line], framework: Framework) -> list[ImprovementPoint]:
+def _improvement_points(lines: Sequence[Line], framework: Framework) -> list[ImprovementPoint]:
     start = find_list_start(lines, framework.improvement_headings)
     if start is None:
         return []
