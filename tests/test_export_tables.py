@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 from ilacs.export import JUDGEMENT_KEYS, latest_table, wide_table
 from ilacs.export.tables import judgements_table, points_table
-from ilacs.store import sync_authorities
+from ilacs.extract.classify import with_themes
+from ilacs.extract.models import Extraction, ImprovementPoint, VisitLetter
+from ilacs.store import DocumentKind, all_points, save_document, sync_authorities
 from test_store_factories import REGISTER, fresh_store, make_document, make_report, save_report
 
 
@@ -88,3 +91,39 @@ def test_judgements_and_points_tables_are_long(record: sqlite3.Connection) -> No
         (80419, 1), (80419, 2), (80419, 1), (80419, 2)
     ]
     assert points[1]["outcome"] == 1
+
+
+def test_the_points_table_holds_letters_and_the_boards_points(tmp_path: Path) -> None:
+    """Reports' and letters' points in one table, each with its event, themes and place in
+    its document; the board's points are numbered apart from the authority's."""
+    conn = fresh_store(tmp_path)
+    sync_authorities(conn, REGISTER)
+    board = (ImprovementPoint("The board should scrutinise neglect.", None, None, 9, "lscb"),)
+    save_report(conn, replace(make_report("inadequate", framework="sif"),
+                              board_recommendations=board),
+                make_document("SIF", path="reports/80419/sif.pdf"))
+    letter = VisitLetter(
+        "focused_visit", "Isle of Wight", 80419, date(2024, 6, 1), date(2024, 5, 30),
+        date(2024, 5, 1), date(2024, 5, 2), ("Jane Example",), "Jane Example", "front door",
+        improvement_items=(ImprovementPoint("Recording of children's views.", None, None, 2),),
+        priority_actions=(ImprovementPoint("The timeliness of strategy meetings.", None, None,
+                                           1, "priority_action"),))
+    document = make_document("A letter", path="letters/80419/visit.pdf")
+    save_document(conn, document, with_themes(Extraction(None, (), letter)), "test.1",
+                  DocumentKind.LETTER)
+
+    rows = points_table(conn).records()
+    assert [(r["event"], r["position"], r["section"], r["page"]) for r in rows] == [
+        ("inspection", 1, "what_needs_to_improve", 2),
+        ("inspection", 2, "what_needs_to_improve", 2),
+        ("inspection", 3, "lscb", 9),
+        ("focused_visit", 1, "priority_action", 1),
+        ("focused_visit", 2, "what_needs_to_improve", 2),
+    ]
+    assert rows[3]["start"] == date(2024, 5, 1) and rows[3]["publication_date"] == date(2024, 6, 1)
+    assert "strategy_and_s47" in (rows[3]["themes"] or "").split()
+    assert "neglect" in (rows[2]["themes"] or "").split()
+    numbered = [(p.section, p.number) for p in all_points(conn, board=True)]
+    assert numbered == [("what_needs_to_improve", 1), ("what_needs_to_improve", 2), ("lscb", 1),
+                        ("priority_action", 1), ("what_needs_to_improve", 2)]
+    assert [p.section for p in all_points(conn)].count("lscb") == 0

@@ -119,7 +119,8 @@ def test_letters_are_stored_as_visits(tmp_path: Path, shared_dir: Path) -> None:
         "WHERE visit_start = '2023-05-17'").fetchone()
     assert tuple(visit) == (2532283, "focused_visit", "2023-05-17", "2023-05-18",
                             "16- and 17-year-old care leavers", 1)
-    points = conn.execute("SELECT text, page FROM points").fetchall()
+    points = conn.execute("SELECT text, page FROM points JOIN visits USING (document_sha256)"
+                          ).fetchall()
     assert ("The quality and timeliness of supervision.", 1) in [tuple(row) for row in points]
 
 

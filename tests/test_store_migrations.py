@@ -82,6 +82,8 @@ def test_points_of_reports_letters_and_the_bundle_become_one_table(tmp_path: Pat
                  "'planning supervision', 1, 'm1')")
     conn.execute("INSERT INTO point_themes VALUES ('b', 2, 'what_needs_to_improve', 6, '', "
                  "0, 'm1')")
+    conn.execute("INSERT INTO point_themes VALUES ('b', 3, 'what_needs_to_improve', 7, "
+                 "' lado\t  neglect    health ', 1, 'm1')")
 
     assert apply_migrations(conn) == [m.id for m in MIGRATIONS if m.id >= 13]
 
@@ -90,6 +92,8 @@ def test_points_of_reports_letters_and_the_bundle_become_one_table(tmp_path: Pat
         ("b", 1, "what_needs_to_improve", None, None, None, 5,
          '[["planning", ""], ["supervision", ""]]', 1, "m1"),
         ("b", 2, "what_needs_to_improve", None, None, None, 6, "[]", 0, "m1"),
+        ("b", 3, "what_needs_to_improve", None, None, None, 7,
+         '[["lado", ""], ["neglect", ""], ["health", ""]]', 1, "m1"),
         ("l", 1, "priority_action", "Visits.", None, "Now", 2, "[]", 0, "m1"),
         ("r", 1, "what_needs_to_improve", "Plans.", 1, None, 3, '[["planning", "plans"]]', 1,
          "m1"),

@@ -23,6 +23,7 @@ _PROPERTIES: Mapping[str, tuple[str, ...]] = {
     "TrendPoint": ("share",),
     "Backtest": ("observed", "inside_share", "counts"),
     "Recurrence": ("first", "last"),
+    "PointRow": ("date",),
 }
 
 

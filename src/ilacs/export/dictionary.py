@@ -76,6 +76,9 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 # Where a name means something else in one table.
 _IN_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("authorities", "name"): ("The authority's name", _REGISTER),
+    ("points", "position"): ("The point's place in its document, from 1: a letter's points "
+                             "follow its priority actions, a report's board points its "
+                             "points to the authority", _OFSTED),
     ("points", "event"): ("What the document records: inspection, focused_visit, "
                           "monitoring_visit or jtai", _OFSTED),
     ("points", "start"): ("The first day inspectors were on site (ISO 8601)", _OFSTED),

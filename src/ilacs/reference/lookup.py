@@ -1,5 +1,5 @@
 """Finding an authority from what a person types: its URN, LA code, slug or any of its names.
-The CLI, the web, the Python API and exports all look authorities up here."""
+The CLI, the web, the Python API and an authority's story all look authorities up here."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ class PointRow:
     published: date | None
     framework: str | None  # for inspections; None for letters
     document_path: str
-    number: int  # 1-based among the document's points to the authority (the board's apart)
+    number: int  # 1-based among the document's points to the authority; the board's apart
     position: int  # as stored: the board's points (section 'lscb') follow the authority's
     section: str
     text: str  # empty when the record holds only the point's themes (bundled documents)
@@ -75,15 +75,14 @@ def all_points(conn: sqlite3.Connection, board: bool = False) -> list[PointRow]:
     brings them.
     """
     rows: list[PointRow] = []
-    numbers: dict[tuple[str, int], int] = {}
+    numbers: dict[tuple[str, int, bool], int] = {}
     for row in conn.execute(_POINTS_SQL, (int(board),)):
-        key = (row[1], row[2])
-        if row[8] != "lscb":
-            numbers[key] = numbers.get(key, 0) + 1
+        key = (row[1], row[2], row[8] == "lscb")
+        numbers[key] = numbers.get(key, 0) + 1
         rows.append(PointRow(
             urn=row[0], event=row[1], event_id=row[2], start=_date(row[3]),
             published=_date(row[4]), framework=row[5], document_path=row[6],
-            number=numbers.get(key, 0), position=row[7], section=row[8], text=row[9],
+            number=numbers[key], position=row[7], section=row[8], text=row[9],
             outcome=row[10], tag=row[11], page=row[12], themes=stored_themes(row[13]),
             themes_confident=None if row[14] is None else bool(row[14]), theme_model=row[15],
         ))

@@ -423,7 +423,8 @@ CREATE TABLE strengths (
 # for a point known only from the bundled record (its themes and page, never its sentence);
 # `themes` is a JSON list of [theme key, the words that weighed], the words empty for a
 # bundled point. Replaces findings, visit_findings and point_themes: their rows are copied,
-# a bundled point's space-separated keys rewritten as that JSON.
+# a bundled point's space-separated keys rewritten as that JSON (any whitespace between
+# keys, runs of up to 32 spaces: the bundle only ever wrote one).
 POINTS_SCHEMA = """
 CREATE TABLE points (
     document_sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
@@ -451,10 +452,13 @@ FROM visit_findings f JOIN visits v ON v.id = f.visit_id;
 INSERT OR IGNORE INTO points (document_sha256, position, section, page, themes,
                               themes_confident, theme_model)
 SELECT document_sha256, position, section, page,
-       CASE WHEN trim(themes) = '' THEN '[]'
-            ELSE '[["' || replace(trim(themes), ' ', '", ""], ["') || '", ""]]' END,
+       CASE WHEN keys = '' THEN '[]'
+            ELSE '[["' || replace(keys, ' ', '", ""], ["') || '", ""]]' END,
        themes_confident, theme_model
-FROM point_themes;
+FROM (SELECT *, trim(replace(replace(replace(replace(replace(
+          replace(replace(replace(themes, char(9), ' '), char(10), ' '), char(13), ' '),
+          '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ')) AS keys
+      FROM point_themes);
 DROP TABLE findings;
 DROP TABLE visit_findings;
 DROP TABLE point_themes;
