@@ -69,7 +69,7 @@ def test_themes_say_which_classifier_and_how_many_points_are_uncertain(db: Path)
     assert f"Themes by the classifier version {version}" in said and "Uncertain" in said
     payload = json.loads(run(db, "themes", "--json"))
     assert all(entry["classifiers"] == [version] for entry in payload)
-    assert sum(entry["uncertain_items"] for entry in payload) > 0
+    assert sum(entry["uncertain_points"] for entry in payload) > 0
 
 
 def test_praise_counts_what_the_praised_neighbours_were_praised_for(db: Path) -> None:

@@ -183,7 +183,7 @@ def test_theme_counts_say_which_classifier_and_how_many_uncertain(corpus_db: Pat
     assert {c.classifiers for c in counts} == {(packaged_model().version,)}
     uncertain = sum(not t.confident for t in items)
     assert 0 < uncertain < len(items) / 4
-    assert sum(c.uncertain_items for c in counts) >= sum(
+    assert sum(c.uncertain_points for c in counts) >= sum(
         1 for t in items if not t.confident and t.themes) > 0
 
 

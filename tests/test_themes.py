@@ -109,7 +109,7 @@ def small_items():  # type: ignore[no-untyped-def]
 def test_counts_are_of_events_not_points() -> None:
     counts = {c.theme: c for c in themes.theme_counts(small_items())}
     # Oversight: two points in the 2019 inspection and one in 2023, so 2 events, 3 points.
-    assert (counts["management_oversight"].events, counts["management_oversight"].items,
+    assert (counts["management_oversight"].events, counts["management_oversight"].points,
             counts["management_oversight"].authorities) == (2, 3, 1)
     assert (counts["pathway_plans"].events, counts["pathway_plans"].authorities) == (2, 2)
     years = themes.by_year(small_items())

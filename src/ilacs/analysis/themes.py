@@ -46,10 +46,10 @@ class ThemeCount:
     theme: str
     name: str
     events: int  # inspections and visits that raised it
-    items: int  # improvement points filed under it
+    points: int  # improvement points filed under it
     authorities: int
     examples: tuple[ThemedPoint, ...] = ()  # the most recent points, for reading
-    uncertain_items: int = 0  # points filed here that the classifier was unsure of
+    uncertain_points: int = 0  # points filed here that the classifier was unsure of
     classifiers: tuple[str, ...] = ()  # the classifier versions behind these points
 
 
@@ -139,11 +139,11 @@ def theme_counts(items: Iterable[ThemedPoint], examples: int = 0) -> list[ThemeC
         ThemeCount(theme, names.get(theme, theme), len(events[theme]), len(points[theme]),
                    len(authorities[theme]),
                    tuple(sorted(points[theme], key=newest_first)[:examples]),
-                   uncertain_items=sum(not p.confident for p in points[theme]),
+                   uncertain_points=sum(not p.confident for p in points[theme]),
                    classifiers=tuple(sorted({p.model for p in points[theme] if p.model})))
         for theme in points
     ]
-    return sorted(counts, key=lambda c: (-c.events, -c.items, c.theme))
+    return sorted(counts, key=lambda c: (-c.events, -c.points, c.theme))
 
 
 def by_year(items: Iterable[ThemedPoint]) -> dict[int, list[ThemeCount]]:

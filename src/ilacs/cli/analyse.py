@@ -218,8 +218,8 @@ def themes_command(ctx: click.Context, by_year: bool, list_only: bool, as_json: 
                            "Authorities"):
                 grid.add_column(column)
             for c in counts:
-                grid.add_row(escape(c.name), str(c.events), str(c.items),
-                             str(c.uncertain_items), str(c.authorities))
+                grid.add_row(escape(c.name), str(c.events), str(c.points),
+                             str(c.uncertain_points), str(c.authorities))
             console.print(grid)
         versions = sorted({v for counts in (result.values() if by_year else [result])
                            for c in counts for v in c.classifiers})

@@ -123,7 +123,7 @@ def _national(snapshot: Snapshot) -> ThemesPage:
         points_unthemed=sum(not themed.themes for themed in items),
         points_uncertain=sum(not themed.confident for themed in items),
         classifiers=tuple(sorted({themed.model for themed in items if themed.model})),
-        themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.items,
+        themes=tuple(ThemeSummary(c.theme, c.name, about.get(c.theme, ""), c.events, c.points,
                                   c.authorities, urls.themes(c.theme)) for c in counts),
         years=years, trends=tuple(trends), selected=None,
         year_totals=tuple(totals.get(year, 0) for year in years),
