@@ -23,7 +23,14 @@ from ilacs.errors import Problem
 from ilacs.extract import Extraction
 from ilacs.ingest.interventions import import_seed
 from ilacs.ingest.settle import settle
-from ilacs.pipeline import IngestSummary, Outcome, extract_file_bytes, find_files, store_outcome
+from ilacs.pipeline import (
+    Extractor,
+    IngestSummary,
+    Outcome,
+    default_workers,
+    find_files,
+    store_outcome,
+)
 from ilacs.record import ensure_authorities
 from ilacs.store import open_store
 
@@ -60,7 +67,8 @@ def load_report_labels() -> list[dict[str, Any]]:
 
 class CorpusRun:
     """Every file of a shared corpus folder (the reports, by default), read and extracted
-    once, exactly as ingest reads them (the outcomes can be stored with `store_outcome`)."""
+    once, exactly as ingest reads them, on ingest's worker processes (the outcomes can be
+    stored with `store_outcome`)."""
 
     def __init__(self, folder: Path = REPORTS) -> None:
         self.sources = find_files([folder])
@@ -68,10 +76,13 @@ class CorpusRun:
         self.documents: dict[str, Document] = {}
         self.extractions: dict[str, Extraction] = {}
         self.unreadable: dict[str, Problem] = {}
-        for source in self.sources:
-            data = source.path.read_bytes()
-            outcome = extract_file_bytes(source, data, hashlib.sha256(data).hexdigest())
-            self.outcomes.append(outcome)
+        with Extractor(default_workers()) as extractor:
+            for source in self.sources:
+                data = source.path.read_bytes()
+                self.outcomes += extractor.submit(source, data, hashlib.sha256(data).hexdigest())
+            self.outcomes += extractor.finish()
+        for outcome in self.outcomes:
+            source = outcome.source
             if outcome.problem is not None:
                 self.unreadable[source.display] = outcome.problem
             elif outcome.document is not None and outcome.extraction is not None:
