@@ -5,6 +5,10 @@ a real socket."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from pathlib import Path
+
 from in_process import InProcessClient
 from small_record import INSPECTIONS
 
@@ -71,3 +75,14 @@ def test_slugs_redirect_to_the_urn_address(app: InProcessClient) -> None:
     assert response.status_code == 301 and response.headers["location"] == "/la/80419"
     response = app.get("/la/isle-of-wight.json", follow_redirects=False)
     assert response.headers["location"] == "/la/80419.json"
+
+
+def test_the_readmes_sql_runs_against_a_record(small_db: Path) -> None:
+    """The README's queries for SQL tools name real tables and columns, and find rows."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, re.S)
+    queries = [query for block in blocks for query in block.split(";") if query.strip()]
+    assert len(queries) >= 2
+    with sqlite3.connect(f"file:{small_db}?mode=ro", uri=True) as conn:
+        for query in queries:
+            assert conn.execute(query).fetchall(), query
