@@ -25,8 +25,9 @@ from typing import Any
 
 from ilacs.errors import ProblemKind, Severity, StoreError
 from ilacs.extract.models import DateSource, Grade, InspectionType, TypeBasis
+from ilacs.extract.themes import ThemeMatch
 from ilacs.store.interventions import upsert_interventions
-from ilacs.store.points import stored_themes
+from ilacs.store.points import stored_themes, themes_json
 from ilacs.store.records import clear_facts, stored_version
 from ilacs.store.rows import DocumentKind, Origin
 from ilacs.store.transactions import transaction
@@ -282,7 +283,7 @@ def _insert_inspection(conn: sqlite3.Connection, inspection: Mapping[str, Any]) 
         [
             (cursor.lastrowid, int(s["position"]), str(s["source"]),
              None if s.get("page") is None else int(s["page"]),
-             json.dumps([[str(key), ""] for key in s["themes"]]),
+             themes_json(ThemeMatch(str(key), "") for key in s["themes"]),
              None if s.get("confident") is None else int(bool(s["confident"])),
              s.get("theme_model"))
             for s in inspection.get("strengths", [])
@@ -320,7 +321,7 @@ def _insert_points(conn: sqlite3.Connection, points: list[Mapping[str, Any]]) ->
         confident = point.get("confident")
         rows.append((point["document_sha256"], int(point["position"]), str(point["section"]),
                      None if point.get("page") is None else int(point["page"]),
-                     json.dumps([[str(key), ""] for key in themes]),
+                     themes_json(ThemeMatch(str(key), "") for key in themes),
                      None if confident is None else int(bool(confident)),
                      point.get("theme_model")))
     conn.executemany("INSERT INTO points (document_sha256, position, section, page, "

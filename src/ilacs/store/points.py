@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from ilacs.extract.themes import ThemeMatch
+from ilacs.store.values import text_date
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ def all_points(conn: sqlite3.Connection, board: bool = False) -> list[PointRow]:
         key = (row[1], row[2], row[8] == "lscb")
         numbers[key] = numbers.get(key, 0) + 1
         rows.append(PointRow(
-            urn=row[0], event=row[1], event_id=row[2], start=_date(row[3]),
-            published=_date(row[4]), framework=row[5], document_path=row[6],
+            urn=row[0], event=row[1], event_id=row[2], start=text_date(row[3]),
+            published=text_date(row[4]), framework=row[5], document_path=row[6],
             number=numbers[key], position=row[7], section=row[8], text=row[9],
             outcome=row[10], tag=row[11], page=row[12], themes=stored_themes(row[13]),
             themes_confident=None if row[14] is None else bool(row[14]), theme_model=row[15],
@@ -89,8 +91,10 @@ def all_points(conn: sqlite3.Connection, board: bool = False) -> list[PointRow]:
     return rows
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def themes_json(matches: Iterable[ThemeMatch]) -> str:
+    """How a point's or strength's `themes` are stored: JSON of [[key, evidence], …] (the
+    evidence empty for one known from the bundled record); `stored_themes` reads it."""
+    return json.dumps([[match.theme, match.evidence] for match in matches], ensure_ascii=False)
 
 
 def stored_themes(stored: str | None) -> tuple[ThemeMatch, ...] | None:

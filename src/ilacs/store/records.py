@@ -23,6 +23,7 @@ from ilacs.extract.models import (
     VisitLetter,
 )
 from ilacs.store.articles import insert_article
+from ilacs.store.points import themes_json
 from ilacs.store.problems import insert_problem
 from ilacs.store.rows import DocumentKind, Origin, StoredVersion
 from ilacs.store.transactions import transaction
@@ -236,6 +237,4 @@ def _theme_columns(item: ImprovementPoint | Strength) -> tuple[str | None, int |
     item was never classified."""
     if item.theme_model is None:
         return None, None, None
-    themes = json.dumps([[match.theme, match.evidence] for match in item.themes],
-                        ensure_ascii=False)
-    return themes, int(item.themes_confident), item.theme_model
+    return themes_json(item.themes), int(item.themes_confident), item.theme_model
