@@ -1,9 +1,10 @@
 """Draw improvement points for hand-labelling with themes, at random across eras and kinds.
 
-    python scripts/sample_theme_points.py --db RECORD --out DIR [--seed 2412] [--batches 6]
+    python scripts/sample_theme_points.py --db RECORD --out DIR [--seed 2412] [--batches 6] [--all]
 
 The record must hold the texts (built by `ilacs ingest` of the shared reports and letters).
-Points already in `tests/data/theme_labels.jsonl` are left out. Each batch file lists the
+Points already in `tests/data/theme_labels.jsonl` are left out; `--all` draws every other
+point instead of each stratum's quota. Each batch file lists the
 documents of its points with *every* point of the document, the ones to label marked, so a
 labeller reads each point in its section. The files hold the corpus's sentences: they are
 written outside the project (`--out`) and never committed; labels keep only the document
@@ -38,6 +39,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2412)
     parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--all", action="store_true",
+                        help="every point not yet labelled, not each stratum's quota")
     args = parser.parse_args()
 
     labelled = {(json.loads(line)["path"], json.loads(line)["item"])
@@ -51,7 +54,7 @@ def main() -> None:
     chosen: list[PointRow] = []
     for name, quota in QUOTA.items():
         pool = sorted(by_stratum[name], key=lambda i: (i.document_path, i.number))
-        chosen += rng.sample(pool, min(quota, len(pool)))
+        chosen += rng.sample(pool, len(pool) if args.all else min(quota, len(pool)))
     rng.shuffle(chosen)
 
     documents: dict[str, list[PointRow]] = defaultdict(list)

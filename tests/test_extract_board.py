@@ -15,6 +15,7 @@ from ilacs.store.points import all_points
 
 ROTHERHAM = "80543_rotherham/children's services inspection - 19 november 2014.pdf"
 SUFFOLK = "80565_suffolk/children's services inspection - 11 february 2016.pdf"
+HAMMERSMITH = "80497_hammersmith and fulham/children's services inspection - 29 march 2016.pdf"
 
 
 def test_the_boards_list_is_the_boards(corpus: CorpusRun) -> None:
@@ -35,6 +36,18 @@ def test_a_later_sif_report_lists_the_boards_recommendations_after_its_grade(
     assert [item.text[:40] for item in report.board_recommendations] == [
         "Ensure that the Board continues to impro", "Ensure that the Board clearly demonstrat",
         "Ensure that the Board develops the evalu"]
+
+
+def test_a_recommendations_heading_with_a_colon_heads_the_authority_s_list(
+        corpus: CorpusRun) -> None:
+    """'Recommendations:' printed with a colon: missed, the board's list was read as the
+    authority's, and the board's inspection findings after it as 26 more points."""
+    report = corpus.extractions[HAMMERSMITH].report
+    assert report is not None
+    assert len(report.improvement_items) == 6 and {i.page for i in report.improvement_items} == {8}
+    board = report.board_recommendations
+    assert len(board) == 5 and {i.page for i in board} == {36}
+    assert all(i.section == "lscb" for i in board)
 
 
 def test_no_labelled_point_of_an_authority_is_read_as_the_boards(corpus: CorpusRun) -> None:

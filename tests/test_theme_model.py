@@ -37,10 +37,10 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
 def test_labels_are_many_valid_and_span_every_kind_of_document() -> None:
     rows = read_theme_labels(LABELS)
-    assert len(rows) >= 1320  # 320 first labels and over 1,000 drawn at random since
+    assert len(rows) >= 5000  # 320 first labels, 1,123 drawn at random, then every other point
     assert len({(r["path"], r["item"]) for r in rows}) == len(rows)
-    random_round = [r for r in rows if r["set"] == "random-2026-12"]
-    assert len(random_round) >= 1000
+    rounds = Counter(r["set"] for r in rows)
+    assert rounds["random-2026-12"] >= 1000 and rounds["rest-2026-12"] >= 3500
     used = Counter(key for r in rows for key in r["themes"])
     assert {t.key for t in taxonomy()} <= set(used)  # every theme has labelled points
     assert used["other"] >= 1
@@ -55,20 +55,23 @@ def test_a_malformed_label_is_named_by_line(tmp_path: Path) -> None:
         read_theme_labels(bad)
 
 
-def test_a_second_independent_reading_agrees_with_the_labels() -> None:
-    """150 of the random points were labelled again by someone who saw neither the first
-    labels nor any classifier: the labels are consistent enough to measure against."""
+@pytest.mark.parametrize("round_", ["second-reading", "second-reading-rest"])
+def test_a_second_independent_reading_agrees_with_the_labels(round_: str) -> None:
+    """150 points of each random round were labelled again by someone who saw neither the
+    first labels nor any classifier: the labels are consistent enough to measure against.
+    (Two of the first round's were later found not to be points at all, an extraction fault
+    since mended, and left with their document's points.)"""
     first = {(r["path"], r["item"]): set(r["themes"]) for r in read_theme_labels(LABELS)}
-    second = read_theme_labels(SECOND_READING)
-    assert len(second) == 150
+    second = [r for r in read_theme_labels(SECOND_READING) if r["set"] == round_]
+    assert len(second) >= 148
     tp = fp = fn = exact = 0
     for row in second:
         a, b = first[(row["path"], row["item"])], set(row["themes"])
         tp, fp, fn = tp + len(a & b), fp + len(b - a), fn + len(a - b)
         exact += a == b
     micro = 2 * tp / (2 * tp + fp + fn)
-    print(f"\nsecond reading: micro-F1 {micro:.3f}, exact {exact}/150")
-    assert micro >= 0.9 and exact >= 120
+    print(f"\n{round_}: micro-F1 {micro:.3f}, exact {exact}/{len(second)}")
+    assert micro >= 0.9 and exact >= 0.8 * len(second)
 
 
 def test_labels_match_the_record_s_points(corpus_db: Path) -> None:
@@ -79,13 +82,20 @@ def test_labels_match_the_record_s_points(corpus_db: Path) -> None:
 
 
 @pytest.mark.slow
-def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(corpus_db), "eval", "themes", str(LABELS),
+def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path,
+                                                         tmp_path: Path) -> None:
+    # The first rounds only (1,436 points): all 5,342 take four minutes; the closing figures
+    # of docs/analysis.md are measured on all of them by the same command.
+    first_rounds = tmp_path / "labels.jsonl"
+    first_rounds.write_text("".join(
+        line + "\n" for line in LABELS.read_text("utf-8").splitlines()
+        if json.loads(line)["set"] != "rest-2026-12"), "utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(corpus_db), "eval", "themes", str(first_rounds),
                                       "--method", "rules", "--method", "combined", "--json"],
                                 obj={}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
-    assert found["grouped_by"] == "local authority" and found["points"] >= 1320
+    assert found["grouped_by"] == "local authority" and found["points"] >= 1400
     assert found["shipped_model"] == packaged_model().version
     by_method = {m["method"]: m for m in found["methods"]}
     rules, combined = by_method["rules"], by_method["combined"]

@@ -60,7 +60,7 @@ def labelled(corpus_db: Path) -> list[tuple[str, LabelledPoint]]:
 
 def test_labelled_set_is_large_and_spans_the_eras(
         labelled: list[tuple[str, LabelledPoint]]) -> None:
-    assert len(labelled) >= 1320
+    assert len(labelled) >= 5000
     assert {point.path.split("/")[0] for _, point in labelled} == {"reports", "letters"}
     assert {point.path[-8:-4] for _, point in labelled} >= {"2013", "2016", "2019", "2023",
                                                             "2026"}
@@ -69,9 +69,12 @@ def test_labelled_set_is_large_and_spans_the_eras(
 # The keyword rules are features of the shipped classifier (tests/test_theme_model.py
 # measures that by grouped cross-validation); here they are measured alone, per round of
 # labels. The first two rounds were made from the taxonomy's descriptions, the rules tuned
-# on `dev`; the random round was labelled later, to the labelling guide, and never tuned on.
+# on `dev`; the random round and the rest of the corpus were labelled later, to the
+# labelling guide, and never tuned on: they are three quarters of `all`, whose floor is
+# theirs.
 @pytest.mark.parametrize(("subset", "floor"), [("dev", 0.8), ("holdout", 0.8),
-                                               ("random-2026-12", 0.75), ("all", 0.8)])
+                                               ("random-2026-12", 0.75),
+                                               ("rest-2026-12", 0.75), ("all", 0.75)])
 def test_keyword_rules_macro_f1_on_the_labelled_set(
         labelled: list[tuple[str, LabelledPoint]], subset: str, floor: float) -> None:
     points = [point for round_, point in labelled if subset in ("all", round_)]

@@ -48,7 +48,7 @@ class ModelSettings:
     c: float = 8.0  # inverse regularisation of each theme's logistic regression
     # Scale of the keyword rules' features beside the TF-IDF ones: the rules still count, but
     # do not outweigh the words around them (chosen by grouped CV: docs/analysis.md).
-    rule_weight: float = 0.5
+    rule_weight: float = 0.25
     use_rules: bool = True
     word_min_df: int = 2
     char_min_df: int = 2
