@@ -4,11 +4,11 @@
 
 The record must hold the texts (built by `ilacs ingest` of the shared reports and letters).
 Points already in `tests/data/theme_labels.jsonl` are left out; `--all` draws every other
-point instead of each stratum's quota. Each batch file lists the
-documents of its points with *every* point of the document, the ones to label marked, so a
-labeller reads each point in its section. The files hold the corpus's sentences: they are
-written outside the project (`--out`) and never committed; labels keep only the document
-path, the item number and a hash of the text.
+point instead of each stratum's quota. Each batch file lists the documents of its points
+with *every* point of the document, the ones to label marked, so a labeller reads each
+point in its section. The files hold the corpus's sentences: they are written outside the
+project (`--out`) and never committed; labels keep only the document path, the item number
+and a hash of the text.
 """
 
 from __future__ import annotations
