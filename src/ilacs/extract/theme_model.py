@@ -100,11 +100,14 @@ def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> s
 
 def feature_matrix(word: TfidfVectorizer, char: TfidfVectorizer, keys: Sequence[str],
                    settings: ModelSettings, texts: Sequence[str],
-                   words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-    """The features of `texts`; `words`, if given, is `word.transform(texts)` made already."""
+                   words: sparse.csr_matrix | None = None,
+                   chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+    """The features of `texts`; `words` and `chars`, if given, are `word.transform(texts)`
+    and `char.transform(texts)` made already."""
     from scipy import sparse
 
-    blocks = [word.transform(texts) if words is None else words, char.transform(texts)]
+    blocks = [word.transform(texts) if words is None else words,
+              char.transform(texts) if chars is None else chars]
     if settings.use_rules:
         blocks.append(rule_features(texts, keys, settings.rule_weight))
     return sparse.hstack(blocks, format="csr")
@@ -124,8 +127,10 @@ class ThemeModel:
     thresholds: np.ndarray  # themes
 
     def features(self, texts: Sequence[str],
-                 words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-        return feature_matrix(self.word, self.char, self.keys, self.settings, texts, words)
+                 words: sparse.csr_matrix | None = None,
+                 chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+        return feature_matrix(self.word, self.char, self.keys, self.settings, texts, words,
+                              chars)
 
     @cached_property
     def word_terms(self) -> list[str]:

@@ -117,12 +117,15 @@ def _fit_once(points: Sequence[LabelledPoint], settings: ModelSettings,
               keys: tuple[str, ...], version: str) -> ThemeModel:
     texts = [p.text for p in points]
     word, char = word_vectoriser(settings), char_vectoriser(settings)
-    word.fit(texts)
-    char.fit(texts)
+    # the training texts' features as fitting makes them: read once, not again by transform
+    words, chars = word.fit_transform(texts), char.fit_transform(texts)
     model = ThemeModel(version=version, keys=keys, settings=settings, word=word, char=char,
                        coef=np.zeros((len(keys), 0)), intercept=np.zeros(len(keys)),
                        thresholds=np.full(len(keys), 0.5))
-    features = model.features(texts)
+    features = model.features(texts, words, chars)
+    # canonical here: the worker processes get the matrix read-only, and liblinear's input
+    # check would sort fit_transform's unsorted indices in place
+    features.sum_duplicates()
     coef = np.zeros((len(keys), features.shape[1]))
     intercept = np.full(len(keys), -12.0)  # a theme never seen in training is never given
     targets = {n: target for n, key in enumerate(keys)
