@@ -52,9 +52,10 @@ def main() -> None:
             by_stratum[stratum(item)].append(item)
     rng = random.Random(args.seed)
     chosen: list[PointRow] = []
-    for name, quota in QUOTA.items():
+    quotas = {name: len(pool) for name, pool in by_stratum.items()} if args.all else QUOTA
+    for name, quota in quotas.items():
         pool = sorted(by_stratum[name], key=lambda i: (i.document_path, i.number))
-        chosen += rng.sample(pool, len(pool) if args.all else min(quota, len(pool)))
+        chosen += rng.sample(pool, min(quota, len(pool)))
     rng.shuffle(chosen)
 
     documents: dict[str, list[PointRow]] = defaultdict(list)

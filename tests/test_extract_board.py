@@ -15,6 +15,7 @@ from ilacs.store.points import all_points
 
 ROTHERHAM = "80543_rotherham/children's services inspection - 19 november 2014.pdf"
 SUFFOLK = "80565_suffolk/children's services inspection - 11 february 2016.pdf"
+BUCKINGHAMSHIRE = "80442_buckinghamshire/children's services inspection - 08 august 2014.pdf"
 HAMMERSMITH = "80497_hammersmith and fulham/children's services inspection - 29 march 2016.pdf"
 
 
@@ -48,6 +49,16 @@ def test_a_recommendations_heading_with_a_colon_heads_the_authority_s_list(
     board = report.board_recommendations
     assert len(board) == 5 and {i.page for i in board} == {36}
     assert all(i.section == "lscb" for i in board)
+
+
+def test_the_boards_priority_actions_headed_with_a_colon_are_its_points(
+        corpus: CorpusRun) -> None:
+    """'Priority and immediate action:' heads six numbered points, then 'Areas for
+    improvement' four more: with the colon missed, only the four were read."""
+    report = corpus.extractions[BUCKINGHAMSHIRE].report
+    assert report is not None
+    board = report.board_recommendations
+    assert len(board) == 10 and {i.page for i in board} == {28}
 
 
 def test_no_labelled_point_of_an_authority_is_read_as_the_boards(corpus: CorpusRun) -> None:

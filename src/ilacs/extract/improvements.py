@@ -68,12 +68,14 @@ class _Item:
 
 
 def find_list_start(lines: Sequence[Line], headings: Sequence[re.Pattern[str]]) -> int | None:
-    """Index of the first line after the list's heading (skipping the contents page)."""
+    """Index of the first line after the list's heading (skipping the contents page). A
+    heading is matched without a footnote mark after its question mark or a colon after
+    it ('Recommendations:')."""
     contents_pages = {line.page for line in lines if line.text.strip().casefold() == "contents"}
     for index, line in enumerate(lines):
         if line.page in contents_pages:
             continue
-        text = re.sub(r"\?\d+$", "?", line.text.strip())
+        text = re.sub(r"\?\d+$", "?", line.text.strip()).removesuffix(":").rstrip()
         if any(heading.search(text) for heading in headings):
             return index + 1
     return None

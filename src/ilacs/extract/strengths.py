@@ -35,7 +35,7 @@ _GRADE_LINE = re.compile(
     r"^(?:overall effectiveness\s+)?(?:outstanding|good|requires improvement(?: to be good)?|"
     r"inadequate|(?:to )?be good)\s*$", re.IGNORECASE)
 _STRENGTHS_HEADING = re.compile(
-    r"^(?:the local authority.s strengths|the local authority has the following strengths):?$",
+    r"^(?:the local authority.s strengths|the local authority has the following strengths)$",
     re.IGNORECASE)
 _STRENGTHS_END = re.compile(
     r"^(?:progress since the last inspection|summary for children|information about (?:this|the)"
