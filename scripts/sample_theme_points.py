@@ -1,14 +1,17 @@
 """Draw improvement points for hand-labelling with themes, at random across eras and kinds.
 
-    python scripts/sample_theme_points.py --db RECORD --out DIR [--seed 2412] [--batches 6] [--all]
+    python scripts/sample_theme_points.py --db RECORD --out DIR [--seed 2412] [--batches 6]
+        [--all | --again | --unsettled]
 
 The record must hold the texts (built by `ilacs ingest` of the shared reports and letters).
 Points already in `tests/data/theme_labels.jsonl` are left out; `--all` draws every other
-point instead of each stratum's quota. Each batch file lists the documents of its points
-with *every* point of the document, the ones to label marked, so a labeller reads each
-point in its section. The files hold the corpus's sentences: they are written outside the
-project (`--out`) and never committed; labels keep only the document path, the item number
-and a hash of the text.
+point instead of each stratum's quota. For a blind reading of labelled points (the batches
+never show their themes), `--again` draws every labelled point, and `--unsettled` those
+whose two readings disagree and wait for a third (`scripts/add_theme_reading.py`). Each
+batch file lists the documents of its points with *every* point of the document, the ones
+to label marked, so a labeller reads each point in its section. The files hold the
+corpus's sentences: they are written outside the project (`--out`) and never committed;
+labels keep only the document path, the item number and a hash of the text.
 """
 
 from __future__ import annotations
@@ -41,18 +44,27 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--all", action="store_true",
                         help="every point not yet labelled, not each stratum's quota")
+    parser.add_argument("--again", action="store_true",
+                        help="every labelled point, for a second reading")
+    parser.add_argument("--unsettled", action="store_true",
+                        help="labelled points whose two readings disagree, for a third")
     args = parser.parse_args()
 
-    labelled = {(json.loads(line)["path"], json.loads(line)["item"])
-                for line in LABELS.read_text("utf-8").splitlines() if line}
+    rows = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line]
+    labelled = {(row["path"], row["item"]) for row in rows}
+    if args.unsettled:
+        labelled = {(row["path"], row["item"]) for row in rows
+                    if len(row.get("readings", ())) == 2
+                    and set(row["readings"][0]) != set(row["readings"][1])}
     items = [i for i in all_points(open_store(args.db)) if i.text]
     by_stratum: dict[str, list[PointRow]] = defaultdict(list)
     for item in items:
-        if (label_path(item), item.number) not in labelled:
+        if ((label_path(item), item.number) in labelled) == (args.again or args.unsettled):
             by_stratum[stratum(item)].append(item)
     rng = random.Random(args.seed)
     chosen: list[PointRow] = []
-    quotas = {name: len(pool) for name, pool in by_stratum.items()} if args.all else QUOTA
+    quotas = ({name: len(pool) for name, pool in by_stratum.items()}
+              if args.all or args.again or args.unsettled else QUOTA)
     for name, quota in quotas.items():
         pool = sorted(by_stratum[name], key=lambda i: (i.document_path, i.number))
         chosen += rng.sample(pool, min(quota, len(pool)))

@@ -63,13 +63,28 @@ def text_hash(text: str) -> str:
 
 
 def read_theme_labels(path: Path) -> list[dict[str, Any]]:
+    """The labels of `path`; a label read more than once keeps its `readings`, and its themes
+    must be their consensus."""
     rows = []
     for number, row in label_rows(path, ("path", "item", "sha", "themes"), LabelError):
-        if not row["themes"] or not themes_are_keys(row["themes"]):
-            raise LabelError(f"{path}, line {number}: themes {row['themes']!r} must be keys "
-                             "of themes.yaml, or 'other' alone")
+        for themes in (row["themes"], *row.get("readings", ())):
+            if not themes or not themes_are_keys(themes):
+                raise LabelError(f"{path}, line {number}: themes {themes!r} must be keys "
+                                 "of themes.yaml, or 'other' alone")
+        if "readings" in row and sorted(row["themes"]) != consensus(row["readings"]):
+            raise LabelError(f"{path}, line {number}: themes {sorted(row['themes'])} are not "
+                             f"the consensus of its readings, {consensus(row['readings'])}")
         rows.append(row)
     return rows
+
+
+def consensus(readings: Sequence[Iterable[str]]) -> list[str]:
+    """The themes of a point read more than once: each theme (or 'other') that more than half
+    of the readings give. When none does (three readings, three different sets), the last
+    reading's, made to settle the others' disagreement."""
+    votes = Counter(theme for reading in readings for theme in set(reading))
+    agreed = sorted(theme for theme, count in votes.items() if 2 * count > len(readings))
+    return agreed or sorted(readings[-1])
 
 
 def label_rows(path: Path, fields: Sequence[str],
