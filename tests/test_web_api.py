@@ -313,6 +313,9 @@ def test_themes_drill_down_to_points_that_raise_the_theme(client: httpx.Client) 
     page = client.get("/themes.json").json()
     assert page["points_read"] > 1000 and page["texts_missing"] is None
     assert page["themes"][0]["events"] >= page["themes"][-1]["events"]
+    # the page gives the count as the others do, with a separator of thousands
+    shown = f"{page['points_read'] + page['points_themed_only']:,} improvement points"
+    assert "," in shown and shown in client.get("/themes").text
     detail_page = client.get("/themes.json", params={"theme": "neglect"}).json()
     detail = detail_page["selected"]
     assert detail["points"] and detail["points_total"] >= len(detail["points"])
