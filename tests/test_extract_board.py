@@ -3,8 +3,11 @@ authority's and the board's. Each point belongs to its owner (real reports in ..
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from conftest import LABELS, CorpusRun, load_report_labels
 from ilacs.extract.frameworks import framework_by_id
@@ -17,6 +20,12 @@ ROTHERHAM = "80543_rotherham/children's services inspection - 19 november 2014.p
 SUFFOLK = "80565_suffolk/children's services inspection - 11 february 2016.pdf"
 BUCKINGHAMSHIRE = "80442_buckinghamshire/children's services inspection - 08 august 2014.pdf"
 HAMMERSMITH = "80497_hammersmith and fulham/children's services inspection - 29 march 2016.pdf"
+PORTSMOUTH = "80539_portsmouth/children's services inspection - 01 september 2014.pdf"
+SWINDON = "80568_swindon/children's services inspection - 23 may 2014.pdf"
+BIRMINGHAM = "80429_birmingham/children's services inspection - 23 may 2014.pdf"
+SURREY_REVIEW = "80567_surrey/children's services inspection - 03 august 2015.pdf"
+HULL = ("80477_kingston upon hull/single inspection of la children's services as pdf - "
+        "10 february 2015.pdf")
 
 
 def test_the_boards_list_is_the_boards(corpus: CorpusRun) -> None:
@@ -89,3 +98,28 @@ def test_the_boards_grade_however_it_is_phrased() -> None:
         lines = [Line(3, "Children's services in Leeds are good."), Line(3, sentence)]
         found = {j.key: j.grade.value for j in sif_list(lines, sif)}
         assert found.get("lscb") == grade, sentence
+
+
+@pytest.mark.parametrize(("path", "points", "pages"), [
+    # a numbered statement that no area was identified, then the board's strengths, numbered
+    # on: neither is a point
+    (PORTSMOUTH, 4, {32}),
+    # the board named by its area: 'the Swindon Safeguarding Children Board (SSCB) is good'
+    (SWINDON, 3, {32}),
+    # 'Priority actions', then 'Areas for improvement'
+    (BIRMINGHAM, 12, {32, 33}),
+    # a stand-alone review of the board: its grade on page 1, its list on page 6
+    (SURREY_REVIEW, 8, {6}),
+    # a review bound into the back of the report, with its own running title
+    (HULL, 7, {39}),
+])
+def test_the_boards_list_in_each_layout(corpus: CorpusRun, path: str, points: int,
+                                        pages: set[int]) -> None:
+    report = corpus.extractions[path].report
+    assert report is not None
+    board = report.board_recommendations
+    assert len(board) == points and {item.page for item in board} == pages
+    assert all(item.section == "lscb" for item in board)
+    assert not any(re.search(r"\d+ Inspection of the effectiveness", item.text) for item in board)
+    assert not any(re.match(r"no areas? (?:were|was) identified", item.text, re.IGNORECASE)
+                   for item in board)

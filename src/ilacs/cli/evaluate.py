@@ -201,3 +201,38 @@ def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
         _print_summary([result.themes], f"Themes of the {result.themes.points} sentences and "
                        "points labelled praise, by the shipped classifier (trained on "
                        "improvement points, not on strengths)")
+
+
+@evaluate.command("board")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="Folder the labels' paths are relative to (the reports).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def board_command(labels: Path, corpus: Path, as_json: bool) -> None:
+    """Measure the points SIF reports ask their safeguarding board (LSCB) to improve against
+    hand labels: reports whose board list has the labelled number of points and is the
+    labelled list, points found by text (precision, recall) and on their page. Needs no
+    database: every labelled report is read afresh.
+
+    \b
+    Example:
+        ilacs eval board tests/data/board_labels.jsonl --corpus ../shared/corpus/reports
+    """
+    from ilacs.extract.board_evaluation import evaluate_board, read_board_labels
+
+    rows = read_board_labels(labels)
+    with errors.status(f"Reading {len(rows)} labelled reports…"):
+        result = evaluate_board(rows, corpus)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    console.print(f"{result.reports} reports, {result.reviews} reviewing their board; "
+                  f"{result.labelled_points} labelled board points, {result.found_points} "
+                  "found", highlight=False)
+    console.print(f"Number of points right: {result.count_right}/{result.reports} reports; "
+                  f"whole list right: {result.list_right}/{result.reports}", highlight=False)
+    console.print(f"Points by text: precision {result.precision:.3f}, recall "
+                  f"{result.recall:.3f}; on the labelled page {result.page_right}/"
+                  f"{result.matched_points}", highlight=False)
+    for disagreement in result.disagreements[:20]:
+        console.print(f"  {escape(disagreement)}", highlight=False)

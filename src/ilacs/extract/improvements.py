@@ -22,6 +22,7 @@ _NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+(?=\S)|(?=[A-Z‘'“]))")
 _PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z‘'“]")
 _NOTHING_TO_LIST = re.compile(
     r"^(?:there (?:are|were) no|the inspection did not (?:find|identify)|no areas? for|"
+    r"no areas? (?:were|was) identified|"
     r"inspectors did not (?:find|identify))",
     re.IGNORECASE,
 )

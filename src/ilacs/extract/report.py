@@ -70,7 +70,8 @@ def extract_report(document: Document, lines: Sequence[Line] | None = None) -> E
     _note(pages, "lead_inspector", lead_page)
     authority_inspected = _inspects_the_authority(page_one)
     items = _improvement_points(lines, framework) if framework and authority_inspected else []
-    board = _board_recommendations(lines, framework, items) if framework else []
+    board = _board_recommendations(lines, framework, items, authority_inspected) \
+        if framework else []
     strengths = report_strengths(lines, framework) if framework and authority_inspected else ()
 
     inspection_type, type_basis = _inspection_type(lines, framework, blocks)
@@ -190,13 +191,21 @@ def _improvement_points(lines: Sequence[Line], framework: Framework) -> list[Imp
 
 
 def _board_recommendations(lines: Sequence[Line], framework: Framework,
-                           authority_items: Sequence[ImprovementPoint]) -> list[ImprovementPoint]:
+                           authority_items: Sequence[ImprovementPoint],
+                           authority_inspected: bool) -> list[ImprovementPoint]:
     """The list in the board's section ('What does the LSCB need to improve?', or
     'Recommendations' after the board's grade): the board's points, section 'lscb'. The
     section is looked for after the authority's own list, which the summary's mention of
-    the board's grade precedes."""
+    the board's grade precedes. A stand-alone review of a board is the board's section
+    from its first page: its list is the first the review has, however far from the grade
+    on page one."""
     if not framework.board_headings:
         return []
+    numbered = framework.improvement_style == "numbered"
+    if not authority_inspected:
+        start = find_list_start(lines, framework.board_headings)
+        return [] if start is None else extract_items(
+            lines, start, framework.board_end_headings, numbered=numbered, section="lscb")
     after_page = max((item.page or 0 for item in authority_items), default=0)
     for index, line in enumerate(lines):
         if line.page <= after_page or not _BOARD_JUDGEMENT.match(line.text):
@@ -205,8 +214,7 @@ def _board_recommendations(lines: Sequence[Line], framework: Framework,
         start = find_list_start(window, framework.board_headings)
         if start is not None:
             return extract_items(lines, index + start, framework.board_end_headings,
-                                 numbered=framework.improvement_style == "numbered",
-                                 section="lscb")
+                                 numbered=numbered, section="lscb")
     return []
 
 
@@ -214,9 +222,12 @@ _BOARD_LIST_WITHIN = 60  # lines from the board's grade to its list's heading
 
 
 # The board's section opens with its grade: 'The Local Safeguarding Children Board is good'.
+# Some name the board by its area: 'The effectiveness of the Swindon Safeguarding Children
+# Board (SSCB) is good'.
 _BOARD_JUDGEMENT = re.compile(
-    r"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb)"
-    r"(?:\s*\(lscb\))?(?:\s+(?:is|requires)\b|$)", re.IGNORECASE)
+    r"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb|"
+    r"(?:[\w’'&-]+ ){1,4}safeguarding children board)"
+    r"(?:\s*\([a-z]+\))?(?:\s+(?:is|requires)\b|$)", re.IGNORECASE)
 
 
 def _missing_fields(report: InspectionReport, path: str) -> list[Problem]:

@@ -99,7 +99,10 @@ def _signature(text: str) -> str:
 
 
 def _running_lines(pages: Sequence[Sequence[str]]) -> set[str]:
-    """Lines that head or foot most pages (the running title, 'dates N' lines)."""
+    """Lines that head or foot most pages (the running title, 'dates N' lines), or that head
+    or foot a run of pages with their number in them: a review bound into the back of a
+    report has its own running title ('4 Inspection of the effectiveness of the local
+    safeguarding children board: Hull') on a quarter of the pages."""
     if len(pages) < 3:
         return set()
     counts: Counter[str] = Counter()
@@ -107,7 +110,12 @@ def _running_lines(pages: Sequence[Sequence[str]]) -> set[str]:
         edges = {_signature(text) for text in list(page[:3]) + list(page[-2:])}
         counts.update(edges)
     threshold = max(2, (len(pages) - 1) // 2)
-    return {sig for sig, count in counts.items() if count >= threshold and len(sig) > 3}
+    return {sig for sig, count in counts.items()
+            if (count >= threshold and len(sig) > 3)
+            or (count >= _NUMBERED_RUNNING_PAGES and "#" in sig and len(sig) > 30)}
+
+
+_NUMBERED_RUNNING_PAGES = 4
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
