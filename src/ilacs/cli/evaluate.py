@@ -4,8 +4,9 @@ hand-labelled improvement points."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.markup import escape
@@ -23,6 +24,24 @@ class _EvalGroup(click.Group):
         if args and args[0] not in self.commands:
             return "extraction", self.commands["extraction"], args
         return super().resolve_command(ctx, args)
+
+
+_Command = TypeVar("_Command", bound=Callable[..., None])
+
+
+def _labels_read_afresh(corpus_help: str) -> Callable[[_Command], _Command]:
+    """The arguments of a measure that reads every labelled document afresh: LABELS,
+    --corpus (what the labels' paths are relative to) and --json."""
+    def decorate(command: _Command) -> _Command:
+        command = click.option("--json", "as_json", is_flag=True,
+                               help="Print one JSON summary on stdout.")(command)
+        command = click.option("--corpus", required=True, help=corpus_help,
+                               type=click.Path(exists=True, file_okay=False,
+                                               path_type=Path))(command)
+        labels = click.Path(exists=True, dir_okay=False, path_type=Path)
+        decorated: _Command = click.argument("labels", type=labels)(command)
+        return decorated
+    return decorate
 
 
 @click.group("eval", cls=_EvalGroup, context_settings={"ignore_unknown_options": True})
@@ -159,10 +178,7 @@ def _print_summary(results: list[Any], title: str) -> None:
 
 
 @evaluate.command("strengths")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              required=True, help="Folder the labels' paths ('reports/…') are relative to.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@_labels_read_afresh("Folder the labels' paths ('reports/…') are relative to.")
 def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
     """Measure what ilacs finds reports praising against hand labels of every summary
     sentence: precision and recall of the sentences kept as strengths, labels whose sentence
@@ -204,10 +220,7 @@ def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
 
 
 @evaluate.command("board")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              required=True, help="Folder the labels' paths are relative to (the reports).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@_labels_read_afresh("Folder the labels' paths are relative to (the reports).")
 def board_command(labels: Path, corpus: Path, as_json: bool) -> None:
     """Measure the points SIF reports ask their safeguarding board (LSCB) to improve against
     hand labels: reports whose board list has the labelled number of points and is the
@@ -234,5 +247,31 @@ def board_command(labels: Path, corpus: Path, as_json: bool) -> None:
     console.print(f"Points by text: precision {result.precision:.3f}, recall "
                   f"{result.recall:.3f}; on the labelled page {result.page_right}/"
                   f"{result.matched_points}", highlight=False)
+    for disagreement in result.disagreements[:20]:
+        console.print(f"  {escape(disagreement)}", highlight=False)
+
+
+@evaluate.command("headlines")
+@_labels_read_afresh("Folder the labels' paths ('letters/…') are relative to.")
+def headlines_command(labels: Path, corpus: Path, as_json: bool) -> None:
+    """Measure the headline of visit letters (the first sentence of their headline findings)
+    against hand labels: letters right, and on the labelled page. Needs no database: every
+    labelled letter is read afresh.
+
+    \b
+    Example:
+        ilacs eval headlines tests/data/headline_labels.jsonl --corpus ../shared/corpus
+    """
+    from ilacs.extract.headline_evaluation import evaluate_headlines, read_headline_labels
+
+    rows = read_headline_labels(labels)
+    with errors.status(f"Reading {len(rows)} labelled letters…"):
+        result = evaluate_headlines(rows, corpus)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    console.print(f"{result.letters} letters, {result.labelled} with a headline labelled, "
+                  f"{result.found} found; right {result.right}/{result.letters}, on the "
+                  f"labelled page {result.page_right}", highlight=False)
     for disagreement in result.disagreements[:20]:
         console.print(f"  {escape(disagreement)}", highlight=False)

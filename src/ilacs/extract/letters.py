@@ -159,6 +159,9 @@ def extract_letter(document: Document, lines: Sequence[Line] | None = None
     items = _list_after(lines, _IMPROVE_HEADING) or _list_after(lines, _IMPROVE_LEAD_IN)
     priority = _list_after(lines, _PRIORITY_HEADING, section="priority_action")
     pages["title"] = lines[title_index].page
+    headline, headline_page = _headline(lines)
+    if headline_page is not None:
+        pages["headline"] = headline_page
     letter = VisitLetter(
         kind=kind,
         la_name=la_name,
@@ -177,7 +180,7 @@ def extract_letter(document: Document, lines: Sequence[Line] | None = None
         else None,
         field_pages=pages,
         focus_theme=visit_theme(focus, jtai=kind == JTAI),
-        headline=_headline(lines),
+        headline=headline,
     )
     if start is None:
         problems.append(Problem(ProblemKind.MISSING_FIELD, "no visit dates found in the "
@@ -340,14 +343,21 @@ def _list_after(lines: Sequence[Line], heading: re.Pattern[str],
     return []
 
 
-def _headline(lines: Sequence[Line]) -> str | None:
-    """The first sentence under 'Headline findings' (or, in older letters, 'Overview')."""
+# 'Headline findings', also printed 'Headline Findings.'
+_HEADLINE_HEADING = re.compile(r"^(?:headline findings|overview)[.:]?\s*$", re.IGNORECASE)
+
+
+def _headline(lines: Sequence[Line]) -> tuple[str | None, int | None]:
+    """The first sentence under 'Headline findings' (or, in older letters, 'Overview'), and
+    the page it starts on."""
     for index, line in enumerate(lines):
-        if re.match(r"^(?:Headline findings|Overview)\s*$", line.text):
+        if _HEADLINE_HEADING.match(line.text):
             text = JoinedText.of(lines[index + 1 : index + 8]).text
             sentence = re.match(r"^(.+?[.!?])(?=\s+[A-Z‘“]|\s*$)", text)
-            return sentence.group(1) if sentence else None
-    return None
+            if sentence is None or index + 1 >= len(lines):
+                return None, None
+            return sentence.group(1), lines[index + 1].page
+    return None, None
 
 
 def _monitoring_number(opening: str) -> int | None:
