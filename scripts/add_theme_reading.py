@@ -19,7 +19,8 @@ import json
 import sys
 from pathlib import Path
 
-from ilacs.extract.theme_training import LabelError, consensus, label_rows, themes_are_keys
+from ilacs.extract.label_files import label_rows
+from ilacs.extract.theme_training import LabelError, consensus, themes_are_keys
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "data" / "theme_labels.jsonl"
 

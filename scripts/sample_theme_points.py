@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ilacs.analysis.theme_evaluation import label_path, stratum
-from ilacs.extract.theme_training import text_hash
+from ilacs.extract.label_files import text_hash
 from ilacs.store import open_store
 from ilacs.store.points import PointRow, all_points
 

@@ -11,12 +11,8 @@ from click.testing import CliRunner
 
 from conftest import REPORTS
 from ilacs.cli import cli
-from ilacs.extract.board_evaluation import (
-    BoardLabelError,
-    evaluate_board,
-    loose_hash,
-    read_board_labels,
-)
+from ilacs.extract.board_evaluation import BoardLabelError, evaluate_board, read_board_labels
+from ilacs.extract.label_files import loose_hash
 
 BOARD_LABELS = Path(__file__).parent / "data" / "board_labels.jsonl"
 

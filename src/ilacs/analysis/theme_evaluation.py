@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from ilacs.extract.theme_training import OTHER, LabelError, LabelledPoint, text_hash
+from ilacs.extract.label_files import text_hash
+from ilacs.extract.theme_training import OTHER, LabelError, LabelledPoint
 from ilacs.store.points import PointRow, all_points
 
 

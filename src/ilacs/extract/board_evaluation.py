@@ -13,8 +13,6 @@ their labelled page.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,17 +21,12 @@ from typing import Any
 
 from ilacs.documents import read_document
 from ilacs.errors import IlacsError
+from ilacs.extract.label_files import label_rows, loose_hash
 from ilacs.extract.report import extract_report
-from ilacs.extract.theme_training import label_rows
 
 
 class BoardLabelError(IlacsError):
     """A board labels file that cannot be used as it is."""
-
-
-def loose_hash(text: str) -> str:
-    """What a board label keeps of a point's text: its letters and digits, case folded."""
-    return hashlib.sha1(re.sub(r"[^0-9a-z]", "", text.casefold()).encode()).hexdigest()[:10]
 
 
 def read_board_labels(path: Path) -> list[dict[str, Any]]:

@@ -18,9 +18,8 @@ from typing import Any
 
 from ilacs.documents import read_document
 from ilacs.errors import IlacsError
-from ilacs.extract.board_evaluation import loose_hash
+from ilacs.extract.label_files import label_rows, loose_hash
 from ilacs.extract.letters import extract_letter
-from ilacs.extract.theme_training import label_rows
 
 
 class HeadlineLabelError(IlacsError):

@@ -1,7 +1,7 @@
 """Measuring the strengths extractor against hand labels of every summary sentence.
 
 A label names a sentence of a report's summary (or a point of its strengths list) by the
-report's path, the unit, and a hash of the text (`theme_training.text_hash`), and says what
+report's path, the unit, and a hash of the text (`label_files.text_hash`), and says what
 a reader would call it: `praise`, `mixed` (praise and a fault together), `criticism` or
 `neutral`, with the practice themes it praises. Every labelled report is read afresh, so no
 record is needed. Scored: which sentences the rule keeps (precision and recall of `praise`),
@@ -20,6 +20,7 @@ from typing import Any
 from ilacs.documents import read_document
 from ilacs.errors import IlacsError
 from ilacs.extract.frameworks import framework_by_id
+from ilacs.extract.label_files import label_rows, text_hash
 from ilacs.extract.provenance import opens_on_page
 from ilacs.extract.report import extract_report
 from ilacs.extract.strengths import strengths_list, summary_sentences
@@ -29,9 +30,7 @@ from ilacs.extract.theme_training import (
     OTHER,
     LabelledPoint,
     Scores,
-    label_rows,
     score,
-    text_hash,
     themes_are_keys,
 )
 

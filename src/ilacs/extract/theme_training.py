@@ -9,10 +9,7 @@ only. Same labels and seed, same figures.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -29,6 +26,7 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
 from ilacs.errors import IlacsError
+from ilacs.extract.label_files import label_rows
 from ilacs.extract.theme_model import (
     ModelSettings,
     ThemeModel,
@@ -57,11 +55,6 @@ class LabelledPoint:
     themes: frozenset[str]  # empty: labelled "other"
 
 
-def text_hash(text: str) -> str:
-    """What a label keeps of its point's text: enough to see the numbering drift."""
-    return hashlib.sha1(re.sub(r"\s+", " ", text).strip().casefold().encode()).hexdigest()[:10]
-
-
 def read_theme_labels(path: Path) -> list[dict[str, Any]]:
     """The labels of `path`; a label read more than once keeps its `readings`, and its themes
     must be their consensus."""
@@ -85,27 +78,6 @@ def consensus(readings: Sequence[Iterable[str]]) -> list[str]:
     votes = Counter(theme for reading in readings for theme in set(reading))
     agreed = sorted(theme for theme, count in votes.items() if 2 * count > len(readings))
     return agreed or sorted(readings[-1])
-
-
-def label_rows(path: Path, fields: Sequence[str],
-               error: type[IlacsError]) -> list[tuple[int, dict[str, Any]]]:
-    """Each label of a JSON-lines file with its line number; `error` names the line of one
-    that is not a JSON object with every one of `fields`."""
-    rows = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            missing = [name for name in fields if name not in row]
-        except (json.JSONDecodeError, TypeError) as problem:
-            raise error(f"{path}, line {number}: expected a JSON object with "
-                        f"{', '.join(fields)} ({problem})") from problem
-        if missing:
-            raise error(f"{path}, line {number}: expected a JSON object with "
-                        f"{', '.join(fields)} (no {', '.join(missing)})")
-        rows.append((number, row))
-    return rows
 
 
 def themes_are_keys(themes: Iterable[str]) -> bool:
