@@ -354,7 +354,7 @@ def _headline(lines: Sequence[Line]) -> tuple[str | None, int | None]:
         if _HEADLINE_HEADING.match(line.text):
             text = JoinedText.of(lines[index + 1 : index + 8]).text
             sentence = re.match(r"^(.+?[.!?])(?=\s+[A-Z‘“]|\s*$)", text)
-            if sentence is None or index + 1 >= len(lines):
+            if sentence is None:  # nothing follows the heading, or no sentence ends
                 return None, None
             return sentence.group(1), lines[index + 1].page
     return None, None

@@ -98,6 +98,9 @@ def _signature(text: str) -> str:
     return _DIGITS.sub("#", text.casefold()).strip()
 
 
+_NUMBERED_RUNNING_PAGES = 4
+
+
 def _running_lines(pages: Sequence[Sequence[str]]) -> set[str]:
     """Lines that head or foot most pages (the running title, 'dates N' lines), or that head
     or foot a run of pages with their number in them: a review bound into the back of a
@@ -113,9 +116,6 @@ def _running_lines(pages: Sequence[Sequence[str]]) -> set[str]:
     return {sig for sig, count in counts.items()
             if (count >= threshold and len(sig) > 3)
             or (count >= _NUMBERED_RUNNING_PAGES and "#" in sig and len(sig) > 30)}
-
-
-_NUMBERED_RUNNING_PAGES = 4
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
