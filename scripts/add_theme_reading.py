@@ -20,7 +20,12 @@ import sys
 from pathlib import Path
 
 from ilacs.extract.label_files import label_rows
-from ilacs.extract.theme_training import LabelError, consensus, themes_are_keys
+from ilacs.extract.theme_training import (
+    LabelError,
+    awaits_third_reading,
+    consensus,
+    themes_are_keys,
+)
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "data" / "theme_labels.jsonl"
 
@@ -49,8 +54,7 @@ def main() -> None:
             added += 1
     args.labels.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
                            encoding="utf-8")
-    unsettled = [row for row in rows if len(row.get("readings", ())) == 2
-                 and set(row["readings"][0]) != set(row["readings"][1])]
+    unsettled = [row for row in rows if awaits_third_reading(row)]
     sys.stdout.write(f"{added} readings added; {len(unsettled)} points whose two readings "
                      "disagree wait for a third\n")
 

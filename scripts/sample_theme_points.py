@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ilacs.analysis.theme_evaluation import label_path, stratum
 from ilacs.extract.label_files import text_hash
+from ilacs.extract.theme_training import awaits_third_reading
 from ilacs.store import open_store
 from ilacs.store.points import PointRow, all_points
 
@@ -52,14 +53,17 @@ def main() -> None:
 
     rows = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line]
     labelled = {(row["path"], row["item"]) for row in rows}
-    if args.unsettled:
-        labelled = {(row["path"], row["item"]) for row in rows
-                    if len(row.get("readings", ())) == 2
-                    and set(row["readings"][0]) != set(row["readings"][1])}
+    unsettled = {(row["path"], row["item"]) for row in rows if awaits_third_reading(row)}
+
+    def wanted(point: tuple[str, int]) -> bool:
+        if args.unsettled:
+            return point in unsettled
+        return (point in labelled) == args.again
+
     items = [i for i in all_points(open_store(args.db)) if i.text]
     by_stratum: dict[str, list[PointRow]] = defaultdict(list)
     for item in items:
-        if ((label_path(item), item.number) in labelled) == (args.again or args.unsettled):
+        if wanted((label_path(item), item.number)):
             by_stratum[stratum(item)].append(item)
     rng = random.Random(args.seed)
     chosen: list[PointRow] = []

@@ -80,6 +80,12 @@ def consensus(readings: Sequence[Iterable[str]]) -> list[str]:
     return agreed or sorted(readings[-1])
 
 
+def awaits_third_reading(row: dict[str, Any]) -> bool:
+    """Whether a label was read twice, the two readings disagree, and none has settled it."""
+    readings = row.get("readings", ())
+    return len(readings) == 2 and set(readings[0]) != set(readings[1])
+
+
 def themes_are_keys(themes: Iterable[str]) -> bool:
     """Whether `themes` are keys of the taxonomy, or 'other' alone (or none)."""
     chosen = set(themes)
