@@ -1,9 +1,9 @@
 """Full-text search over the real record (every report and letter ingested).
 
-The order, totals and pages of results are checked against SQL written here independently of
+The store's search (the CLI's) is checked against SQL written here independently of
 ilacs.store.search: one ranked FTS5 query joined to the fact tables, filtered in SQL. The
-dashboard's path (rankings kept, filters applied in memory) must give exactly what the plain
-`search` gives.
+dashboard's (ilacs.web.text_index, tantivy) must match the same pages, page for page, and
+list documents at the rank of their best page in its own order.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import html
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,6 @@ from ilacs.ingest.settle import settle
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
     SYMBOL_FONT_BULLET,
-    Ranking,
     SearchFilters,
     SearchIndex,
     compact_search_index,
@@ -32,7 +32,13 @@ from ilacs.store.search import (
     results_page,
     search,
 )
-from ilacs.web.pages.search import OTHER_PAGES_SHOWN, PER_PAGE, RankingCache, search_page
+from ilacs.web.pages.search import (
+    OTHER_PAGES_SHOWN,
+    PER_PAGE,
+    read_search,
+    search_page,
+    text_index,
+)
 from ilacs.web.snapshot import Snapshot, load_snapshot
 from ilacs.web.snippets import SnippetCache
 from test_store_factories import fresh_store, make_document, make_report, save_report
@@ -179,15 +185,20 @@ def test_kept_snippets_are_not_made_again(conn: sqlite3.Connection) -> None:
     try:
         asked = snippet_requests(conn)
         first = results_page(conn, index, ranking, ANY, 10, 0, kept)
+        assert len(asked) == 10 and len(kept) == 10  # a page at a time: no prefix
         again = results_page(conn, index, ranking, ANY, 10, 0, kept)
-        assert len(asked) == 1 and len(kept) == 10  # the same page again cost no SQL
+        assert len(asked) == 10  # the same page again cost no SQL
         # Letters among the best ten are kept already; only the others are asked for.
         shared = {(h.document_sha256, h.page) for h in first.hits if h.kind is letters.kind}
         assert 0 < len(shared) < 10
         assert results_page(conn, index, ranking, letters, 10, 0, kept) == \
             results_page(conn, index, ranking, letters, 10, 0)
-        asked_ids = re.findall(r"\+rowid IN \(([^)]*)\)", asked[1])
-        assert len(asked_ids[0].split(",")) == 10 - len(shared)
+        assert len(asked) == 10 + 10 - len(shared) + 10  # the last call keeps none
+        # a prefix is merged once for all ten pages, in one pass over their ids' range
+        del asked[:]
+        results_page(conn, index, rank_pages(conn, "plac*"), ANY, 10, 0, kept)
+        assert len(asked) == 1
+        assert len(re.findall(r"\+rowid IN \(([^)]*)\)", asked[0])[0].split(",")) == 10
     finally:
         conn.set_trace_callback(None)
     assert first == again == results_page(conn, index, ranking, ANY, 10, 0)
@@ -215,34 +226,69 @@ def test_a_query_fts5_cannot_parse_is_searched_as_a_phrase(conn: sqlite3.Connect
     assert results.total == len(expected(conn, phrase))
 
 
-def by_document(pages: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
-    """Ranked (document, page) pairs as documents at the rank of their best page, each with
-    its matching pages best first."""
-    grouped: dict[str, list[int]] = {}
+def by_document(pages: list[tuple[str, int]]) -> dict[str, set[int]]:
+    """(document, page) pairs as each document's set of pages."""
+    grouped: dict[str, set[int]] = {}
     for sha256, number in pages:
-        grouped.setdefault(sha256, []).append(number)
-    return list(grouped.items())
+        grouped.setdefault(sha256, set()).add(number)
+    return grouped
 
 
-def test_the_server_lists_documents_at_the_rank_of_their_best_page(
+def tantivy_pages(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
+                  filters: SearchFilters) -> list[tuple[float, str, int]]:
+    """(score, document, page) of every page the dashboard's index finds, best first."""
+    search = read_search(snapshot, conn, query)
+    assert search is not None
+    numbers = dict(conn.execute("SELECT p.id, p.document_sha256 || ' ' || p.number FROM pages p"))
+    return [(score, *numbers[page_id].split(" ")) for score, page_id in
+            text_index(snapshot, conn).ranked_pages(search, filters, ALL)]
+
+
+def test_the_server_finds_the_pages_fts5_finds_and_lists_documents_by_their_best_page(
         conn: sqlite3.Connection, snapshot: Snapshot) -> None:
-    for query in ["neglect", "plac*", 'homes: "unregistered']:
+    """The dashboard's index (tantivy) matches exactly the pages FTS5 matches, and lists
+    each document at the rank of its best page in its own BM25 order."""
+    for query in ["neglect", "plac*", 'homes: "unregistered', "care leavers housing",
+                  "neglect NOT abuse"]:
         for filters in [SearchFilters(), *FILTERS[:5]]:
             match = search(conn, query, limit=1).match
             documents = by_document(expected(conn, match, filters))
+            ranked = tantivy_pages(snapshot, conn, query, filters)
+            assert by_document([(sha, int(n)) for _, sha, n in ranked]) == documents
+            best_first = list(dict.fromkeys(sha for _, sha, _ in ranked))
             for page in (1, 2):
                 view = search_page(snapshot, conn, query, filters, page)
                 assert view.total == len(documents), (query, filters)
-                assert view.pages_matching == sum(len(found) for _, found in documents)
-                shown = documents[(page - 1) * PER_PAGE: page * PER_PAGE]
-                assert [(hit.source.url or "").split("/")[-1] for hit in view.hits] == [
-                    f"{sha256}#page={found[0]}" for sha256, found in shown], (query, filters)
-                assert [(hit.pages_matching, [other.page for other in hit.other_pages])
-                        for hit in view.hits] == [
-                    (len(found), sorted(found[1:1 + OTHER_PAGES_SHOWN]))
-                    for _, found in shown]
+                assert view.pages_matching == sum(len(found) for found in documents.values())
+                shown = best_first[(page - 1) * PER_PAGE: page * PER_PAGE]
+                assert [(hit.source.url or "").split("/")[-1].split("#")[0]
+                        for hit in view.hits] == shown, (query, filters)
+                for hit, sha256 in zip(view.hits, shown, strict=True):
+                    pages = [int(n) for _, sha, n in ranked if sha == sha256]
+                    assert hit.page == pages[0] and hit.pages_matching == len(pages)
+                    assert [other.page for other in hit.other_pages] == sorted(
+                        pages[1:1 + OTHER_PAGES_SHOWN])
     view = search_page(snapshot, conn, "neglect", FILTERS[0], 2)
     assert view.previous_url and len(view.hits) == PER_PAGE
+
+
+def test_the_search_syntax_is_read_as_fts5_reads_it(conn: sqlite3.Connection,
+                                                     snapshot: Snapshot) -> None:
+    """Operators, precedence, phrases, prefixes and what falls back to a phrase: the pages
+    found are FTS5's, page for page."""
+    for query in ["neglect OR abuse housing", "(neglect OR abuse) housing", "a NOT b",
+                  "neglect NOT abuse OR housing", '"edge of care" OR SGO*', "child's",
+                  "children-in-care", "NEAR(neglect abuse)", "text:neglect",
+                  "neglect AND", "OR neglect", "(neglect", "plac* AND NOT", "Ofsted's *",
+                  "LADO", "sexual exploitation"]:
+        match = search(conn, query, limit=1).match
+        search_ = read_search(snapshot, conn, query)
+        assert search_ is not None
+        fts5 = {row[0] for row in conn.execute(
+            "SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?", (search_.match,))}
+        found = {page_id for _, page_id in text_index(snapshot, conn).ranked_pages(
+            search_, ANY, ALL)}
+        assert found == fts5, (query, search_.match, match)
 
 
 def test_newest_first_orders_documents_by_publication_keeping_best_first_on_a_day(
@@ -300,83 +346,29 @@ def test_a_hit_cites_authority_document_date_and_page(conn: sqlite3.Connection,
         assert hit.document not in hit.citation
 
 
-def test_a_ranking_is_made_once_for_every_filter_and_page(conn: sqlite3.Connection) -> None:
-    made: list[str] = []
+def test_the_search_index_is_made_once_however_many_first_searches_want_it(
+        conn: sqlite3.Connection) -> None:
+    snapshot = load_snapshot(conn, "test-search-once")
+    made: list[int] = []
+    start = threading.Barrier(8)
 
-    def rank(text: str) -> Ranking:
-        made.append(text)
-        return rank_pages(conn, text)
+    def make() -> object:
+        made.append(1)
+        time.sleep(0.2)  # long enough for every other thread to ask meanwhile
+        return object()
 
-    cache = RankingCache(2)
-    first = cache.get("neglect", rank)
-    assert cache.get("neglect", rank) is first and made == ["neglect"]
-    cache.get("abuse", rank)
-    cache.get("neglect", rank)  # the latest used is kept...
-    cache.get("children", rank)  # ...and the oldest dropped
-    assert cache.get("neglect", rank) is first
-    cache.get("abuse", rank)
-    assert made == ["neglect", "abuse", "children", "abuse"]
+    found: list[object] = []
 
+    def search() -> None:
+        start.wait()
+        found.append(snapshot.memo("slow-index", make))
 
-def test_concurrent_requests_for_one_ranking_share_it(corpus_db: Path) -> None:
-    made: list[str] = []
-    cache = RankingCache(8)
-    start = threading.Barrier(6)
-    results: list[Ranking] = []
-
-    def request() -> None:
-        conn = sqlite3.connect(f"{corpus_db.resolve().as_uri()}?mode=ro", uri=True)
-
-        def rank(text: str) -> Ranking:
-            made.append(text)
-            return rank_pages(conn, text)
-
-        try:
-            start.wait()
-            results.append(cache.get("children", rank))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=request) for _ in range(6)]
+    threads = [threading.Thread(target=search) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert made == ["children"] and len(results) == 6
-    assert all(result is results[0] for result in results)
-
-
-def test_waiting_for_a_ranking_returns_once_it_is_kept(conn: sqlite3.Connection) -> None:
-    cache = RankingCache(8)
-    started, release = threading.Event(), threading.Event()
-
-    def slow_rank(text: str) -> Ranking:
-        started.set()
-        release.wait(10)
-        return rank_pages(conn, text)
-
-    assert not cache.pending("neglect")
-    cache.wait_if_pending("neglect")  # nobody is ranking it: returns at once
-    ranker = threading.Thread(target=cache.get, args=("neglect", slow_rank))
-    ranker.start()
-    assert started.wait(10) and cache.pending("neglect")
-    waited: list[bool] = []
-
-    def wait() -> None:
-        cache.wait_if_pending("neglect")
-        waited.append(cache.pending("neglect"))
-
-    waiter = threading.Thread(target=wait)
-    waiter.start()
-    waiter.join(0.2)
-    assert waiter.is_alive()  # still waiting while the ranking is being made
-    release.set()
-    ranker.join(10)
-    waiter.join(10)
-    assert waited == [False]
-    started.clear()
-    assert len(cache.get("neglect", slow_rank).page_ids) > 0
-    assert not started.is_set()  # the ranking the waiter waited for is kept, not made again
+    assert len(made) == 1 and len(found) == 8 and all(f is found[0] for f in found)
 
 
 def test_a_page_written_after_the_index_was_loaded_passes_no_filter(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import tempfile
 import threading
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,6 @@ from ilacs.web.pages.search import (
     parse_sort,
     search_filters,
     search_page,
-    search_rankings,
 )
 from ilacs.web.pages.themes import themes_page
 from ilacs.web.render import render_html, render_json
@@ -72,8 +71,6 @@ from ilacs.web.tables import csv_routes
 from ilacs.web.warm import lifespan
 
 PageBuilder = Callable[[Request, Snapshot, "AppState"], object]
-# What a page waits for before it takes a builder (see _await_ranking).
-BeforeBuilding = Callable[[Request, Snapshot], Awaitable[None]]
 # What else a page shows that may change within one record version, as part of its cache key.
 PageVariant = Callable[["AppState", Snapshot], str]
 
@@ -120,7 +117,6 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _serve_page(request: Request, template: str, build: PageBuilder,
-                      before: BeforeBuilding | None = None,
                       variant: PageVariant | None = None) -> Response:
     state = _state(request)
     snapshot = state.source.current()
@@ -131,8 +127,6 @@ async def _serve_page(request: Request, template: str, build: PageBuilder,
         f"#{variant(state, snapshot)}" if variant else ""))
 
     async def build_body() -> Body:
-        if before is not None:
-            await before(request, snapshot)
         # Rendering and compressing too, not only the page's data: zlib, hashing and SQLite
         # let go of the GIL, so a worker thread overlaps them with other requests.
         return await anyio.to_thread.run_sync(_page_body, request, snapshot, state, template,
@@ -236,15 +230,6 @@ def _search(request: Request, snapshot: Snapshot, state: AppState) -> object:
         raise BadParameter(str(error)) from error
 
 
-async def _await_ranking(request: Request, snapshot: Snapshot) -> None:
-    """Wait for the ranking of this search's text that another request is making, outside
-    the builders: waiting in one, a builder would sit idle while other pages queue."""
-    text = request.query_params.get("q", "").strip()
-    rankings = search_rankings(snapshot)
-    if rankings.pending(text):
-        await anyio.to_thread.run_sync(rankings.wait_if_pending, text)
-
-
 def _changes(request: Request, snapshot: Snapshot, state: AppState) -> object:
     urn, since = parse_changes_filters(snapshot, request.query_params.get("la"),
                                        request.query_params.get("since"))
@@ -274,10 +259,9 @@ def _downloads_variant(state: AppState, snapshot: Snapshot) -> str:
 
 
 def _page_routes(path: str, json_paths: tuple[str, ...], template: str,
-                 build: PageBuilder, before: BeforeBuilding | None = None,
-                 variant: PageVariant | None = None) -> list[BaseRoute]:
+                 build: PageBuilder, variant: PageVariant | None = None) -> list[BaseRoute]:
     async def endpoint(request: Request) -> Response:
-        return await _serve_page(request, template, build, before, variant)
+        return await _serve_page(request, template, build, variant)
 
     # JSON first: "/la/{key}" would otherwise also match "/la/80419.json".
     return [*(Route(p, endpoint, methods=["GET", "HEAD"]) for p in json_paths),
@@ -431,7 +415,7 @@ def create_app(settings: WebSettings) -> Starlette:
         *_page_routes("/indicators/{key}", ("/indicators/{key}.json",), "indicator.html",
                       _indicator),
         *_page_routes("/themes", ("/themes.json",), "themes.html", _themes),
-        *_page_routes("/search", ("/search.json",), "search.html", _search, _await_ranking),
+        *_page_routes("/search", ("/search.json",), "search.html", _search),
         *_page_routes("/changes", ("/changes.json",), "changes.html", _changes),
         *_page_routes("/changes.atom", (), "changes.atom", _changes),
         *_page_routes("/downloads", ("/downloads.json",), "downloads.html", _downloads,

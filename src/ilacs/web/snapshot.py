@@ -65,6 +65,8 @@ class Snapshot:
     model_inputs: str = ""
     _memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _pending: dict[object, threading.Lock] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     @cached_property
     def by_path(self) -> Mapping[str, DocumentRef]:
@@ -100,13 +102,25 @@ class Snapshot:
         return future.result()
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
-        """`compute()` once per snapshot for `key` (a page's data, say)."""
+        """`compute()` once per snapshot for `key` (a page's data, say): a thread that wants
+        it while another computes it waits for that one (the search index takes seconds,
+        and twenty first searches at once must not make it twenty times)."""
         with self._lock:
             if key in self._memo:
                 return self._memo[key]  # type: ignore[return-value]
-        value = compute()
-        with self._lock:  # a thread that computed it meanwhile got there first: theirs
-            return self._memo.setdefault(key, value)  # type: ignore[return-value]
+            pending = self._pending.setdefault(key, threading.Lock())
+        with pending:
+            with self._lock:
+                if key in self._memo:
+                    return self._memo[key]  # type: ignore[return-value]
+            try:
+                value = compute()
+                with self._lock:
+                    self._memo[key] = value
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+        return value
 
 
 def _fit_models(snapshot: Snapshot, future: Future[Mapping[str, ExpectedGrades]]) -> None:

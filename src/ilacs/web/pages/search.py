@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote_plus
 
 from ilacs.analysis.names import long_date
-from ilacs.caching import LatestKept
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
     IndexedDocument,
-    Ranking,
     SearchFilters,
     SearchIndex,
-    admitted_ids,
+    check_query,
     page_snippets,
-    rank_pages,
 )
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -37,28 +33,17 @@ from ilacs.web.pages.common import (
     source,
 )
 from ilacs.web.pages.england import VISIT_NAMES
-from ilacs.web.pages.search_documents import (
-    NO_PAGES,
-    SORTS,
-    DocumentCodes,
-    Facet,
-    Grouped,
-    MatchedDocument,
-    facets,
-    group_by_document,
-    in_order,
-)
+from ilacs.web.pages.search_documents import SORTS, Facet, MatchedDocument, facets
 from ilacs.web.pages.search_facts import FactMatch, fact_matches
 from ilacs.web.snapshot import Snapshot
 from ilacs.web.snippets import SnippetCache
+from ilacs.web.text_index import NOTHING, DocumentCodes, TextIndex
+from ilacs.web.text_query import TextSearch
 
 # Ten hits a page, as most search engines show. Each hit's snippet is FTS5 tokenising its
 # whole page twice, the largest part of a search's cost (twenty a page: docs/web.md).
 PER_PAGE = 10
 MAX_PAGE = 100
-# Rankings kept per version of the record: at most 8 bytes a matching page, so even 128 of
-# a word on every page of the full record ("children") hold about 12 MB.
-RANKINGS_KEPT = 128
 # Snippets kept per version of the record: about 600 bytes each with their keys, so 12 MB.
 SNIPPETS_KEPT = 20_000
 KIND_NAMES = {DocumentKind.INSPECTION_REPORT: "Inspection report", DocumentKind.LETTER:
@@ -164,98 +149,58 @@ def parse_page_number(value: str | None) -> int:
     return int(value)
 
 
-class RankingCache:
-    """The latest rankings by query text, bounded; a ranking wanted by several requests at
-    once is computed by the first of them while the others wait for it."""
-
-    def __init__(self, size: int) -> None:
-        self._rankings: LatestKept[str, Ranking] = LatestKept(size)
-        self._pending: dict[str, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, text: str, compute: Callable[[str], Ranking]) -> Ranking:
-        with self._lock:
-            if (found := self._rankings.get(text)) is not None:
-                return found
-            pending = self._pending.setdefault(text, threading.Lock())
-        with pending:
-            with self._lock:
-                if (found := self._rankings.get(text)) is not None:
-                    return found
-            try:
-                ranking = compute(text)
-            except BaseException:
-                with self._lock:
-                    self._pending.pop(text, None)
-                raise
-            with self._lock:
-                self._rankings.put(text, ranking)
-                self._pending.pop(text, None)
-        return ranking
-
-    def pending(self, text: str) -> bool:
-        """Whether a request is ranking `text` now."""
-        with self._lock:
-            return text in self._pending
-
-    def wait_if_pending(self, text: str) -> None:
-        """Return once nobody is ranking `text` (at once if nobody is): a server waits here
-        outside its page builders, so a build never sits idle on another's ranking."""
-        with self._lock:
-            pending = self._pending.get(text)
-        if pending is not None:
-            with pending:
-                pass
-
-
-def search_documents(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
-                     filters: SearchFilters) -> tuple[Ranking, Grouped]:
-    """The documents matching a search, best first, for a server: the facts index is loaded
-    once per version of the record, and a query's ranking and its grouping under each
-    filter are kept, so other filters, orders and pages of the same text cost no ranking."""
-    # Fetched even for an empty query, so that pre-rendering /search loads the index and its
-    # codes before the first visitor searches.
-    index = search_index(snapshot, conn)
-    document_codes(snapshot, conn)
-    text = query.strip()
-    if not text:
-        return Ranking(text, text, ()), NO_PAGES
-    ranking = search_rankings(snapshot).get(text, lambda key: rank_pages(conn, key))
-    kept: LatestKept[tuple[str, SearchFilters], Grouped] = snapshot.memo(
-        "search-groups", lambda: LatestKept(RANKINGS_KEPT))
-    grouped = kept.get((ranking.match, filters))
-    if grouped is None:
-        grouped = group_by_document(index, admitted_ids(index, ranking.page_ids, filters))
-        kept.put((ranking.match, filters), grouped)
-    return ranking, grouped
-
-
 def search_index(snapshot: Snapshot, conn: sqlite3.Connection) -> SearchIndex:
     return snapshot.memo("search-index", lambda: SearchIndex.load(conn))
 
 
 def document_codes(snapshot: Snapshot, conn: sqlite3.Connection) -> DocumentCodes:
-    """The index's documents as codes, for grouping, ordering and facets."""
+    """The index's documents as codes, for filters and facets."""
     return snapshot.memo("search-codes", lambda: DocumentCodes.of(search_index(snapshot, conn)))
 
 
-def search_rankings(snapshot: Snapshot) -> RankingCache:
-    """The rankings kept for this version of the record."""
-    return snapshot.memo("search-rankings", lambda: RankingCache(RANKINGS_KEPT))
+def text_index(snapshot: Snapshot, conn: sqlite3.Connection) -> TextIndex:
+    """The record's text, indexed once per version of the record (the server's warm-up
+    renders an empty search, which makes it before the first visitor searches)."""
+    return snapshot.memo("search-text", lambda: TextIndex.build(
+        conn, search_index(snapshot, conn), document_codes(snapshot, conn)))
+
+
+def read_search(snapshot: Snapshot, conn: sqlite3.Connection, query: str) -> TextSearch | None:
+    """The search as the index reads it; None for an empty one. A search over what one may
+    cost raises SearchRejected."""
+    index = text_index(snapshot, conn)
+    text = query.strip()
+    if not text:
+        return None
+    check_query(text)
+    return index.read(text)
+
+
+def matched_documents(index: TextIndex, search: TextSearch,
+                      positions: Sequence[int]) -> list[MatchedDocument]:
+    """The documents at `positions`, in that order, with their matching pages."""
+    pages = index.pages_of(search, positions)
+    return [MatchedDocument(position, *pages[position]) for position in positions]
 
 
 def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
                 filters: SearchFilters, page: int = 1, sort: str = "relevance") -> SearchPage:
-    ranking, grouped = search_documents(snapshot, conn, query, filters)
+    search = read_search(snapshot, conn, query)
     index = search_index(snapshot, conn)
     codes = document_codes(snapshot, conn)
-    documents = in_order(codes, grouped, sort)
-    chosen = [grouped.matched(int(position))
-              for position in documents[(page - 1) * PER_PAGE: page * PER_PAGE]]
-    snippets = page_snippets(conn, ranking.match, [found.page_ids[0] for found in chosen],
+    texts = text_index(snapshot, conn)
+    summary = texts.summary(search, filters) if search else NOTHING
+    total = summary.documents
+    chosen = matched_documents(texts, search, texts.documents(
+        search, filters, sort, (page - 1) * PER_PAGE, PER_PAGE, summary.pages)
+    ) if search else []
+    match = search.match if search else ""
+    snippets = page_snippets(conn, match, [found.page_ids[0] for found in chosen
+                                           if found.page_ids],
                              snapshot.memo("search-snippets",
                                            lambda: SnippetCache(SNIPPETS_KEPT)))
-    hits = tuple(_hit(snapshot, index, found, snippets.get(found.page_ids[0], ""))
+    hits = tuple(_hit(snapshot, index, found,
+                      snippets.get(found.page_ids[0], "") if found.page_ids else "")
                  for found in chosen)
 
     def url(page_number: int | None = None, csv: bool = False,
@@ -289,10 +234,10 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
     grades = {option.value: option.label for option in grade_options()}
     judgement_name = {o.value: o.label for o in judgement_options()}.get(
         filters.judgement, filters.judgement)
-    last_page = min(MAX_PAGE, max(1, -(-len(documents) // PER_PAGE)))
+    last_page = min(MAX_PAGE, max(1, -(-total // PER_PAGE)))
     return SearchPage(
         query=query.strip(), filters=filters, sort=sort, page=page, per_page=PER_PAGE,
-        total=len(documents), pages_matching=grouped.pages, hits=hits,
+        total=total, pages_matching=summary.pages, hits=hits,
         previous_url=url(page - 1) if page > 1 else None,
         next_url=url(page + 1) if page < last_page else None,
         authorities=authority_refs(snapshot),
@@ -301,21 +246,23 @@ def search_page(snapshot: Snapshot, conn: sqlite3.Connection, query: str,
         kinds=tuple(Option(kind.value, name) for kind, name in KIND_NAMES.items()),
         grades=grade_options(), judgements=judgement_options(),
         sorts=tuple(Option(key, name) for key, name in SORTS.items()),
-        facets=facets(codes, documents, filters, KIND_NAMES, grades, judgement_name,
-                      facet_url)
-        if len(documents) else (),
+        facets=facets(codes, summary.facets, filters, KIND_NAMES, grades, judgement_name,
+                      facet_url) if total else (),
         texts_missing=None if snapshot.page_texts else SEARCH_TEXTS_MISSING,
-        csv_url=url(csv=True) if len(documents) else None,
-        notes=_notes(ranking, filters),
+        csv_url=url(csv=True) if total else None,
+        notes=_notes(search, filters),
         facts=fact_matches(snapshot, query),
     )
 
 
 OTHER_PAGES_SHOWN = 8
+
+
 def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
          snippet: str) -> SearchHitView:
     document = index.document(found.position)
-    best = index.page_number(found.page_ids[0])
+    # a document the index finds whose pages it does not (never seen): its first page
+    best = index.page_number(found.page_ids[0]) if found.page_ids else 1
     authority = snapshot.record.authority(document.urn) if document.urn is not None else None
     title = document_title(document)
     published = date.fromisoformat(document.published) if document.published else None
@@ -323,7 +270,7 @@ def _hit(snapshot: Snapshot, index: SearchIndex, found: MatchedDocument,
         document.path, document.kind, KIND_NAMES.get(document.kind, document.kind.value),
         title, best, snippet, authority_ref(authority) if authority else None,
         document.la_name, published, page_source(snapshot, document, best),
-        len(found.page_ids),
+        found.pages_matching,
         tuple(PageLink(number, urls.document(document.sha256, number))
               for number in sorted(index.page_number(page_id)
                                    for page_id in found.page_ids[1:1 + OTHER_PAGES_SHOWN])),
@@ -355,9 +302,9 @@ GRADES_ONLY_IN_REPORTS = ("Grades come from inspection reports: visit letters an
                           "articles have none, so a grade filter leaves only reports.")
 
 
-def _notes(ranking: Ranking, filters: SearchFilters) -> tuple[str, ...]:
+def _notes(search: TextSearch | None, filters: SearchFilters) -> tuple[str, ...]:
     notes = []
-    if ranking.query and ranking.match != ranking.query:
+    if search is not None and search.match != search.text:
         notes.append(AS_A_PHRASE)
     if filters.grade is not None and filters.kind not in (None, DocumentKind.INSPECTION_REPORT):
         notes.append(GRADES_ONLY_IN_REPORTS)

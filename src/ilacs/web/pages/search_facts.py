@@ -32,13 +32,16 @@ def fact_matches(snapshot: Snapshot, query: str) -> tuple[FactMatch, ...]:
     words = [w for w in _WORD.findall(query.casefold()) if w not in OPERATORS]
     if not words:
         return ()
-    found = [fact for fact, tokens in snapshot.memo("search-facts", lambda: _facts(snapshot))
-             if all(any(token.startswith(word) for token in tokens) for word in words)]
+    # " word" in " its words": the start of one of its words, one search in C a word
+    starts = [f" {word}" for word in words]
+    found = [fact for fact, spoken in snapshot.memo("search-facts", lambda: _facts(snapshot))
+             if all(start in spoken for start in starts)]
     return tuple(found[:MAX_FACTS])
 
 
-def _facts(snapshot: Snapshot) -> list[tuple[FactMatch, tuple[str, ...]]]:
-    """Every authority, then every theme, with the words a search may name it by."""
+def _facts(snapshot: Snapshot) -> list[tuple[FactMatch, str]]:
+    """Every authority, then every theme, with the words a search may name it by (each
+    after a space)."""
     facts = [(FactMatch("Authority", ref.name, ref.url, ref.region), _words(ref.name))
              for ref in authority_refs(snapshot)]
     facts += [(FactMatch("Theme", theme.name, urls.themes(theme.key), theme.about),
@@ -46,5 +49,5 @@ def _facts(snapshot: Snapshot) -> list[tuple[FactMatch, tuple[str, ...]]]:
     return facts
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.casefold()))
+def _words(text: str) -> str:
+    return "".join(f" {word}" for word in _WORD.findall(text.casefold()))
