@@ -22,6 +22,7 @@ import pytest
 from ilacs.extract.judgements import JUDGEMENT_FAMILIES
 from ilacs.extract.models import Grade
 from ilacs.ingest.settle import settle
+from ilacs.record import ensure_authorities
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
     SYMBOL_FONT_BULLET,
@@ -369,6 +370,21 @@ def test_the_search_index_is_made_once_however_many_first_searches_want_it(
     for thread in threads:
         thread.join()
     assert len(made) == 1 and len(found) == 8 and all(f is found[0] for f in found)
+
+
+def test_a_region_none_of_the_documents_is_in_finds_nothing(tmp_path: Path) -> None:
+    """Not the documents whose region is not known: the region's code is one no page has."""
+    conn = fresh_store(tmp_path / "record")
+    ensure_authorities(conn)
+    save_report(conn, make_report(grade="good"))  # the Isle of Wight: the South East
+    save_report(conn, make_report(grade="good", urn=None, la_name="Nowhere"),
+                make_document("Children in need.", path="reports/unknown/report.pdf"))
+    conn.row_factory = sqlite3.Row
+    snapshot = load_snapshot(conn, "two-reports")
+    assert search_page(snapshot, conn, "children", ANY).total == 2
+    assert search_page(snapshot, conn, "children", SearchFilters(region="South East")
+                       ).total == 1
+    assert search_page(snapshot, conn, "children", SearchFilters(region="London")).total == 0
 
 
 def test_a_page_written_after_the_index_was_loaded_passes_no_filter(tmp_path: Path) -> None:

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 
 # FTS5's barewords: ASCII letters, digits and '_', the substitute character, and every
 # character beyond ASCII (fts5_expr.c, sqlite3Fts5IsBareword).
-_BAREWORD = "[A-Za-z0-9_\x1a\u0080-\U0010ffff]+"
-_BAREWORDS = re.compile(f"(?:{_BAREWORD}\\*?)+")
-_BAREWORD_PARTS = re.compile(f"{_BAREWORD}\\*?")
-_TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"|(\()|(\))|([^\s"()]+))')
+_BAREWORD = re.compile("[A-Za-z0-9_\x1a\u0080-\U0010ffff]+")
+_TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"|(\()|(\))|(\*)|([^\s"()*]+))')
 _OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -60,7 +58,7 @@ def as_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-_Token = tuple[str, str]  # (kind, text): phrase, word, operator, open, close
+_Token = tuple[str, str]  # (kind, text): phrase, word, star, operator, open, close
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -70,34 +68,21 @@ def _tokens(text: str) -> list[_Token]:
         found = _TOKEN.match(text, at)
         if found is None:  # an unclosed quote
             raise NotInSyntax(f"cannot read {text[at:]!r}")
-        phrase, opening, closing, word = found.groups()
+        phrase, opening, closing, star, word = found.groups()
+        at = found.end()
         if phrase is not None:
-            if phrase.endswith("*"):  # '"plac*"' is the word 'plac', not a prefix
-                phrase += " "
             tokens.append(("phrase", phrase.replace('""', '"')))
-        elif opening:
-            tokens.append(("open", opening))
-        elif closing:
-            tokens.append(("close", closing))
+        elif opening or closing or star:
+            tokens.append(("open" if opening else "close" if closing else "star",
+                           opening or closing or star))
         elif word in _OPERATORS:
             tokens.append(("operator", word))
+        elif not _BAREWORD.fullmatch(word):
+            raise NotInSyntax(f"{word!r} is not a word of the syntax")
+        elif word == "NEAR" and text[at:].lstrip().startswith("("):
+            raise NotInSyntax("NEAR(…) is not read here")
         else:
-            if word.startswith("*") and tokens and tokens[-1][0] in ("word", "phrase") \
-                    and not tokens[-1][1].endswith("*"):
-                # FTS5 lets space come between a word or phrase and its '*': 'plac *' is
-                # 'plac*', and '"foster plac" *' a phrase whose last word may go on
-                tokens[-1] = (tokens[-1][0], tokens[-1][1] + "*")
-                word = word[1:]
-                if not word:
-                    at = found.end()
-                    continue
-            if not _BAREWORDS.fullmatch(word):
-                raise NotInSyntax(f"{word!r} is not a word of the syntax")
-            if word == "NEAR" and found.end() < end and text[found.end()] == "(":
-                raise NotInSyntax("NEAR(…) is not read here")
-            # 'a*b' is two words to FTS5, 'a*' and 'b'
-            tokens += [("word", part) for part in _BAREWORD_PARTS.findall(word)]
-        at = found.end()
+            tokens.append(("word", word))
     if not tokens:
         raise NotInSyntax("an empty search")
     return tokens
@@ -149,9 +134,10 @@ def _listed(tokens: list[_Token]) -> tuple[Node, list[_Token]]:
     operands: list[Node] = []
     rest = tokens
     while rest and rest[0][0] in ("phrase", "word"):
-        kind, text = rest[0]
-        operands.append(Words(text.removesuffix("*"), prefix=text.endswith("*")))
-        rest = rest[1:]
+        # a '*' after a word or phrase, even after a space, lets its last word go on
+        prefix = len(rest) > 1 and rest[1][0] == "star"
+        operands.append(Words(rest[0][1], prefix=prefix))
+        rest = rest[2 if prefix else 1:]
     if not operands:
         raise NotInSyntax(f"unexpected {tokens[0][1]!r}")
     if rest and rest[0][0] == "open":

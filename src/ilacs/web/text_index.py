@@ -182,36 +182,31 @@ class TextIndex:
         if not pages:
             return NOTHING
         if search.any_page:
-            fields = self._facet_fields(filters)
+            fields = {"kind": "kind", "year": "year", "region": "region",
+                      "grade": f"grade_{filters.judgement}"}
             found = self._documents.aggregate(query, {
                 facet: {"terms": {"field": field, "size": 1000}}
                 for facet, field in fields.items()})
             return Summary(_count(self._documents, query), pages, {
                 facet: {int(bucket["key"]): int(bucket["doc_count"])
                         for bucket in found[facet]["buckets"]} for facet in fields})
-        positions, _ = self._matching_documents(query)
+        positions = self._matching_documents(query)
         codes = self._codes
         return Summary(len(positions), pages, {
             facet: _counted(values[positions]) for facet, values in (
                 ("kind", codes.kind), ("year", codes.year), ("region", codes.region + 1),
                 ("grade", codes.grade(filters.judgement) + 1))})
 
-    def _facet_fields(self, filters: SearchFilters) -> dict[str, str]:
-        return {"kind": "kind", "year": "year", "region": "region",
-                "grade": f"grade_{filters.judgement}"}
-
-    def _matching_documents(self, query: tantivy.Query) -> tuple[Positions, Positions]:
-        """Every document with a page matching (positions, ascending) and how many of its
-        pages match: a bucket a document, counted on the pages."""
+    def _matching_documents(self, query: tantivy.Query) -> Positions:
+        """Every document with a page matching (positions, ascending): a bucket a document,
+        counted on the pages."""
         found = self._pages.aggregate(query, {"documents": {"terms": {
             "field": "position", "size": max(1, len(self._codes.kind))}}})
         buckets = found["documents"]["buckets"]
         # itemgetter and map loop in C: a word on most pages of ten times the corpus is
         # 8,000 buckets, and this runs holding the GIL
         positions = np.fromiter(map(itemgetter("key"), buckets), np.float64, len(buckets))
-        pages = np.fromiter(map(itemgetter("doc_count"), buckets), np.int64, len(buckets))
-        order = np.argsort(positions)
-        return positions[order].astype(np.int64), pages[order]
+        return np.sort(positions).astype(np.int64)
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -231,7 +226,7 @@ class TextIndex:
         if search.any_page:
             positions = self._newest_documents(query, offset + limit)
         else:
-            positions, _ = self._matching_documents(query)
+            positions = self._matching_documents(query)
         published = self._codes.published[positions]
         undated = published == 0
         window = np.lexsort((-published, undated))[offset:offset + limit]
@@ -330,8 +325,9 @@ class TextIndex:
         if filters.kind is not None:
             values.append(("kind", codes.kinds.index(filters.kind.value)))
         if filters.region is not None:
+            # a region none of the documents is in: a code no entry has (0 is "none")
             values.append(("region", codes.regions.index(filters.region) + 1
-                           if filters.region in codes.regions else 0))
+                           if filters.region in codes.regions else len(codes.regions) + 1))
         if filters.grade is not None:
             values.append((f"grade_{filters.judgement}", codes.grade_code(filters.grade) + 1))
         return values
