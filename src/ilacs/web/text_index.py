@@ -38,7 +38,7 @@ from ilacs.store.search import SearchFilters, SearchIndex
 from ilacs.web.text_query import ANALYZER, TEXT, TextSearch, analyzer, as_query
 
 Positions = npt.NDArray[np.int64]
-_WRITER_HEAP = 128_000_000  # bytes a writer fills before it writes a segment
+_WRITER_HEAP = 32_000_000  # bytes a writer fills before it writes a segment
 # Pages of one document ranked for a search: its best, and the others shown after it.
 MAX_PAGES_RANKED = 1_000
 FACETS = ("kind", "year", "region", "grade")
