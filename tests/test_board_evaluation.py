@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import REPORTS
-from ilacs.cli import cli
+from eval_runs import eval_first_labels
 from ilacs.extract.board_evaluation import BoardLabelError, evaluate_board, read_board_labels
 from ilacs.extract.label_files import loose_hash
 
@@ -43,13 +41,7 @@ def test_the_text_is_compared_loosely() -> None:
 
 
 def test_eval_board_prints_json(tmp_path: Path) -> None:
-    some = tmp_path / "labels.jsonl"
-    some.write_text("".join(BOARD_LABELS.read_text("utf-8").splitlines(keepends=True)[:6]),
-                    "utf-8")
-    result = CliRunner().invoke(cli, ["eval", "board", str(some), "--corpus", str(REPORTS),
-                                      "--json"], obj={}, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    found = eval_first_labels("board", BOARD_LABELS, 6, REPORTS, tmp_path)
     assert found["reports"] == 6
     assert found["matched_points"] <= min(found["found_points"], found["labelled_points"])
     assert 0 <= found["precision"] <= 1 and 0 <= found["recall"] <= 1

@@ -3,14 +3,12 @@ made here (`ilacs eval headlines`): the field is stored, so it is scored."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import SHARED
-from ilacs.cli import cli
+from eval_runs import eval_first_labels
 from ilacs.extract.headline_evaluation import (
     HeadlineLabelError,
     evaluate_headlines,
@@ -37,13 +35,7 @@ def test_every_letters_headline_matches_its_label() -> None:
 
 
 def test_eval_headlines_prints_json(tmp_path: Path) -> None:
-    some = tmp_path / "labels.jsonl"
-    some.write_text("".join(HEADLINE_LABELS.read_text("utf-8").splitlines(keepends=True)[:5]),
-                    "utf-8")
-    result = CliRunner().invoke(cli, ["eval", "headlines", str(some), "--corpus", str(CORPUS),
-                                      "--json"], obj={}, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    found = eval_first_labels("headlines", HEADLINE_LABELS, 5, CORPUS, tmp_path)
     assert found["letters"] == 5 and found["right"] <= 5 and found["page_right"] <= found["found"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 from rich.markup import escape
@@ -42,6 +42,24 @@ def _labels_read_afresh(corpus_help: str) -> Callable[[_Command], _Command]:
         decorated: _Command = click.argument("labels", type=labels)(command)
         return decorated
     return decorate
+
+
+class _Measured(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+_Result = TypeVar("_Result", bound=_Measured)
+
+
+def _measured(what: str, measure: Callable[[], _Result], as_json: bool) -> _Result | None:
+    """`measure()` while saying it reads `what`; under --json the result is printed as JSON
+    and None returned, else the result, for the command to print its own way."""
+    with errors.status(f"Reading {what}…"):
+        result = measure()
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return None
+    return result
 
 
 @click.group("eval", cls=_EvalGroup, context_settings={"ignore_unknown_options": True})
@@ -192,10 +210,9 @@ def strengths_command(labels: Path, corpus: Path, as_json: bool) -> None:
     from ilacs.extract.strength_evaluation import evaluate_strengths, read_strength_labels
 
     rows = read_strength_labels(labels)
-    with errors.status(f"Reading {len({row['path'] for row in rows})} labelled reports…"):
-        result = evaluate_strengths(rows, corpus)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    result = _measured(f"{len({row['path'] for row in rows})} labelled reports",
+                       lambda: evaluate_strengths(rows, corpus), as_json)
+    if result is None:
         return
     console.print(f"{result.reports} reports, {result.sentences} labelled summary sentences, "
                   f"{result.list_points} strengths-list points; {len(result.not_found)} labels "
@@ -234,10 +251,9 @@ def board_command(labels: Path, corpus: Path, as_json: bool) -> None:
     from ilacs.extract.board_evaluation import evaluate_board, read_board_labels
 
     rows = read_board_labels(labels)
-    with errors.status(f"Reading {len(rows)} labelled reports…"):
-        result = evaluate_board(rows, corpus)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    result = _measured(f"{len(rows)} labelled reports", lambda: evaluate_board(rows, corpus),
+                       as_json)
+    if result is None:
         return
     console.print(f"{result.reports} reports, {result.reviews} reviewing their board; "
                   f"{result.labelled_points} labelled board points, {result.found_points} "
@@ -265,10 +281,9 @@ def headlines_command(labels: Path, corpus: Path, as_json: bool) -> None:
     from ilacs.extract.headline_evaluation import evaluate_headlines, read_headline_labels
 
     rows = read_headline_labels(labels)
-    with errors.status(f"Reading {len(rows)} labelled letters…"):
-        result = evaluate_headlines(rows, corpus)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    result = _measured(f"{len(rows)} labelled letters",
+                       lambda: evaluate_headlines(rows, corpus), as_json)
+    if result is None:
         return
     console.print(f"{result.letters} letters, {result.labelled} with a headline labelled, "
                   f"{result.found} found; right {result.right}/{result.letters}, on the "
