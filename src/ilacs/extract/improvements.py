@@ -72,14 +72,22 @@ def find_list_start(lines: Sequence[Line], headings: Sequence[re.Pattern[str]]) 
     """Index of the first line after the list's heading (skipping the contents page). A
     heading is matched without a footnote mark after its question mark or a colon after
     it ('Recommendations:')."""
-    contents_pages = {line.page for line in lines if line.text.strip().casefold() == "contents"}
+    # (the length first: this runs over every line of a document, several times)
+    contents_pages = {line.page for line in lines
+                      if len(line.text) < 20 and line.text.strip().casefold() == "contents"}
     for index, line in enumerate(lines):
         if line.page in contents_pages:
             continue
-        text = re.sub(r"\?\d+$", "?", line.text.strip()).removesuffix(":").rstrip()
+        text = line.text.strip()
+        if "?" in text:
+            text = _FOOTNOTE_AFTER_QUESTION.sub("?", text)
+        text = text.removesuffix(":").rstrip()
         if any(heading.search(text) for heading in headings):
             return index + 1
     return None
+
+
+_FOOTNOTE_AFTER_QUESTION = re.compile(r"\?\d+$")
 
 
 def extract_items(

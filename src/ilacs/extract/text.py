@@ -36,8 +36,8 @@ def document_lines(document: Document, drop_running: bool = True) -> list[Line]:
     for number, page in enumerate(pages, start=1):
         for index, text in enumerate(page):
             edge = index < 3 or index >= len(page) - 2
-            running_line = number > 1 and _signature(text) in running
-            if edge and (_PAGE_NUMBER.match(text) or running_line):
+            if edge and (_PAGE_NUMBER.match(text)
+                         or (number > 1 and _signature(text) in running)):
                 continue
             lines.append(Line(number, text))
     return lines

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from ilacs.errors import IlacsError
+from ilacs.extract.theme_vectors import FittedTfidf
 from ilacs.extract.themes import ThemeMatch, rule_evidence, taxonomy
 
-# scikit-learn and SciPy are imported where a point is classified, not with the module: they
-# load pandas and Arrow too (~130 MB), which a process that only reads stored themes (the
-# dashboard, whose points were classified at extraction) should never hold.
+# scikit-learn is imported only to fit a model (training, cross-validation): the shipped one
+# is read by `FittedTfidf`. SciPy is imported where a point is classified, not with the
+# module, so a process that only reads stored themes (the dashboard) never holds it.
 if TYPE_CHECKING:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -61,18 +62,32 @@ class ModelSettings:
         return dict(self.__dict__)
 
 
+WORD_NGRAMS = (1, 2)
+WORD_TOKENS = r"(?u)\b[a-z][a-z0-9'-]+\b"
+CHAR_NGRAMS = (3, 5)
+
+
+class Vectoriser(Protocol):
+    """A fitted TF-IDF vectoriser: scikit-learn's while training, `FittedTfidf` once shipped."""
+
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+
+    def transform(self, raw_documents: Sequence[str]) -> sparse.csr_matrix: ...
+
+
 def word_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+    return TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
                            min_df=settings.word_min_df, lowercase=True,
-                           token_pattern=r"(?u)\b[a-z][a-z0-9'-]+\b")
+                           token_pattern=WORD_TOKENS)
 
 
 def char_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
                            min_df=settings.char_min_df, max_features=settings.char_max_features,
                            lowercase=True)
 
@@ -98,7 +113,7 @@ def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> s
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(texts), 2 * len(keys)))
 
 
-def feature_matrix(word: TfidfVectorizer, char: TfidfVectorizer, keys: Sequence[str],
+def feature_matrix(word: Vectoriser, char: Vectoriser, keys: Sequence[str],
                    settings: ModelSettings, texts: Sequence[str],
                    words: sparse.csr_matrix | None = None,
                    chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
@@ -120,8 +135,8 @@ class ThemeModel:
     version: str
     keys: tuple[str, ...]
     settings: ModelSettings
-    word: TfidfVectorizer
-    char: TfidfVectorizer
+    word: Vectoriser
+    char: Vectoriser
     coef: np.ndarray  # themes × features
     intercept: np.ndarray  # themes
     thresholds: np.ndarray  # themes
@@ -133,13 +148,18 @@ class ThemeModel:
                               chars)
 
     @cached_property
+    def coef_by_feature(self) -> np.ndarray:
+        """`coef.T` laid out by rows: a sparse product with the view copies it every time."""
+        return np.ascontiguousarray(self.coef.T)
+
+    @cached_property
     def word_terms(self) -> list[str]:
         """The word vectoriser's terms in column order (fixed once the model is fitted)."""
         return _vocabulary(self.word)
 
     def probabilities(self, texts: Sequence[str],
                       words: sparse.csr_matrix | None = None) -> np.ndarray:
-        margin = np.asarray(self.features(texts, words) @ self.coef.T) + self.intercept
+        margin = np.asarray(self.features(texts, words) @ self.coef_by_feature) + self.intercept
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
         return probabilities
 
@@ -170,7 +190,7 @@ class ThemeModel:
         }
 
 
-def _vocabulary(vectoriser: TfidfVectorizer) -> list[str]:
+def _vocabulary(vectoriser: Vectoriser) -> list[str]:
     """Terms in column order (the column is the position)."""
     terms = [""] * len(vectoriser.vocabulary_)
     for term, column in vectoriser.vocabulary_.items():
@@ -190,10 +210,10 @@ def _sparse_row(row: np.ndarray) -> dict[str, list[float] | list[int]]:
 def model_from_json(data: dict[str, Any]) -> ThemeModel:
     try:
         settings = ModelSettings(**data["settings"])
-        word, char = word_vectoriser(settings), char_vectoriser(settings)
-        for vectoriser, part in ((word, data["word"]), (char, data["char"])):
-            vectoriser.vocabulary_ = {term: n for n, term in enumerate(part["vocabulary"])}
-            vectoriser.idf_ = np.asarray(part["idf"], dtype=np.float64)
+        word = FittedTfidf("word", WORD_NGRAMS, data["word"]["vocabulary"],
+                           np.asarray(data["word"]["idf"], dtype=np.float64), WORD_TOKENS)
+        char = FittedTfidf("char_wb", CHAR_NGRAMS, data["char"]["vocabulary"],
+                           np.asarray(data["char"]["idf"], dtype=np.float64))
         keys = tuple(data["keys"])
         width = len(data["word"]["vocabulary"]) + len(data["char"]["vocabulary"]) + (
             2 * len(keys) if settings.use_rules else 0)
@@ -258,21 +278,28 @@ def themes_of(texts: Sequence[str]) -> list[PointThemes]:
     model = packaged_model()
     # the batch's words once: a transform per point explained cost more than classifying
     words = model.word.transform(texts)
-    return [PointThemes(tuple(explain(model, text, key, words[n]) for key in keys), confident,
-                        model.version)
-            for n, (text, (keys, confident)) in enumerate(zip(
-                texts, model.decide(model.probabilities(texts, words)), strict=True))]
+    verdicts = model.decide(model.probabilities(texts, words))
+    themed = []
+    for n, (text, (keys, confident)) in enumerate(zip(texts, verdicts, strict=True)):
+        # the text's row of `words`, read from the arrays: indexing the matrix costs more
+        row = slice(words.indptr[n], words.indptr[n + 1])
+        columns, weights = words.indices[row], words.data[row]
+        themed.append(PointThemes(
+            tuple(explain(model, text, key, columns, weights) for key in keys), confident,
+            model.version))
+    return themed
 
 
-def explain(model: ThemeModel, text: str, theme: str, words: sparse.csr_matrix) -> ThemeMatch:
+def explain(model: ThemeModel, text: str, theme: str, word_columns: np.ndarray,
+            word_weights: np.ndarray) -> ThemeMatch:
     """Why the model gave `theme`: the rules' words if they found it, else the word feature
-    present in the text that weighs most for it (`words`: the text's row of the word
-    vectoriser)."""
+    present in the text that weighs most for it (`word_columns` and `word_weights`: the
+    text's row of the word vectoriser)."""
     strong, context = rule_evidence(text)
     for match in (*strong, *context):
         if match.theme == theme:
             return match
-    if not words.nnz:
+    if not len(word_columns):
         return ThemeMatch(theme, "")
-    weights = model.coef[model.keys.index(theme), words.indices] * words.data
-    return ThemeMatch(theme, model.word_terms[int(words.indices[int(np.argmax(weights))])])
+    weights = model.coef[model.keys.index(theme), word_columns] * word_weights
+    return ThemeMatch(theme, model.word_terms[int(word_columns[int(np.argmax(weights))])])

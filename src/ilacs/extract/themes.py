@@ -76,18 +76,23 @@ def rule_evidence(text: str) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, 
     model reads both as features (`ilacs.extract.theme_model`).
     """
     cleaned = _normalise(text)
-    strong = tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.patterns,
-                                                                      cleaned)))
-    context = tuple(match for theme in taxonomy() if (match := _first(theme.key, theme.context,
-                                                                       cleaned)))
+    lowered = cleaned.lower()
+    # the evidence is printed as written; lowercasing may change a string's length (rarely:
+    # "İ"), and then the lowercased words are printed
+    written = cleaned if len(lowered) == len(cleaned) else lowered
+    strong = tuple(match for theme in taxonomy()
+                   if (match := _first(theme.key, theme.patterns, lowered, written)))
+    context = tuple(match for theme in taxonomy()
+                    if (match := _first(theme.key, theme.context, lowered, written)))
     return strong, context
 
 
-def _first(key: str, patterns: Sequence[re.Pattern[str]], text: str) -> ThemeMatch | None:
+def _first(key: str, patterns: Sequence[re.Pattern[str]], lowered: str,
+           written: str) -> ThemeMatch | None:
     for pattern in patterns:
-        found = pattern.search(text)
+        found = pattern.search(lowered)
         if found:
-            return ThemeMatch(key, found.group(0))
+            return ThemeMatch(key, written[found.start():found.end()])
     return None
 
 
@@ -116,11 +121,24 @@ def _theme(entry: object) -> Theme:
 
 def _compile(key: str, patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
     """One alternation per list: a single search per theme keeps classifying the whole
-    record fast (each pattern is also compiled alone first, so an error names it)."""
+    record fast (each pattern is also compiled alone first, so an error names it).
+
+    Patterns match regardless of case. They are lowercased and searched in lowercased text,
+    which takes half the time of `re.IGNORECASE` and finds the same spans; an escape such as
+    `\\S` keeps its case.
+    """
     if not isinstance(patterns, list):
         raise TaxonomyError(f"themes.yaml, theme {key!r}: patterns must be a list")
     for pattern in patterns:
         re.compile(pattern)
     if not patterns:
         return ()
-    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
+    return (re.compile("|".join(f"(?:{_lowercased(p)})" for p in patterns)),)
+
+
+def _lowercased(pattern: str) -> str:
+    return _ESCAPE_OR_TEXT.sub(
+        lambda part: part[0] if part[0].startswith("\\") else part[0].lower(), pattern)
+
+
+_ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
