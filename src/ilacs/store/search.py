@@ -276,33 +276,34 @@ def _admitted_ids(ids: Sequence[int], admitted: bytes) -> list[int]:
 
 
 def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict[int, str]:
+    """One statement and one row back, whatever the number of pages: Python's sqlite3 lets
+    go of the GIL for each statement and each row, and under a server's load each taking it
+    back waits behind the other requests (ten statements a search made its snippets 50 times
+    slower at 20 clients than at one). (snippet() may not be an aggregate's argument, hence
+    the materialised step.)"""
     if not page_ids:
         return {}
+    marks = ", ".join("?" * len(page_ids))
+    if _has_prefix(match):
+        # A prefix is merged from every word it begins at each call of FTS5 (ten pages of
+        # "plac*" one at a time: 77 ms at ten times the corpus), so it makes one pass over
+        # the ids' range, with the list checked outside FTS5 (`+rowid`).
+        where = f"rowid BETWEEN ? AND ? AND +rowid IN ({marks})"
+        ids: tuple[int, ...] = (min(page_ids), max(page_ids), *page_ids)
+    else:
+        # FTS5 given a rowid IN list is called once per id and seeks each word's list to
+        # that page: about 0.1 ms a page whatever the record's size. One pass over the ids'
+        # range reads every match between the first and the last: at ten times the corpus,
+        # 6 ms for the ten pages of a common word.
+        where = f"rowid IN ({marks})"
+        ids = tuple(page_ids)
     with within_budget(conn, match):
-        if not _has_prefix(match):
-            # A page at a time, FTS5 seeks each word's list to that page: about 0.1 ms a
-            # page whatever the record's size. One pass over the ids' range (below) reads
-            # every match between the first and the last: at ten times the corpus, 6 ms
-            # for the ten pages of a common word.
-            return {page_id: _highlight(snippet) for page_id in page_ids
-                    for (snippet,) in conn.execute(
-                        "SELECT snippet(pages_fts, 0, ?, ?, '…', ?) FROM pages_fts "
-                        "WHERE pages_fts MATCH ? AND rowid = ?",
-                        (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, page_id))}
-        # A prefix is merged from every word it begins at each call (ten pages of "plac*"
-        # one at a time: 77 ms at ten times the corpus), so it makes one pass over the ids'
-        # range, with the list checked outside FTS5 (`+rowid`: FTS5 given a rowid IN list
-        # is called once per id), and one row back, as in `_ranked`. (snippet() may not be
-        # an aggregate's argument, hence the materialised step.)
-        marks = ", ".join("?" * len(page_ids))
         [text] = conn.execute(
             f"""WITH hits AS MATERIALIZED (
                 SELECT rowid AS id, snippet(pages_fts, 0, ?, ?, '…', ?) AS snippet
-                FROM pages_fts
-                WHERE pages_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({marks}))
+                FROM pages_fts WHERE pages_fts MATCH ? AND {where})
             SELECT json_group_array(json_array(id, snippet)) FROM hits""",
-            (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, min(page_ids), max(page_ids),
-             *page_ids)).fetchone()
+            (_OPEN_MARK, _CLOSE_MARK, SNIPPET_TOKENS, match, *ids)).fetchone()
     return {page_id: _highlight(snippet) for page_id, snippet in json.loads(text)}
 
 

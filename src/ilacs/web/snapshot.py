@@ -159,6 +159,18 @@ def load_snapshot(conn: sqlite3.Connection, version: str,
         )
 
 
+def read_connection(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection as the server's threads hold them."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    # Search reads the full-text index over and over: map the file and keep a larger page
+    # cache, measured to halve a cold search on the full record.
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    return conn
+
+
 class SnapshotSource:
     """Hands out the current snapshot, reloading it after another process writes the file."""
 
@@ -184,14 +196,7 @@ class SnapshotSource:
         """This thread's read-only connection (sqlite3 connections are not shared)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True,
-                                   check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            # Search reads the full-text index over and over: map the file and keep a larger
-            # page cache, measured to halve a cold search on the full record.
-            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self._local.conn = conn
+            conn = self._local.conn = read_connection(self.db_path)
         return conn
 
     def writable_connection(self) -> sqlite3.Connection:

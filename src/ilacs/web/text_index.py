@@ -115,9 +115,10 @@ NOTHING = Summary(0, 0, {facet: {} for facet in FACETS})
 class TextIndex:
     """The pages and documents of one version of the record, searchable by the dashboard."""
 
-    def __init__(self, codes: DocumentCodes, pages: tantivy.Index,
-                 documents: tantivy.Index) -> None:
+    def __init__(self, codes: DocumentCodes, pages: tantivy.Index, documents: tantivy.Index,
+                 page_documents: Positions) -> None:
         self._codes = codes
+        self._page_documents = page_documents  # page id -> its document's position; -1: none
         self._schema = pages.schema  # both indexes': one query serves both
         self._pages, self._documents = pages.searcher(), documents.searcher()
         self._words_of = analyzer()
@@ -152,7 +153,8 @@ class TextIndex:
             writer.commit()
             writer.wait_merging_threads()
             index.reload()
-        return cls(codes, pages, documents)
+        return cls(codes, pages, documents,
+                   np.frombuffer(owner, dtype=np.int32).astype(np.int64))
 
     @staticmethod
     def _entry(codes: DocumentCodes, position: int, page_id: int) -> tantivy.Document:
@@ -187,9 +189,11 @@ class TextIndex:
             found = self._documents.aggregate(query, {
                 facet: {"terms": {"field": field, "size": 1000}}
                 for facet, field in fields.items()})
-            return Summary(_count(self._documents, query), pages, {
-                facet: {int(bucket["key"]): int(bucket["doc_count"])
-                        for bucket in found[facet]["buckets"]} for facet in fields})
+            counted = {facet: {int(bucket["key"]): int(bucket["doc_count"])
+                               for bucket in found[facet]["buckets"]} for facet in fields}
+            # every document has one kind: its buckets count them all, without another
+            # search (each call into the index waits for the GIL again under load)
+            return Summary(sum(counted["kind"].values()), pages, counted)
         positions = self._matching_documents(query)
         codes = self._codes
         return Summary(len(positions), pages, {
@@ -284,17 +288,15 @@ class TextIndex:
                                                              list(positions)))])
         hits = self._pages.search(within, max(1, min(MAX_PAGES_RANKED * len(positions),
                                                      self._pages.num_docs)), count=False).hits
-        addresses = [address for _, address in hits]
-        found: dict[int, tuple[list[int], int]] = {position: ([], 0) for position in positions}
-        for position, page in zip(self._pages.fast_field_values("position", addresses),
-                                  self._pages.fast_field_values("page", addresses),
-                                  strict=True):
-            if position is None or page is None:
-                continue
-            ids, count = found[int(position)]
-            if count < MAX_PAGES_RANKED:
-                ids.append(int(page))
-            found[int(position)] = (ids, count + 1)
+        # the pages best first; each one's document from the page id, in numpy: the Python
+        # run here holds the GIL that every other search in flight waits for
+        pages = np.array(self._pages.fast_field_values(
+            "page", [address for _, address in hits]), dtype=np.int64)
+        owners = self._page_documents[pages] if len(pages) else pages
+        found: dict[int, tuple[list[int], int]] = {}
+        for position in positions:
+            mine = pages[owners == position]
+            found[position] = (mine[:MAX_PAGES_RANKED].tolist(), len(mine))
         return found
 
     def ranked_pages(self, search: TextSearch, filters: SearchFilters,

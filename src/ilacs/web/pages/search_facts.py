@@ -32,22 +32,34 @@ def fact_matches(snapshot: Snapshot, query: str) -> tuple[FactMatch, ...]:
     words = [w for w in _WORD.findall(query.casefold()) if w not in OPERATORS]
     if not words:
         return ()
-    # " word" in " its words": the start of one of its words, one search in C a word
-    starts = [f" {word}" for word in words]
-    found = [fact for fact, spoken in snapshot.memo("search-facts", lambda: _facts(snapshot))
-             if all(start in spoken for start in starts)]
-    return tuple(found[:MAX_FACTS])
+    facts = snapshot.memo("search-facts", lambda: FactWords.of(snapshot))
+    return facts.matching(words)[:MAX_FACTS]
 
 
-def _facts(snapshot: Snapshot) -> list[tuple[FactMatch, str]]:
-    """Every authority, then every theme, with the words a search may name it by (each
-    after a space)."""
-    facts = [(FactMatch("Authority", ref.name, ref.url, ref.region), _words(ref.name))
-             for ref in authority_refs(snapshot)]
-    facts += [(FactMatch("Theme", theme.name, urls.themes(theme.key), theme.about),
-               _words(f"{theme.name} {theme.about}")) for theme in taxonomy()]
-    return facts
+@dataclass(frozen=True)
+class FactWords:
+    """Every authority, then every theme, and which of them each start of a word names:
+    a search looks its words up rather than reading every name and description."""
 
+    facts: tuple[FactMatch, ...]
+    by_start: dict[str, frozenset[int]]  # the start of a word -> the facts (their places)
 
-def _words(text: str) -> str:
-    return "".join(f" {word}" for word in _WORD.findall(text.casefold()))
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> FactWords:
+        named = [(FactMatch("Authority", ref.name, ref.url, ref.region), ref.name)
+                 for ref in authority_refs(snapshot)]
+        named += [(FactMatch("Theme", theme.name, urls.themes(theme.key), theme.about),
+                   f"{theme.name} {theme.about}") for theme in taxonomy()]
+        starts: dict[str, set[int]] = {}
+        for place, (_, text) in enumerate(named):
+            for word in _WORD.findall(text.casefold()):
+                for end in range(1, len(word) + 1):
+                    starts.setdefault(word[:end], set()).add(place)
+        return cls(tuple(fact for fact, _ in named),
+                   {start: frozenset(places) for start, places in starts.items()})
+
+    def matching(self, words: list[str]) -> tuple[FactMatch, ...]:
+        """The facts with a word starting with each of `words`, in their order."""
+        places = frozenset.intersection(*(self.by_start.get(word, frozenset())
+                                          for word in words))
+        return tuple(self.facts[place] for place in sorted(places))
