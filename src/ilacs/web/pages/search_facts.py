@@ -29,10 +29,11 @@ class FactMatch:
 def fact_matches(snapshot: Snapshot, query: str) -> tuple[FactMatch, ...]:
     """Authorities, then themes, whose name has every word of `query` (as a word's start, so
     'plac*' and 'placement' find Placement sufficiency); a theme's description counts too."""
+    # made before the words are read: the server's warm-up, an empty search, makes it
+    facts = snapshot.memo("search-facts", lambda: FactWords.of(snapshot))
     words = [w for w in _WORD.findall(query.casefold()) if w not in OPERATORS]
     if not words:
         return ()
-    facts = snapshot.memo("search-facts", lambda: FactWords.of(snapshot))
     return facts.matching(words)[:MAX_FACTS]
 
 
