@@ -157,9 +157,11 @@ def dashboard_searcher(db: Path) -> tuple[Callable[[], Callable[[], Callable[[st
     counts, facets, snippets. The index is made once, as a server makes it per record
     version; the seconds it took. Each call of the first result starts a cold run: a
     snapshot of its own, sharing the index and warmed as the server warms each version (an
-    empty search), so no snippet of an earlier run is kept."""
+    empty search, then the record's objects frozen out of garbage collections), so no
+    snippet of an earlier run is kept."""
     from ilacs.web.pages.search import document_codes, search_index, search_page, text_index
     from ilacs.web.snapshot import Snapshot, load_snapshot, read_connection
+    from ilacs.web.warm import freeze_long_lived
 
     def connect() -> sqlite3.Connection:
         return read_connection(db)  # the server's: the file mapped, a larger page cache
@@ -175,8 +177,10 @@ def dashboard_searcher(db: Path) -> tuple[Callable[[], Callable[[], Callable[[st
         snapshot.memo("search-index", lambda: search_index(first, conn))
         snapshot.memo("search-codes", lambda: document_codes(first, conn))
         snapshot.memo("search-text", lambda: index)
-        # what the server's warm-up does for each version of the record: an empty search
+        # what the server's warm-up does for each version of the record: an empty search,
+        # then the record's objects left out of garbage collections
         search_page(snapshot, conn, "", SearchFilters())
+        freeze_long_lived()
 
         def make() -> Callable[[str], object]:
             conn = connect()

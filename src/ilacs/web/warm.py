@@ -44,7 +44,7 @@ async def keep_warm(app: Starlette) -> None:
                     if response.status_code != 200:
                         _log.warning("pre-rendering %s gave HTTP %s", path,
                                      response.status_code)
-                _freeze_long_lived()
+                freeze_long_lived()
                 state.warm_version = snapshot.version
             if state.settings.prepare_downloads and state.downloads_version != snapshot.version:
                 for name in export_filenames():
@@ -55,7 +55,7 @@ async def keep_warm(app: Starlette) -> None:
             await asyncio.sleep(WARM_CHECK_SECONDS)
 
 
-def _freeze_long_lived() -> None:
+def freeze_long_lived() -> None:
     """Leave the record's objects out of garbage collections from now on: they live until
     the record changes, and walking them all made each full collection a pause of 100 ms
     or more for every request in flight. The previous record's objects are let go first."""
