@@ -27,7 +27,7 @@ class Line:
 def document_lines(document: Document, drop_running: bool = True) -> list[Line]:
     """Every non-empty line of the document in reading order, with running headers, footers
     and bare page numbers removed (they would otherwise split items that cross a page)."""
-    pages = [[_clean(raw) for raw in page.text.split("\n")] for page in document.pages]
+    pages = [[raw.strip() for raw in _clean(page.text).split("\n")] for page in document.pages]
     pages = [[text for text in page if text] for page in pages]
     running = _running_lines(pages) if drop_running else set()
     if drop_running:
@@ -80,10 +80,11 @@ def _without_footnotes(page: list[str]) -> list[str]:
     return page
 
 
-def _clean(raw: str) -> str:
-    text = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
-    text = _join_soft_hyphens(text)
-    return text.strip()
+def _clean(text: str) -> str:
+    """A page's text with its spaces plain and pdfium's soft hyphens joined (a page at a time:
+    nothing here reaches across a line, and a call a line was a tenth of reading a report)."""
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    return _join_soft_hyphens(text)
 
 
 def _join_soft_hyphens(text: str) -> str:

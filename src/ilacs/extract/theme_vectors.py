@@ -4,8 +4,9 @@ Training fits scikit-learn's `TfidfVectorizer`s (`ilacs.extract.theme_model`); c
 point only needs what they learned: each term's column and IDF weight. Importing
 scikit-learn costs each ingest worker about 2 s and 130 MB before its first point, and its
 `transform` looks up every character n-gram of every word of every point. `FittedTfidf`
-makes the same matrix (`tests/test_theme_vectors.py` compares them on every labelled point)
-with the n-grams of a word looked up once per process: a report's points share most words.
+makes the same matrix (`tests/test_theme_vectors.py` compares them on every improvement point
+and strength of the record) with the n-grams of a word looked up once per process: a
+report's points share most words.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class FittedTfidf:
         self.ngram_range = ngram_range
         self.vocabulary_ = {term: column for column, term in enumerate(vocabulary)}
         self.idf_ = idf
-        self._tokens = re.compile(token_pattern) if token_pattern else None
+        self._tokens = re.compile(token_pattern or "") if analyser == "word" else None
         self._word_columns: dict[str, list[int]] = {}
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:

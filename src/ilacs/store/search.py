@@ -278,9 +278,8 @@ def _admitted_ids(ids: Sequence[int], admitted: bytes) -> list[int]:
 def _snippets(conn: sqlite3.Connection, match: str, page_ids: list[int]) -> dict[int, str]:
     """One statement and one row back, whatever the number of pages: Python's sqlite3 lets
     go of the GIL for each statement and each row, and under a server's load each taking it
-    back waits behind the other requests (ten statements a search made its snippets 50 times
-    slower at 20 clients than at one). (snippet() may not be an aggregate's argument, hence
-    the materialised step.)"""
+    back waits behind the other requests (docs/web.md: search under load). (snippet() may
+    not be an aggregate's argument, hence the materialised step.)"""
     if not page_ids:
         return {}
     marks = ", ".join("?" * len(page_ids))
