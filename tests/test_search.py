@@ -25,6 +25,7 @@ from ilacs.ingest.settle import settle
 from ilacs.record import ensure_authorities
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import (
+    SNIPPETS_PER_STATEMENT,
     SYMBOL_FONT_BULLET,
     SearchFilters,
     SearchIndex,
@@ -210,6 +211,22 @@ def test_kept_snippets_are_not_made_again(conn: sqlite3.Connection) -> None:
     finally:
         conn.set_trace_callback(None)
     assert first == again == results_page(conn, index, ranking, ANY, 10, 0)
+
+
+def test_more_snippets_than_a_statement_takes_are_asked_in_parts(
+        conn: sqlite3.Connection) -> None:
+    # the CLI's --limit may ask for thousands of pages: more than SQLite takes parameters
+    wanted = 2 * SNIPPETS_PER_STATEMENT + 7
+    ranking = rank_pages(conn, "children")
+    assert len(ranking.page_ids) > wanted
+    try:
+        asked = snippet_requests(conn)
+        found = results_page(conn, SearchIndex.load(conn), ranking, ANY, wanted, 0)
+        assert _pages_asked(asked) == [SNIPPETS_PER_STATEMENT, SNIPPETS_PER_STATEMENT, 7]
+    finally:
+        conn.set_trace_callback(None)
+    assert len(found.hits) == wanted
+    assert all("<mark>" in hit.snippet for hit in found.hits)
 
 
 def test_snippets_kept_are_the_latest_few(conn: sqlite3.Connection) -> None:

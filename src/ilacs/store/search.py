@@ -143,6 +143,7 @@ MAX_QUERY_TERMS = 16
 MAX_PREFIX_TERMS = 4
 MIN_PREFIX_CHARS = 3  # 'a*' matches a great part of the index
 SEARCH_SECONDS = 2.0  # SQLite is interrupted past this
+SNIPPETS_PER_STATEMENT = 500  # parameters a statement: SQLite builds allow 32,766 or more
 _PROGRESS_STEPS = 10_000  # virtual machine steps between looks at the clock
 
 
@@ -248,7 +249,11 @@ def page_snippets(conn: sqlite3.Connection, match: str, page_ids: Sequence[int],
     """Each page's snippet for what FTS5 was asked (HTML); those in `kept` are not made
     again, and those made are kept."""
     snippets = kept.known(match, page_ids) if kept is not None else {}
-    made = _snippets(conn, match, [i for i in page_ids if i not in snippets])
+    wanted = [i for i in page_ids if i not in snippets]
+    made: dict[int, str] = {}
+    # a statement names each page: the CLI may ask for more than SQLite takes at once
+    for start in range(0, len(wanted), SNIPPETS_PER_STATEMENT):
+        made.update(_snippets(conn, match, wanted[start:start + SNIPPETS_PER_STATEMENT]))
     if kept is not None:
         kept.keep(match, made)
     snippets.update(made)
