@@ -20,6 +20,8 @@ count on:
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -153,6 +155,8 @@ class TextIndex:
             writer.commit()
             writer.wait_merging_threads()
             index.reload()
+        del page_writer, document_writer
+        _return_freed_memory()
         return cls(codes, pages, documents,
                    np.frombuffer(owner, dtype=np.int32).astype(np.int64))
 
@@ -333,6 +337,18 @@ class TextIndex:
         if filters.grade is not None:
             values.append((f"grade_{filters.judgement}", codes.grade_code(filters.grade) + 1))
         return values
+
+
+def _return_freed_memory() -> None:
+    """Hand the writers' freed buffers back to the system. glibc keeps memory a program frees
+    for its next allocations, and the writers' buffers were most of the server's growth
+    while it made the index (233 MiB resident after it for the full record, 116 after this;
+    the index itself holds about 27). Elsewhere than glibc there is nothing to do."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
