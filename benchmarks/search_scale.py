@@ -48,6 +48,7 @@ from ilacs.store.search import (
     rank_pages,
     results_page,
 )
+from ilacs.web.snapshot import read_connection
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -141,7 +142,7 @@ def fts5_searcher(db: Path) -> Callable[[], Callable[[str], object]]:
     index_conn.close()
 
     def make() -> Callable[[str], object]:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        conn = read_connection(db)  # the server's, as the dashboard's below
 
         def search(query: str) -> object:
             return results_page(conn, index, rank_pages(conn, query), SearchFilters(),
@@ -160,7 +161,7 @@ def dashboard_searcher(db: Path) -> tuple[Callable[[], Callable[[], Callable[[st
     empty search, then the record's objects frozen out of garbage collections), so no
     snippet of an earlier run is kept."""
     from ilacs.web.pages.search import document_codes, search_index, search_page, text_index
-    from ilacs.web.snapshot import Snapshot, load_snapshot, read_connection
+    from ilacs.web.snapshot import Snapshot, load_snapshot
     from ilacs.web.warm import freeze_long_lived
 
     def connect() -> sqlite3.Connection:

@@ -38,7 +38,9 @@ def serve(ctx: click.Context, host: str, port: int, document_roots: tuple[Path, 
     """
     import uvicorn
 
-    _fewer_malloc_arenas()
+    from ilacs.web.memory import fewer_malloc_arenas
+
+    fewer_malloc_arenas()  # before the server's threads start
     from ilacs.store import resolve_db_path
     from ilacs.web import create_app
     from ilacs.web.settings import settings_from_environment
@@ -96,20 +98,3 @@ def publish(ctx: click.Context, folder: Path, base_url: str | None,
     console.print(summary.headline(), highlight=False)
     for problem in summary.problems:
         errors.print(f"  [yellow]problem:[/] {escape(problem)}", highlight=False)
-
-
-def _fewer_malloc_arenas() -> None:
-    """glibc gives threads that allocate at once arenas of their own (up to eight per core),
-    and an arena keeps what was freed in it: pages built in a pool of threads under load
-    leave the server holding memory it no longer uses. Two arenas keep that bounded (see
-    benchmarks/faults.py). Elsewhere than glibc this does nothing."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        ctypes.CDLL(name).mallopt(-8, 2)  # M_ARENA_MAX, before the server's threads start
-    except (OSError, AttributeError):
-        pass

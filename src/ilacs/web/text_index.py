@@ -20,8 +20,6 @@ count on:
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from ilacs.analysis.grades import BENCHMARK_JUDGEMENTS
 from ilacs.extract.models import Grade
 from ilacs.store.rows import DocumentKind
 from ilacs.store.search import SearchFilters, SearchIndex
+from ilacs.web.memory import return_freed_memory
 from ilacs.web.text_query import ANALYZER, TEXT, TextSearch, analyzer, as_query
 
 Positions = npt.NDArray[np.int64]
@@ -156,7 +155,8 @@ class TextIndex:
             writer.wait_merging_threads()
             index.reload()
         del page_writer, document_writer
-        _return_freed_memory()
+        # the writers' buffers were most of what making the index took
+        return_freed_memory()
         return cls(codes, pages, documents,
                    np.frombuffer(owner, dtype=np.int32).astype(np.int64))
 
@@ -337,18 +337,6 @@ class TextIndex:
         if filters.grade is not None:
             values.append((f"grade_{filters.judgement}", codes.grade_code(filters.grade) + 1))
         return values
-
-
-def _return_freed_memory() -> None:
-    """Hand the writers' freed buffers back to the system. glibc keeps memory a program frees
-    for its next allocations, and the writers' buffers were most of the server's growth
-    while it made the index (233 MiB resident after it for the full record, 116 after this;
-    the index itself holds about 27). Elsewhere than glibc there is nothing to do."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
