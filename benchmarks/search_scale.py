@@ -19,6 +19,11 @@
    first page of results (ilacs.web.pages.search over the tantivy index of
    ilacs.web.text_index: documents at the rank of their best page, the documents and pages
    matching counted, facets, ten snippets), its index made once as a server makes it.
+   `--clients` at once twice: all of them searching together, then admitted as the server
+   admits pages to be built (ilacs.web.app.BUILDERS at a time, first come first served; the
+   wait for a place counts in the latency).
+5. The whole search page as the app serves it (HTML, rendered and compressed), `--clients`
+   at once through the app in process: what a visitor waits for beyond the search itself.
 Prints a table of build time, peak RSS, database size and search latency (p50, p95, max)
 for each size and index. The issue's target: cold search p95 <= 50 ms at 20 clients.
 """
@@ -36,8 +41,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from ilacs.store.search import (
@@ -48,6 +54,7 @@ from ilacs.store.search import (
     rank_pages,
     results_page,
 )
+from ilacs.web.app import BUILDERS
 from ilacs.web.snapshot import read_connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,17 +106,48 @@ def percentiles(timings: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+class FirstComeFirstServed:
+    """At most `places` searches at once; a place let go goes to the one waiting longest, as
+    the server's page builders are admitted (ilacs.web.app.BUILDERS, anyio's CapacityLimiter:
+    a newcomer never overtakes one waiting)."""
+
+    def __init__(self, places: int) -> None:
+        self._free = places
+        self._waiting: deque[threading.Event] = deque()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        turn.wait()
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # the place is handed over, never freed
+            else:
+                self._free += 1
+
+
 def run_clients(queries: list[str], clients: int,
-                make_search: Callable[[], Callable[[str], object]]) -> tuple[list[float], int]:
+                make_search: Callable[[], Callable[[str], object]],
+                admitted: int | None = None) -> tuple[list[float], int]:
     """Each query once, `clients` threads taking the next one as they finish: latencies in
-    ms, and how many searches the store stopped at its time budget (they count with the
-    time they took, never left out)."""
+    ms (waiting for a place included), and how many searches the store stopped at its time
+    budget (they count with the time they took, never left out). `admitted`: at most that
+    many search at once, first come first served; None: all of them."""
     timings: list[float] = []
     stopped = 0
     pending = list(reversed(queries))
     lock = threading.Lock()
     searchers = [make_search() for _ in range(clients)]
     start = threading.Barrier(clients)
+    admission: AbstractContextManager[None] = (
+        FirstComeFirstServed(admitted) if admitted else nullcontext())
 
     def client(search: Callable[[str], object]) -> None:
         nonlocal stopped
@@ -121,7 +159,8 @@ def run_clients(queries: list[str], clients: int,
                 query = pending.pop()
             began = time.perf_counter()
             try:
-                search(query)
+                with admission:
+                    search(query)
             except SearchRejected:
                 with lock:
                     stopped += 1
@@ -193,6 +232,58 @@ def dashboard_searcher(db: Path) -> tuple[Callable[[], Callable[[], Callable[[st
     return cold_run, seconds
 
 
+def page_timings(db: Path, queries: list[str], clients: int) -> list[float]:
+    """The whole search page (HTML) as the app serves it, called in process as an ASGI
+    server calls it (no HTTP client: httpx spent as much CPU a request as the app),
+    `clients` at once, each taking the next query as it finishes. The app's own index,
+    warmed as `ilacs serve` warms a record version; latencies in ms, to the last byte."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    from starlette.types import Message
+
+    from ilacs.web.app import create_app
+    from ilacs.web.settings import WebSettings
+    from ilacs.web.warm import freeze_long_lived
+
+    app = create_app(WebSettings(db_path=db, warm=False))
+
+    async def get(query: str | None) -> None:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "GET", "scheme": "http", "path": "/search", "raw_path": b"/search",
+                 "root_path": "", "headers": [(b"host", b"127.0.0.1:8000"),
+                                                     (b"accept-encoding", b"gzip")],
+                 "query_string": urlencode({"q": query}).encode() if query else b"",
+                 "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000)}
+        statuses: list[int] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+        await app(scope, receive, send)
+        if statuses != [200]:
+            raise RuntimeError(f"/search?q={query}: HTTP {statuses}")
+
+    async def run() -> list[float]:
+        for warm_up in ("zzzzwarm", None):
+            await get(warm_up)
+        freeze_long_lived()
+        pending = list(reversed(queries))
+        timings: list[float] = []
+
+        async def one_client() -> None:
+            while pending:
+                query = pending.pop()
+                began = time.perf_counter()
+                await get(query)
+                timings.append(1000 * (time.perf_counter() - began))
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        return timings
+    return asyncio.run(run())
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
@@ -239,12 +330,17 @@ def main() -> None:
                     if stopped else ""
                 print(f"{name:<26} {scale:>5}x {p50:>8.1f} {p95:>8.1f} {worst:>8.1f}{note}")
             cold_run, seconds = dashboard_searcher(db)
-            for name, clients in (("dashboard, one at a time", 1),
-                                  (f"dashboard, {args.clients} at once", args.clients)):
-                timings, _ = run_clients(words, clients, cold_run())
+            for name, clients, admitted in (
+                    ("dashboard, one at a time", 1, None),
+                    (f"dashboard, {args.clients} at once", args.clients, None),
+                    (f"  {BUILDERS} admitted, as served", args.clients, BUILDERS)):
+                timings, _ = run_clients(words, clients, cold_run(), admitted)
                 p50, p95, worst = percentiles(timings)
                 print(f"{name:<26} {scale:>5}x {p50:>8.1f} {p95:>8.1f} {worst:>8.1f}"
                       f"   (its index made in {seconds:.1f} s)")
+            p50, p95, worst = percentiles(page_timings(db, words, args.clients))
+            print(f"{'whole page, ' + str(args.clients) + ' at once':<26} {scale:>5}x "
+                  f"{p50:>8.1f} {p95:>8.1f} {worst:>8.1f}   (HTML, through the app in process)")
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
