@@ -29,10 +29,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ilacs.errors import IlacsError
-from ilacs.export.registry import export_record
-from ilacs.export.tables import Selection
+from ilacs.export.registry import ExportError
 from ilacs.store.search import SearchRejected
 from ilacs.web import documents, urls, writes
+from ilacs.web.export_files import made_exports, make_exports
 from ilacs.web.guard import GuardMiddleware
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
@@ -247,11 +247,7 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 def _made_exports(state: AppState, snapshot: Snapshot) -> dict[str, int]:
     """The export files already made from this record version, with their sizes."""
-    folder = state.exports / snapshot.version
-    if not folder.is_dir():
-        return {}
-    return {path.name: path.stat().st_size for path in folder.iterdir()
-            if not path.name.startswith(".")}
+    return made_exports(state.exports / snapshot.version)
 
 
 def _downloads_variant(state: AppState, snapshot: Snapshot) -> str:
@@ -322,22 +318,16 @@ async def source_document(request: Request) -> Response:
 async def download(request: Request) -> Response:
     state = _state(request)
     filename = request.path_params["filename"]
-    wanted = parse_export_filename(filename)
-    if wanted is None:
+    if parse_export_filename(filename) is None:
         return _error(request, 404, f"there is no download called {filename!r}; the "
                       "downloads page lists them")
-    snapshot = state.source.current()
-    target = state.exports / snapshot.version / filename
-
-    def write() -> None:
-        with state.export_lock:
-            if not target.exists():
-                export_record(state.source.connection(), wanted[0], target,
-                              latest=wanted[1] is Selection.LATEST,
-                              statistics=wanted[1] is Selection.STATISTICS)
-
-    await run_in_threadpool(write)
-    return FileResponse(target, filename=filename)
+    folder = state.exports / state.source.current().version
+    try:
+        await run_in_threadpool(make_exports, state.settings.db_path, folder,
+                                state.export_lock, [filename])
+    except ExportError as error:
+        return _error(request, 500, str(error))
+    return FileResponse(folder / filename, filename=filename)
 
 
 async def status(request: Request) -> Response:

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 import httpx
 
 from ilacs.errors import IlacsError
@@ -36,7 +37,8 @@ from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.app import create_app
 from ilacs.web.documents import where_published
-from ilacs.web.pages.downloads import downloads_page
+from ilacs.web.export_files import make_exports
+from ilacs.web.pages.downloads import downloads_page, export_filenames
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
 
@@ -148,6 +150,11 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     summary = PublishSummary(root)
     limit = asyncio.Semaphore(CONCURRENT_REQUESTS)
     done = 0
+    # the export files in one child process, not one a request (each would load pandas anew)
+    state = app.state.ilacs
+    await anyio.to_thread.run_sync(make_exports, db_path,
+                                   state.exports / state.source.current().version,
+                                   state.export_lock, export_filenames())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=INTERNAL, timeout=None) as client:
         async def fetch(address: str) -> None:

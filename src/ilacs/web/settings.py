@@ -39,8 +39,8 @@ class WebSettings:
     # None: the address the server listens on. Never the request's Host header.
     base_url: str | None = None
     # Make every export file once the main pages are warm, so /downloads gives each file's
-    # size (about 12 s of one core per change of a record with statistics; `ilacs serve`
-    # does, tests' servers need not).
+    # size (about 15 s of one core per change of a record with statistics, in a child
+    # process; `ilacs serve` does, tests' servers need not).
     prepare_downloads: bool = False
     # Pre-render the main pages whenever the record changes (`ilacs serve` does; a test's
     # server that checks one behaviour need not spend a core on 300-odd pages meanwhile).

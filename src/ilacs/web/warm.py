@@ -1,6 +1,7 @@
 """Keeping the dashboard warm: the main pages pre-rendered whenever the record changes, through
 the app itself, so visitors (and the caches) see exactly what a request would have built; then,
-if the settings ask, every export file made (so /downloads can give each one's size)."""
+if the settings ask, every export file made in one child process (so /downloads can give each
+one's size)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+import anyio.to_thread
 import httpx
 from starlette.applications import Starlette
 
+from ilacs.export.registry import ExportError
+from ilacs.web.export_files import make_exports
 from ilacs.web.pages.downloads import export_filenames
 from ilacs.web.snapshot import Snapshot
 
@@ -47,10 +51,13 @@ async def keep_warm(app: Starlette) -> None:
                 freeze_long_lived()
                 state.warm_version = snapshot.version
             if state.settings.prepare_downloads and state.downloads_version != snapshot.version:
-                for name in export_filenames():
-                    response = await client.get(f"/downloads/{name}")
-                    if response.status_code != 200:
-                        _log.warning("making %s gave HTTP %s", name, response.status_code)
+                try:
+                    await anyio.to_thread.run_sync(
+                        make_exports, state.settings.db_path,
+                        state.exports / snapshot.version, state.export_lock,
+                        export_filenames())
+                except ExportError as error:
+                    _log.warning("making the export files: %s", error)
                 state.downloads_version = snapshot.version
             await asyncio.sleep(WARM_CHECK_SECONDS)
 
