@@ -32,7 +32,7 @@ from ilacs.errors import IlacsError
 from ilacs.export.registry import ExportError
 from ilacs.store.search import SearchRejected
 from ilacs.web import documents, urls, writes
-from ilacs.web.export_files import made_exports, make_exports
+from ilacs.web.export_files import export_sizes, make_exports
 from ilacs.web.guard import GuardMiddleware
 from ilacs.web.openapi import openapi_document
 from ilacs.web.pages.authority import authority_page, find_authority
@@ -247,7 +247,7 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 def _made_exports(state: AppState, snapshot: Snapshot) -> dict[str, int]:
     """The export files already made from this record version, with their sizes."""
-    return made_exports(state.exports / snapshot.version)
+    return export_sizes(state.exports / snapshot.version)
 
 
 def _downloads_variant(state: AppState, snapshot: Snapshot) -> str:

@@ -12,7 +12,7 @@ from ilacs.export.own_process import export_in_own_process
 from ilacs.web.pages.downloads import parse_export_filename
 
 
-def made_exports(folder: Path) -> dict[str, int]:
+def export_sizes(folder: Path) -> dict[str, int]:
     """The export files already in `folder` (one record version's), with their sizes."""
     if not folder.is_dir():
         return {}
