@@ -92,7 +92,6 @@ def site_addresses(snapshot: Snapshot) -> list[str]:
               *(urls.history_csv(urn) for urn in every),
               *(urls.indicator_csv(key) for key in indicators),
               urls.grades_by_year_csv(), *(urls.theme_trend_csv(key) for key in themes)]
-    # the export files first: the downloads page, made after them, gives their sizes
     return [*files, *pages, *twins, "/openapi.json", *tables]
 
 
@@ -150,11 +149,12 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     summary = PublishSummary(root)
     limit = asyncio.Semaphore(CONCURRENT_REQUESTS)
     done = 0
-    # the export files in one child process, not one a request (each would load pandas anew)
+    # The export files are made by one child process (not one a request, each loading pandas
+    # anew), on the other core while the pages are rendered here.
     state = app.state.ilacs
-    await anyio.to_thread.run_sync(make_exports, db_path,
-                                   state.exports / state.source.current().version,
-                                   state.export_lock, export_filenames())
+    exporting = asyncio.ensure_future(anyio.to_thread.run_sync(
+        make_exports, db_path, state.exports / state.source.current().version,
+        state.export_lock, export_filenames()))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=INTERNAL, timeout=None) as client:
         async def fetch(address: str) -> None:
@@ -183,10 +183,16 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
             if on_progress:
                 on_progress(done, len(addresses), address)
 
-        files = [address for address in addresses if address.startswith("/downloads/")]
-        await asyncio.gather(*(fetch(address) for address in files))
+        # the downloads page gives the files' sizes: it waits for them, and the rest for nothing
+        sized = {urls.downloads(), urls.downloads(json=True)}
+        try:
+            await asyncio.gather(*(fetch(address) for address in addresses
+                                   if not address.startswith("/downloads/")
+                                   and address not in sized))
+        finally:
+            await exporting
         await asyncio.gather(*(fetch(address) for address in addresses
-                               if not address.startswith("/downloads/")))
+                               if address.startswith("/downloads/") or address in sized))
     _copy_static(root / "static")
     return summary
 
