@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "ilacs"
 
-_BASE = frozenset({"errors", "caching"})
+_BASE = frozenset({"errors", "caching", "child_process"})
 _READ = _BASE | {"documents", "reference"}
 _FACTS = _READ | {"extract", "statistics"}
 _STORED = _FACTS | {"store"}
@@ -21,6 +21,7 @@ _STORED = _FACTS | {"store"}
 ALLOWED: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "caching": frozenset(),
+    "child_process": frozenset(),
     "documents": _BASE,
     "reference": _BASE,
     "statistics": _READ,

@@ -40,7 +40,7 @@ from ilacs.export.tables import (
     wide_table,
 )
 from ilacs.reference import find_authority
-from ilacs.store import open_store
+from ilacs.store import open_read_only, open_store
 from ilacs.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -200,9 +200,7 @@ def open_record(path: str | os.PathLike[str], writable: bool = False) -> Record:
                          path=str(file))
     if writable:
         return Record(open_store(file), file)
-    conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
-    conn.row_factory = sqlite3.Row
+    conn = open_read_only(file)
     try:
         applied = {row[0] for row in conn.execute("SELECT id FROM _migrations")}
     except sqlite3.DatabaseError as error:

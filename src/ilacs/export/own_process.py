@@ -12,14 +12,15 @@ makes them and exits, giving all of it back.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ilacs.child_process import ChildFailed, run_module
 from ilacs.errors import IlacsError
 from ilacs.export.registry import ExportError, export_record
 from ilacs.export.tables import Selection
+from ilacs.store.database import open_read_only
 from ilacs.store.transactions import read_transaction
 
 # Making all twelve files of the full record takes about 15 s of one core.
@@ -32,19 +33,13 @@ def export_in_own_process(db_path: Path, wanted: Sequence[tuple[str, Selection, 
     that reads the record read-only."""
     if not wanted:
         return
-    names = ", ".join(path.name for _, _, path in wanted)
-    command = [sys.executable, "-m", "ilacs.export", str(db_path),
-               *(f"{format}:{selection.value}:{path}" for format, selection, path in wanted)]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  check=False)
-    except subprocess.TimeoutExpired as error:
-        raise ExportError(f"making {names} from {db_path} took over {timeout:g} s and was "
-                          "stopped") from error
-    if finished.returncode != 0:
-        said = finished.stderr.strip().splitlines()
-        raise ExportError(f"making {names} from {db_path} failed: "
-                          f"{said[-1] if said else f'exit status {finished.returncode}'}")
+        run_module("ilacs.export", [str(db_path), *(
+            f"{format}:{selection.value}:{path}" for format, selection, path in wanted)],
+            timeout)
+    except ChildFailed as error:
+        names = ", ".join(path.name for _, _, path in wanted)
+        raise ExportError(f"making {names} from {db_path} failed: {error}") from error
 
 
 def main(arguments: Sequence[str]) -> int:
@@ -54,8 +49,7 @@ def main(arguments: Sequence[str]) -> int:
         return 2
     record, *wanted = arguments
     try:
-        conn = sqlite3.connect(f"{Path(record).resolve().as_uri()}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
+        conn = open_read_only(record)
         with read_transaction(conn):  # every file from one version of the record
             for item in wanted:
                 format, selection, file = _parsed(item)

@@ -7,7 +7,7 @@ the shipped facts-only record, `authorities` mirrors the reference register.
 
 from ilacs.store.authorities import AuthorityLike, sync_authorities
 from ilacs.store.bundle import BundleLoad, load_bundle, record_to_bundle
-from ilacs.store.database import open_store, resolve_db_path
+from ilacs.store.database import open_read_only, open_store, resolve_db_path
 from ilacs.store.downloads import (
     DownloadedFact,
     DownloadRecord,
@@ -82,6 +82,7 @@ __all__ = [
     "inspections_for",
     "latest_per_la",
     "load_bundle",
+    "open_read_only",
     "open_store",
     "problems",
     "record_problem",

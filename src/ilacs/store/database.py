@@ -44,6 +44,15 @@ def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
             time.sleep(0.05 + 0.01 * attempt)
 
 
+def open_read_only(path: Path | str) -> sqlite3.Connection:
+    """The database at `path` for reading only (SQLite refuses any write), rows as
+    `sqlite3.Row`, usable from the thread the caller hands it to. Never creates or migrates."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
 def open_store(path: Path | str) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at `path`.
 

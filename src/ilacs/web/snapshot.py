@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import pickle
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import OrderedDict
@@ -26,10 +24,11 @@ from ilacs.analysis.expected import ExpectedGrades, all_expected_grades
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.analysis.schedule import Due, next_due
 from ilacs.analysis.themes import ThemedPoint, themed_points
+from ilacs.child_process import ChildFailed, run_module
 from ilacs.errors import AnalysisError, StoreError
 from ilacs.record import ensure_authorities
 from ilacs.reference import load_register
-from ilacs.store import open_store
+from ilacs.store import open_read_only, open_store
 from ilacs.store.documents import DocumentRef, document_refs, page_text_count
 from ilacs.store.interventions import Intervention, list_interventions
 from ilacs.store.queries import grades_and_statistics_version
@@ -131,14 +130,11 @@ def _fit_models(snapshot: Snapshot, future: Future[Mapping[str, ExpectedGrades]]
         if snapshot.db_path is None:
             future.set_result(all_expected_grades(snapshot.record))
             return
-        done = subprocess.run(
-            [sys.executable, "-m", "ilacs.web.fit_models", str(snapshot.db_path)],
-            capture_output=True, timeout=FIT_SECONDS, check=False)
-        if done.returncode != 0:
-            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise AnalysisError("fitting the expected-grade models failed: "
-                                f"{said[-1] if said else f'exit {done.returncode}'}")
-        future.set_result(pickle.loads(done.stdout))  # our own child's answer
+        try:
+            fitted = run_module("ilacs.web.fit_models", [str(snapshot.db_path)], FIT_SECONDS)
+        except ChildFailed as error:
+            raise AnalysisError(f"fitting the expected-grade models failed: {error}") from error
+        future.set_result(pickle.loads(fitted))  # our own child's answer
     except BaseException as error:  # the waiting request reports it
         future.set_exception(error)
 
@@ -161,9 +157,7 @@ def load_snapshot(conn: sqlite3.Connection, version: str,
 
 def read_connection(db_path: Path) -> sqlite3.Connection:
     """A read-only connection as the server's threads hold them."""
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
-    conn.row_factory = sqlite3.Row
+    conn = open_read_only(db_path)
     # Search reads the full-text index over and over: map the file and keep a larger page
     # cache, measured to halve a cold search on the full record.
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
