@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,12 @@ from ilacs.analysis.theme_evaluation import labelled_points
 from ilacs.cli import cli
 from ilacs.errors import IlacsError
 from ilacs.extract.theme_model import (
+    ARTEFACT,
     ThemeModelError,
     model_from_json,
     packaged_model,
     themes_of,
+    write_model,
 )
 from ilacs.extract.theme_training import LabelError, consensus, read_theme_labels
 from ilacs.extract.themes import taxonomy
@@ -194,6 +197,31 @@ def test_retraining_gives_the_shipped_model(corpus_db: Path) -> None:
 def test_a_malformed_artefact_is_refused_with_its_name() -> None:
     with pytest.raises(ThemeModelError, match="theme_model.json.xz: malformed"):
         model_from_json({"version": "x", "keys": ["plans"]})
+
+
+def test_the_artefact_keeps_each_coefficient_to_five_decimals_as_the_very_double(
+        tmp_path: Path) -> None:
+    shipped = packaged_model()
+    coef = shipped.coef.copy()
+    coef[0, :4] = [0.123456789, -2.000004, 0.00009, 1 / 3]  # the last two: under 1e-4, 1/3
+    coef[1, :3] = [0.000125, -7.5, 123.456785]
+    written = tmp_path / "model.json.xz"
+    write_model(replace(shipped, coef=coef), written)
+    read = model_from_json(json.loads(lzma.decompress(written.read_bytes())))
+    # what a JSON number of five decimals gives, to the bit; the rest of the rows unchanged
+    assert read.coef[0, :4].tolist() == [0.12346, -2.0, 0.0, 0.33333]
+    assert read.coef[1, :3].tolist() == [
+        json.loads(json.dumps(round(value, 5))) for value in (0.000125, -7.5, 123.456785)]
+    assert (read.coef == shipped.coef)[2:].all()
+
+
+def test_coefficients_of_another_shape_than_the_vocabularies_are_refused() -> None:
+    data = json.loads(lzma.decompress(
+        (SCRIPTS.parent / "src" / "ilacs" / "extract" / ARTEFACT).read_bytes()))
+    rows, columns = data["coef"]["shape"]
+    data["coef"]["shape"] = [rows * 2, columns // 2]
+    with pytest.raises(ThemeModelError, match=r"malformed .*coefficients of shape"):
+        model_from_json(data)
 
 
 def test_model_classifies_with_reasons_and_confidence() -> None:
