@@ -26,12 +26,15 @@ from ilacs.record import ensure_register
 from ilacs.store import (
     DocumentKind,
     Origin,
+    defer_search_indexing,
     forget_problems,
     forget_unread_file,
+    holds_page_text,
     note_location,
     place_problems,
     problems_of,
     record_problem,
+    resume_search_indexing,
     save_document,
     save_unreadable,
     stored_kind,
@@ -131,10 +134,20 @@ def ingest(
             if on_progress:
                 on_progress(outcome.source)
 
-    with Extractor(workers) as extractor:
-        for source in sources:
-            store(_ingest_one(conn, source, extractor, summary, on_progress))
-        store(extractor.finish())
+    # A first ingest indexes its pages for search in one pass at its end, a quarter of the
+    # cost of a page at a time (ilacs.store.deferred_search); later ones a page at a time, so
+    # that adding a few files does not re-index the whole record.
+    in_bulk = bool(sources) and not holds_page_text(conn)
+    if in_bulk:
+        defer_search_indexing(conn)
+    try:
+        with Extractor(workers) as extractor:
+            for source in sources:
+                store(_ingest_one(conn, source, extractor, summary, on_progress))
+            store(extractor.finish())
+    finally:
+        if in_bulk:
+            resume_search_indexing(conn)
     settled = settle(conn)
     summary.contradictions = settled.contradictions
     summary.changes = settled.changes

@@ -8,6 +8,11 @@ the shipped facts-only record, `authorities` mirrors the reference register.
 from ilacs.store.authorities import AuthorityLike, sync_authorities
 from ilacs.store.bundle import BundleLoad, load_bundle, record_to_bundle
 from ilacs.store.database import open_read_only, open_store, resolve_db_path
+from ilacs.store.deferred_search import (
+    defer_search_indexing,
+    holds_page_text,
+    resume_search_indexing,
+)
 from ilacs.store.downloads import (
     DownloadedFact,
     DownloadRecord,
@@ -96,6 +101,9 @@ __all__ = [
     "save_document",
     "save_unreadable",
     "search_pages",
+    "defer_search_indexing",
+    "holds_page_text",
+    "resume_search_indexing",
     "search",
     "SearchFilters",
     "SearchResults",

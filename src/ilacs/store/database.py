@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ilacs.errors import StoreError
+from ilacs.store.deferred_search import resume_search_indexing
 from ilacs.store.migrations import apply_migrations
 
 DB_ENV_VAR = "ILACS_DB"
@@ -75,6 +76,8 @@ def open_store(path: Path | str) -> sqlite3.Connection:
             # (a rerun of the ingest stores them again). A third of the commit's time.
             conn.execute("PRAGMA synchronous = NORMAL")
         apply_migrations(conn)
+        # a bulk write that stopped before it indexed its pages
+        resume_search_indexing(conn)
     except (sqlite3.Error, OSError) as error:
         if conn is not None:
             conn.close()

@@ -14,6 +14,8 @@ Why the schema looks as it does:
   VACUUM, which would silently point search hits at the wrong page.
 - `pages_fts` is an external-content FTS5 index over `pages.text`, kept in step by triggers,
   so every way a page is deleted (directly or by cascade from its document) updates search.
+  A first ingest defers them and rebuilds the index once at its end
+  (ilacs.store.deferred_search).
 - Dates are ISO text (YYYY-MM-DD): they sort correctly as text and read back as `date`.
 - Problems have no foreign key to documents: a problem may concern a file that was never
   stored (it could not be read), and the log must survive whatever happens to documents.
@@ -29,6 +31,7 @@ from datetime import UTC, datetime
 from ilacs.errors import StoreError
 from ilacs.store.schema import (
     CHANGES_SCHEMA,
+    DEFERRED_SEARCH_SCHEMA,
     DOWNLOADS_SCHEMA,
     INITIAL_SCHEMA,
     INTERVENTION_EVENTS_SCHEMA,
@@ -127,6 +130,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "points: what inspectors asked to improve, from reports and letters alike, in one "
         "table keyed by document (replaces findings, visit_findings and point_themes)",
         POINTS_SCHEMA,
+    ),
+    Migration(
+        14,
+        "search_index_deferred: while it holds a row the triggers leave the full-text index "
+        "alone, and it is rebuilt in one pass after the bulk write (a first ingest)",
+        DEFERRED_SEARCH_SCHEMA,
     ),
 )
 

@@ -463,3 +463,30 @@ DROP TABLE findings;
 DROP TABLE visit_findings;
 DROP TABLE point_themes;
 """
+
+# The search index may be brought up to date in one pass at the end of a bulk write (a first
+# ingest): while `search_index_deferred` holds its row, the triggers leave pages_fts alone,
+# and ilacs.store.deferred_search rebuilds it from `pages` after (four times cheaper than a
+# trigger's insert per page) or at the next writable open if the writer stopped first.
+DEFERRED_SEARCH_SCHEMA = """
+CREATE TABLE search_index_deferred (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
+DROP TRIGGER pages_fts_insert;
+DROP TRIGGER pages_fts_delete;
+DROP TRIGGER pages_fts_update;
+CREATE TRIGGER pages_fts_insert AFTER INSERT ON pages
+WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred) BEGIN
+    INSERT INTO pages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER pages_fts_delete AFTER DELETE ON pages
+WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred) BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER pages_fts_update AFTER UPDATE ON pages
+WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred) BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO pages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+"""
