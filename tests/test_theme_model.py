@@ -10,9 +10,9 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -23,6 +23,11 @@ from ilacs.cli import cli
 from ilacs.errors import IlacsError
 from ilacs.extract.theme_model import (
     ARTEFACT,
+    CHAR_NGRAMS,
+    WORD_NGRAMS,
+    WORD_TOKENS,
+    ModelSettings,
+    ThemeModel,
     ThemeModelError,
     model_from_json,
     packaged_model,
@@ -30,6 +35,7 @@ from ilacs.extract.theme_model import (
     write_model,
 )
 from ilacs.extract.theme_training import LabelError, consensus, read_theme_labels
+from ilacs.extract.theme_vectors import FittedTfidf
 from ilacs.extract.themes import taxonomy
 from ilacs.store import open_store
 from script_modules import load_script
@@ -185,7 +191,6 @@ def test_eval_themes_measures_by_grouped_cross_validation(corpus_db: Path,
 def test_retraining_gives_the_shipped_model(corpus_db: Path) -> None:
     train = load_script(SCRIPTS / "train_themes.py")
     points = labelled_points(open_store(corpus_db), read_theme_labels(LABELS))
-    from ilacs.extract.theme_model import ModelSettings
     from ilacs.extract.theme_training import fit
 
     model = fit(points, ModelSettings(), train.model_version(LABELS))
@@ -201,18 +206,23 @@ def test_a_malformed_artefact_is_refused_with_its_name() -> None:
 
 def test_the_artefact_keeps_each_coefficient_to_five_decimals_as_the_very_double(
         tmp_path: Path) -> None:
-    shipped = packaged_model()
-    coef = shipped.coef.copy()
-    coef[0, :4] = [0.123456789, -2.000004, 0.00009, 1 / 3]  # the last two: under 1e-4, 1/3
-    coef[1, :3] = [0.000125, -7.5, 123.456785]
+    words, grams = ["care", "plans"], [" ca", "car", "are"]
+    model = ThemeModel(
+        version="test", keys=("plans", "health"), settings=ModelSettings(),
+        word=FittedTfidf("word", WORD_NGRAMS, words, np.array([1.5, 2.25]), WORD_TOKENS),
+        char=FittedTfidf("char_wb", CHAR_NGRAMS, grams, np.array([1.0, 1.25, 3.0])),
+        coef=np.array([[0.123456789, -2.000004, 0.00009, 1 / 3, 0.0, 9.0, 1.0, 2.0, 3.0],
+                       [0.000125, -7.5, 123.456785, -0.00001, 1e-4, 0.5, -1.0, 2.5, 0.25]]),
+        intercept=np.array([-1.0, 0.5]), thresholds=np.array([0.4, 0.6]))
     written = tmp_path / "model.json.xz"
-    write_model(replace(shipped, coef=coef), written)
+    write_model(model, written)
     read = model_from_json(json.loads(lzma.decompress(written.read_bytes())))
-    # what a JSON number of five decimals gives, to the bit; the rest of the rows unchanged
+    # what a JSON number of five decimals gives, to the bit (under 1e-4: none)
+    assert read.coef.tolist() == [
+        [json.loads(json.dumps(round(value, 5))) if abs(value) >= 1e-4 else 0.0
+         for value in row] for row in model.coef.tolist()]
     assert read.coef[0, :4].tolist() == [0.12346, -2.0, 0.0, 0.33333]
-    assert read.coef[1, :3].tolist() == [
-        json.loads(json.dumps(round(value, 5))) for value in (0.000125, -7.5, 123.456785)]
-    assert (read.coef == shipped.coef)[2:].all()
+    assert read.keys == model.keys and read.word.vocabulary_ == {"care": 0, "plans": 1}
 
 
 def test_coefficients_of_another_shape_than_the_vocabularies_are_refused() -> None:
