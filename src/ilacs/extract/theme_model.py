@@ -204,10 +204,10 @@ def _rounded(values: np.ndarray) -> list[float]:
 
 
 # Coefficients are kept to COEF_SCALE's decimals, under COEF_FLOOR as none, and written as
-# whole numbers of 1 / COEF_SCALE in little-endian int32, base64 in the JSON: a million of
-# them as JSON numbers took each process that classifies 1.2 s to read (0.2 s so), and
-# dividing a whole number by COEF_SCALE gives the very double that parsing its decimal does
-# (both are the nearest to the same fraction).
+# whole numbers of 1 / COEF_SCALE in little-endian int32, base64 in the JSON: parsing a
+# million JSON numbers was most of what each process that classifies spent loading the model
+# (docs/analysis.md), and dividing a whole number by COEF_SCALE gives the very double that
+# parsing its decimal does (both are the nearest to the same fraction).
 COEF_SCALE = 100_000
 COEF_FLOOR = 1e-4
 

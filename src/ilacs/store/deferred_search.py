@@ -1,14 +1,14 @@
 """The full-text index kept in step in one pass after a bulk write, not a page at a time.
 
 The triggers on `pages` index each page as it is written. For a record's first ingest that
-is most of the storing's cost: indexing the shared corpus's 12,124 pages a page at a time
-took 4-5 s, and rebuilding the index from `pages` in one pass 1.1 s (FTS5 writes and merges
-a segment per transaction). While `search_index_deferred` holds its row the triggers leave
-the index alone; `resume_search_indexing` rebuilds it from every page and removes the row,
-in one transaction. A writer that stops before resuming (killed, a power cut) leaves the row:
-the next writable open of the record rebuilds the index (`open_store`), so no page stays
-unsearchable. A rebuild is correct whatever the index held, so a second writer that repairs
-the index while a bulk write goes on only makes that write's later pages indexed one by one.
+is most of the storing's cost, and rebuilding the index from `pages` in one pass costs a
+quarter of it (README, "The database, from any SQL tool"). While `search_index_deferred`
+holds its row the triggers leave the index alone; `resume_search_indexing` rebuilds it from
+every page and removes the row, in one transaction. A writer that stops before resuming
+(killed, a power cut) leaves the row: the next writable open of the record rebuilds the
+index (`open_store`), so no page stays unsearchable. A rebuild is correct whatever the index
+held, so a second writer that repairs the index while a bulk write goes on only makes that
+write's later pages indexed one by one.
 """
 
 from __future__ import annotations

@@ -466,7 +466,7 @@ DROP TABLE point_themes;
 
 # The search index may be brought up to date in one pass at the end of a bulk write (a first
 # ingest): while `search_index_deferred` holds its row, the triggers leave pages_fts alone,
-# and ilacs.store.deferred_search rebuilds it from `pages` after (four times cheaper than a
+# and ilacs.store.deferred_search rebuilds it from `pages` after (a quarter of the cost of a
 # trigger's insert per page) or at the next writable open if the writer stopped first.
 DEFERRED_SEARCH_SCHEMA = """
 CREATE TABLE search_index_deferred (
