@@ -29,7 +29,6 @@ from ilacs.store import (
     defer_search_indexing,
     forget_problems,
     forget_unread_file,
-    holds_page_text,
     note_location,
     place_problems,
     problems_of,
@@ -41,6 +40,7 @@ from ilacs.store import (
     stored_version,
     unread_file_locations,
 )
+from ilacs.store.documents import page_text_count
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
 # Documents a folder may hold that ilacs does not read: each is reported, never skipped
@@ -137,7 +137,7 @@ def ingest(
     # A first ingest indexes its pages for search in one pass at its end, a quarter of the
     # cost of a page at a time (ilacs.store.deferred_search); later ones a page at a time, so
     # that adding a few files does not re-index the whole record.
-    in_bulk = bool(sources) and not holds_page_text(conn)
+    in_bulk = bool(sources) and page_text_count(conn) == 0
     if in_bulk:
         defer_search_indexing(conn)
     try:

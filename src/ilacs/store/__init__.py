@@ -10,7 +10,6 @@ from ilacs.store.bundle import BundleLoad, load_bundle, record_to_bundle
 from ilacs.store.database import open_read_only, open_store, resolve_db_path
 from ilacs.store.deferred_search import (
     defer_search_indexing,
-    holds_page_text,
     resume_search_indexing,
 )
 from ilacs.store.downloads import (
@@ -102,7 +101,6 @@ __all__ = [
     "save_unreadable",
     "search_pages",
     "defer_search_indexing",
-    "holds_page_text",
     "resume_search_indexing",
     "search",
     "SearchFilters",

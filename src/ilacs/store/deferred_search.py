@@ -19,11 +19,6 @@ from datetime import UTC, datetime
 from ilacs.store.transactions import transaction
 
 
-def holds_page_text(conn: sqlite3.Connection) -> bool:
-    """Whether any page's text is stored (a record of bundled facts holds none)."""
-    return conn.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is not None
-
-
 def search_indexing_deferred(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM search_index_deferred").fetchone() is not None
 

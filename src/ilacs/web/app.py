@@ -11,7 +11,7 @@ import asyncio
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,15 @@ class AppState:
     downloads_version: str | None = None  # the record version whose export files are made
     _builders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
         field(default_factory=weakref.WeakKeyDictionary)
+
+    def export_folder(self, version: str) -> Path:
+        """Where the export files of one version of the record are kept."""
+        return self.exports / version
+
+    def make_exports(self, version: str, names: Sequence[str]) -> None:
+        """Each of the export files `names` of this version not yet made, by one child
+        process (ilacs.web.export_files); blocks, so call it from a worker thread."""
+        make_exports(self.settings.db_path, self.export_folder(version), self.export_lock, names)
 
     def builders(self) -> anyio.CapacityLimiter:
         """The threads pages are built in, BUILDERS at a time (one per event loop: tests and
@@ -247,7 +256,7 @@ def _downloads(request: Request, snapshot: Snapshot, state: AppState) -> object:
 
 def _made_exports(state: AppState, snapshot: Snapshot) -> dict[str, int]:
     """The export files already made from this record version, with their sizes."""
-    return export_sizes(state.exports / snapshot.version)
+    return export_sizes(state.export_folder(snapshot.version))
 
 
 def _downloads_variant(state: AppState, snapshot: Snapshot) -> str:
@@ -321,13 +330,12 @@ async def download(request: Request) -> Response:
     if parse_export_filename(filename) is None:
         return _error(request, 404, f"there is no download called {filename!r}; the "
                       "downloads page lists them")
-    folder = state.exports / state.source.current().version
+    version = state.source.current().version
     try:
-        await run_in_threadpool(make_exports, state.settings.db_path, folder,
-                                state.export_lock, [filename])
+        await run_in_threadpool(state.make_exports, version, [filename])
     except ExportError as error:
         return _error(request, 500, str(error))
-    return FileResponse(folder / filename, filename=filename)
+    return FileResponse(state.export_folder(version) / filename, filename=filename)
 
 
 async def status(request: Request) -> Response:

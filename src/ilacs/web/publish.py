@@ -37,7 +37,6 @@ from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.app import create_app
 from ilacs.web.documents import where_published
-from ilacs.web.export_files import make_exports
 from ilacs.web.pages.downloads import downloads_page, export_filenames
 from ilacs.web.settings import WebSettings
 from ilacs.web.snapshot import Snapshot, SnapshotSource
@@ -153,8 +152,7 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     # anew), on the other core while the pages are rendered here.
     state = app.state.ilacs
     exporting = asyncio.ensure_future(anyio.to_thread.run_sync(
-        make_exports, db_path, state.exports / state.source.current().version,
-        state.export_lock, export_filenames()))
+        state.make_exports, state.source.current().version, export_filenames()))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=INTERNAL, timeout=None) as client:
         async def fetch(address: str) -> None:

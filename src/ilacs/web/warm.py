@@ -17,7 +17,6 @@ import httpx
 from starlette.applications import Starlette
 
 from ilacs.export.registry import ExportError
-from ilacs.web.export_files import make_exports
 from ilacs.web.pages.downloads import export_filenames
 from ilacs.web.snapshot import Snapshot
 
@@ -52,10 +51,8 @@ async def keep_warm(app: Starlette) -> None:
                 state.warm_version = snapshot.version
             if state.settings.prepare_downloads and state.downloads_version != snapshot.version:
                 try:
-                    await anyio.to_thread.run_sync(
-                        make_exports, state.settings.db_path,
-                        state.exports / snapshot.version, state.export_lock,
-                        export_filenames())
+                    await anyio.to_thread.run_sync(state.make_exports, snapshot.version,
+                                                   export_filenames())
                 except ExportError as error:
                     _log.warning("making the export files: %s", error)
                 state.downloads_version = snapshot.version
