@@ -100,6 +100,9 @@ def test_snapshots_that_read_the_same_grades_and_figures_share_one_fit(
     second = source.refresh()
     assert second.version != first.version and second.model_inputs == first.model_inputs
     assert second.expected is fitted
+    backup = tmp_path / "backup.db"  # another file that reads the same: the same fit
+    shutil.copy(copy, backup)
+    assert SnapshotSource(backup).current().expected is fitted
     conn = open_store(copy)  # a new inspection: what the models read has changed
     save_report(conn, make_report(grade="good", start=date(2026, 5, 6), end=date(2026, 5, 17),
                                   published=date(2026, 6, 20)),

@@ -44,8 +44,8 @@ CACHE_KIB = 64 * 1024
 # samples, and looking twice a second instead saved 6% of the server's CPU.
 VERSION_CHECK_SECONDS = 0.5
 FIT_SECONDS = 600  # the expected-grade models take seconds; a child past this is stopped
-FITS_KEPT = 4  # fits kept by (file, inputs): a record's current one and a few before it
-_FITS: OrderedDict[tuple[str, str], Future[Mapping[str, ExpectedGrades]]] = OrderedDict()
+FITS_KEPT = 4  # fits kept by what they read: a record's current one and a few before it
+_FITS: OrderedDict[str, Future[Mapping[str, ExpectedGrades]]] = OrderedDict()
 _FITS_LOCK = threading.Lock()
 _log = logging.getLogger(__name__)
 
@@ -87,9 +87,10 @@ class Snapshot:
 
         Not a daemon thread: the interpreter waits for it at exit. A daemon thread stopped
         inside the numerical libraries as the process ends aborts it (exit status 134)."""
-        # the models read grades and figures, and predict as at the record's latest date
-        key = (str(self.db_path), f"{self.model_inputs}@{self.record.as_of}") \
-            if self.db_path and self.model_inputs else (self.version, str(id(self)))
+        # the models read grades and figures, and predict as at the record's latest date:
+        # files that agree on both (a copy of a record, say) share one fit too
+        key = f"inputs:{self.model_inputs}@{self.record.as_of}" \
+            if self.db_path and self.model_inputs else f"snapshot:{self.version}:{id(self)}"
         with _FITS_LOCK:
             future = _FITS.get(key)
             if future is None or (future.done() and future.exception() is not None):
@@ -98,6 +99,8 @@ class Snapshot:
                     _FITS.popitem(last=False)
                 threading.Thread(target=_fit_models, args=(self, future),
                                  name="ilacs-models", daemon=False).start()
+            else:
+                _FITS.move_to_end(key)  # the least recently asked for goes first
         return future.result()
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
