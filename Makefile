@@ -37,11 +37,12 @@ run: $(VENV)/.installed $(VENDORED)
 	$(BIN)/ilacs --db $(DB) summary
 	$(BIN)/ilacs --db $(DB) serve --host $(HOST) --port $(PORT) $(DOCUMENTS)
 
-## make test: linters, type checks and every test (the command CI runs)
+## make test: linters, type checks and every test (the command CI runs), on two workers
+## (pytest-xdist) that share the corpus's session fixtures (tests/conftest.py, made_once)
 test: $(VENV)/.installed-dev $(VENDORED) chromium
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

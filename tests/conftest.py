@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
+from filelock import FileLock
 
 if TYPE_CHECKING:
     from fake_ofsted import FakeServer
@@ -46,10 +49,18 @@ CORPUS_FIXTURES = frozenset({"corpus", "letters_corpus", "corpus_db", "web", "cl
                              "published", "writable_db", "statistics_db"})
 
 
+# The longest modules first. `make test` runs two pytest-xdist workers that each take whole
+# modules in the order collected (--dist loadfile --no-loadscope-reorder): one of these taken
+# last would leave the other worker idle for minutes at the end.
+LONGEST_FIRST = ("test_web_browser.py", "test_theme_model.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.corpus)
+    items.sort(key=lambda item: LONGEST_FIRST.index(item.path.name)
+               if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST))
 
 
 def require_shared() -> None:
@@ -90,18 +101,38 @@ class CorpusRun:
                 self.extractions[source.display] = outcome.extraction
 
 
+_Made = TypeVar("_Made")
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[], _Made]) -> _Made:
+    """`make()` once per test run. Under pytest-xdist (`make test` runs two workers) the first
+    worker to ask makes it and keeps it pickled in the run's temporary folder, which every
+    worker shares; the others wait for it and read it, rather than reading the corpus again."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make()
+    shared = factory.getbasetemp().parent
+    kept = shared / f"{name}.pickle"
+    with FileLock(shared / f"{name}.lock"):
+        if kept.is_file():
+            made: _Made = pickle.loads(kept.read_bytes())
+            return made
+        made = make()
+        kept.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
+
+
 @pytest.fixture(scope="session")
-def corpus() -> CorpusRun:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     require_shared()
-    return CorpusRun()
+    return made_once(tmp_path_factory, "corpus", CorpusRun)
 
 
 @pytest.fixture(scope="session")
-def letters_corpus() -> CorpusRun:
+def letters_corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     require_shared()
     if not LETTERS.is_dir():
         pytest.skip(f"SKIPPED LOUDLY: no letters corpus at {LETTERS}")
-    return CorpusRun(LETTERS)
+    return made_once(tmp_path_factory, "letters_corpus", lambda: CorpusRun(LETTERS))
 
 
 @pytest.fixture(scope="session")
@@ -129,15 +160,20 @@ def newest(outcomes: list[Outcome], count: int) -> list[Outcome]:
 
 
 @pytest.fixture(scope="session")
-def corpus_db(corpus: CorpusRun, letters_corpus: CorpusRun,
-              tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A record built as scripts/build_bundle.py builds it: the interventions seed and every
     report and letter (read once, in the `corpus` and `letters_corpus` fixtures).
 
     It is built in two steps, as a record grows: everything but the three newest reports and
     two newest letters (which starts the change log), then those five, which the change log
-    lists as new."""
-    path = tmp_path_factory.mktemp("record") / "ilacs.db"
+    lists as new. Tests only read it; a test that writes works on a copy."""
+    require_shared()
+    return made_once(tmp_path_factory, "corpus_db", lambda: build_corpus_record(
+        request.getfixturevalue("corpus"), request.getfixturevalue("letters_corpus"),
+        tmp_path_factory.mktemp("record") / "ilacs.db"))
+
+
+def build_corpus_record(corpus: CorpusRun, letters_corpus: CorpusRun, path: Path) -> Path:
     conn = open_store(path)
     ensure_authorities(conn)
     import_seed(conn, INTERVENTION_EVENTS)
@@ -178,12 +214,14 @@ DFE = SHARED / "reference" / "dfe"
 def statistics_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A record holding only official statistics, loaded from ../shared/reference/dfe as
     `ilacs statistics load` loads them."""
-    path = tmp_path_factory.mktemp("statistics") / "ilacs.db"
-    conn = open_store(path)
-    ensure_authorities(conn)
-    load_shared_statistics(conn)
-    conn.close()
-    return path
+    def make() -> Path:
+        path = tmp_path_factory.mktemp("statistics") / "ilacs.db"
+        conn = open_store(path)
+        ensure_authorities(conn)
+        load_shared_statistics(conn)
+        conn.close()
+        return path
+    return made_once(tmp_path_factory, "statistics_db", make)
 
 
 @pytest.fixture(scope="session")
@@ -191,11 +229,13 @@ def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What `make run` serves: the bundled facts-only record, no page text."""
     from ilacs.record import load_bundled_record
 
-    path = tmp_path_factory.mktemp("bundled") / "ilacs.db"
-    conn = open_store(path)
-    load_bundled_record(conn)
-    conn.close()
-    return path
+    def make() -> Path:
+        path = tmp_path_factory.mktemp("bundled") / "ilacs.db"
+        conn = open_store(path)
+        load_bundled_record(conn)
+        conn.close()
+        return path
+    return made_once(tmp_path_factory, "bundled_db", make)
 
 
 @pytest.fixture(scope="session")
@@ -249,8 +289,9 @@ def published(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """`ilacs publish` of the full record, as it will be hosted at PUBLISHED_AT."""
     from ilacs.web.publish import publish
 
-    folder = tmp_path_factory.mktemp("published") / "site"
-    return publish(corpus_db, folder, PUBLISHED_AT, (REPORTS, LETTERS))
+    return made_once(tmp_path_factory, "published", lambda: publish(
+        corpus_db, tmp_path_factory.mktemp("published") / "site", PUBLISHED_AT,
+        (REPORTS, LETTERS)))
 
 
 PUBLISHED_AT = "https://example.org/ilacs"
