@@ -39,7 +39,7 @@ from ilacs.web.app import create_app
 from ilacs.web.documents import where_published
 from ilacs.web.pages.downloads import downloads_page, export_filenames
 from ilacs.web.settings import WebSettings
-from ilacs.web.snapshot import Snapshot, SnapshotSource
+from ilacs.web.snapshot import Snapshot
 
 MARKER = ".ilacs-publish.json"
 OFSTED_REPORTS = "https://reports.ofsted.gov.uk/"
@@ -143,7 +143,8 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     settings = WebSettings(db_path, document_roots, static_copy=True,
                            feed=base_url is not None)
     app = create_app(settings)
-    snapshot = SnapshotSource(db_path).current()
+    state = app.state.ilacs
+    snapshot = state.source.current()  # the pages' own: the record is read once
     # The authorities' pages wait for the expected-grade models, which the snapshot began to
     # fit (seconds, in a child process): every other page is rendered first, meanwhile.
     addresses = sorted(site_addresses(snapshot), key=_reads_models)
@@ -156,9 +157,8 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     done = 0
     # The export files are made by one child process (not one a request, each loading pandas
     # anew), on the other core while the pages are rendered here.
-    state = app.state.ilacs
     exporting = asyncio.ensure_future(anyio.to_thread.run_sync(
-        state.make_exports, state.source.current().version, export_filenames()))
+        state.make_exports, snapshot.version, export_filenames()))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=INTERNAL, timeout=None) as client:
         async def fetch(address: str) -> None:
