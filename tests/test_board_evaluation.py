@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORTS
+from conftest import REPORTS, CorpusRun
 from eval_runs import eval_first_labels
-from ilacs.extract.board_evaluation import BoardLabelError, evaluate_board, read_board_labels
+from ilacs.extract.board_evaluation import BoardLabelError, read_board_labels, score_board
 from ilacs.extract.label_files import loose_hash
 
 BOARD_LABELS = Path(__file__).parent / "data" / "board_labels.jsonl"
@@ -23,8 +23,11 @@ def test_every_sif_report_is_labelled() -> None:
     assert sum(len(row["items"]) for row in rows) >= 780
 
 
-def test_the_boards_points_match_the_labels() -> None:
-    result = evaluate_board(read_board_labels(BOARD_LABELS), REPORTS)
+def test_the_boards_points_match_the_labels(corpus: CorpusRun) -> None:
+    # the reports as ingest reads and extracts them (the corpus fixture's), not read again
+    labels = read_board_labels(BOARD_LABELS)
+    result = score_board(labels, {str(label["path"]): corpus.extractions[label["path"]].report
+                                  for label in labels})
     print(f"\\nlists right {result.list_right}/{result.reports}, precision "
           f"{result.precision:.3f}, recall {result.recall:.3f}, pages "
           f"{result.page_right}/{result.matched_points}")

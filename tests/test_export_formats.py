@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -211,10 +212,12 @@ def test_every_format_exports_the_statistics(statistics_copy: sqlite3.Connection
     assert len(document["statistics_sources"]) == 17
     assert all("/" not in s["file"] for s in document["statistics_sources"])  # names only
 
-    book = load_workbook(export_record(conn, "xlsx", tmp_path / "s.xlsx", statistics=True),
-                         read_only=True)
+    workbook = export_record(conn, "xlsx", tmp_path / "s.xlsx", statistics=True)
+    book = load_workbook(workbook, read_only=True)
     assert book.sheetnames == ["Statistics", "Statistics sources"]
-    rows = sum(1 for _ in book["Statistics"].iter_rows(values_only=True))
+    # the rows of the first sheet's XML, counted without reading their 37,000-odd cells
+    with zipfile.ZipFile(workbook) as archive:
+        rows = archive.read("xl/worksheets/sheet1.xml").count(b"<row ")
     assert rows == stored[0] + 1  # the header, then every value
     assert export_record(conn, "csv", tmp_path, statistics=True) == \
         tmp_path / "ilacs_statistics.csv"

@@ -3,15 +3,16 @@ that serves the same record, and link by link on disk."""
 
 from __future__ import annotations
 
-import html.parser
 import json
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 import httpx
+import lxml.html
 import pytest
 from click.testing import CliRunner
 
@@ -20,22 +21,17 @@ from ilacs.cli import cli
 from ilacs.web.publish import MARKER, PublishError, file_for, publish
 
 
-class Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-        self.forms = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.forms += tag == "form" and any(name == "action" for name, _ in attrs)
-        self.found += [value for name, value in attrs
-                       if name in ("href", "src", "action") and value]
+@dataclass(frozen=True)
+class Links:
+    found: list[str]  # every href, src and action, in the page's order
+    forms: int  # forms that send somewhere (with an action)
 
 
 def links_of(path: Path) -> Links:
-    parser = Links()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+    # lxml reads the copy's 200 MB of pages several times faster than Python's html.parser
+    page = lxml.html.fromstring(path.read_bytes())
+    return Links([str(value) for value in page.xpath("//@href|//@src|//@action") if value],
+                 len(page.xpath("//form[@action]")))
 
 
 def test_the_copy_holds_every_page_and_reports_no_problem(published: Any) -> None:

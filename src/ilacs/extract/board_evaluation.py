@@ -14,7 +14,7 @@ their labelled page.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from ilacs.documents import read_document
 from ilacs.errors import IlacsError
 from ilacs.extract.label_files import label_rows, loose_hash
+from ilacs.extract.models import InspectionReport
 from ilacs.extract.report import extract_report
 
 
@@ -77,10 +78,19 @@ class BoardScores:
 def evaluate_board(labels: Sequence[dict[str, Any]], corpus: Path) -> BoardScores:
     """Score the board's points of every labelled report under `corpus` (the folder the
     labels' paths are relative to)."""
+    return score_board(labels, {
+        path: extract_report(read_document(corpus / path, display_path=path)).report
+        for path in (str(label["path"]) for label in labels)})
+
+
+def score_board(labels: Sequence[dict[str, Any]],
+                reports: Mapping[str, InspectionReport | None]) -> BoardScores:
+    """Score the board's points of the labelled reports, extracted already (by the labels'
+    paths; None where a file held no report)."""
     result = BoardScores()
     for label in labels:
         path = str(label["path"])
-        report = extract_report(read_document(corpus / path, display_path=path)).report
+        report = reports[path]
         found = report.board_recommendations if report is not None else ()
         expected = [(item["sha"], item["page"]) for item in label["items"]]
         got = [(loose_hash(point.text), point.page) for point in found]
