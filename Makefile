@@ -14,17 +14,17 @@ DOCUMENTS := $(foreach dir,$(wildcard ../shared/corpus/reports ../shared/corpus/
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# uv (from PyPI) installs pyproject.toml's packages, the same ones pip would, in seconds
-# where pip took over a minute.
+# uv (from PyPI) installs pyproject.toml's packages, the same ones pip would, and compiles
+# their bytecode as pip does, on every core: in a quarter of pip's time.
 $(BIN)/uv: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 # govuk-frontend (and axe-core for the tests) from the npm registry, checked against pinned

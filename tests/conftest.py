@@ -245,7 +245,7 @@ def web(corpus_db: Path) -> Iterator[str]:
     from web_server import running_server
 
     with running_server(WebSettings(corpus_db)) as url:
-        yield url
+        yield fitted(url)
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +281,15 @@ def bundled_web(bundled_db: Path) -> Iterator[str]:
     from web_server import running_server
 
     with running_server(WebSettings(bundled_db, (REPORTS, LETTERS))) as url:
-        yield url
+        yield fitted(url)
+
+
+def fitted(url: str) -> str:
+    """`url` once its server has fitted the expected-grade models. An authority's page waits
+    for them, seconds of CPU and more on a busy machine: without this the first test to open
+    one waits instead, and a browser gives up on a page after 30 s."""
+    httpx.get(f"{url}/la/80419.json", timeout=600).raise_for_status()
+    return url
 
 
 @pytest.fixture(scope="session")
