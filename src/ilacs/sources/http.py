@@ -279,7 +279,8 @@ class PoliteClient:
 
     def _pause(self, url: str, seconds: float) -> None:
         if self._clock() + seconds > self._deadline:
-            raise FetchError(url, "its deadline would pass before the next attempt; given up")
+            raise FetchError(url, f"its deadline of {self.settings.url_deadline:g} s (or the "
+                                  "run's) would pass before the next attempt; given up")
         self._sleep(seconds)
 
     def _wait_turn(self) -> None:
