@@ -10,6 +10,7 @@ import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis_records import REGISTER, figure, inspection, record, urn_of
@@ -20,7 +21,16 @@ from ilacs.analysis.evidence import (
     grade_distribution,
     inspection_year_change,
 )
-from ilacs.analysis.expected import GRADES, expected_grades, inspection_cases
+from ilacs.analysis.expected import (
+    FOLDS,
+    GRADES,
+    REGULARISATION,
+    _labels,
+    _matrix,
+    expected_grades,
+    inspection_cases,
+    neg_log_loss,
+)
 from ilacs.analysis.indicators import indicator_view
 from ilacs.analysis.record import AnalysisRecord, load_record
 from ilacs.errors import AnalysisError
@@ -165,6 +175,30 @@ def test_bennett_check_reads_three_measures(bundled: AnalysisRecord) -> None:
                                            "Does not reproduce on this record")
     again = bennett_check(bundled)  # a fixed seed: the same intervals every time
     assert [r.difference for r in again.results] == [r.difference for r in check.results]
+
+
+def test_the_fits_scorer_is_scikit_learns_log_loss_to_the_bit(bundled: AnalysisRecord) -> None:
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.metrics import log_loss, make_scorer
+    from sklearn.preprocessing import StandardScaler
+
+    cases = inspection_cases(bundled, "overall_effectiveness")
+    features = StandardScaler().fit_transform(
+        SimpleImputer(strategy="median", add_indicator=True).fit_transform(_matrix(cases)))
+    grades = _labels(cases)
+    fits = [LogisticRegressionCV(Cs=REGULARISATION, l1_ratios=(0.0,), cv=FOLDS, scoring=scoring,
+                                 max_iter=5000, use_legacy_attributes=False).fit(features, grades)
+            for scoring in ("neg_log_loss", neg_log_loss)]
+    assert np.array_equal(fits[0].scores_, fits[1].scores_) and fits[0].C_ == fits[1].C_
+    assert np.array_equal(fits[0].coef_, fits[1].coef_)
+    # a part without every grade, scored as LogisticRegressionCV scores a fold (with labels)
+    fitted = fits[1]
+    some = np.isin(grades, fitted.classes_[1:3])
+    theirs = make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
+                         labels=fitted.classes_)
+    assert neg_log_loss(fitted, features[some], grades[some]) == theirs(
+        fitted, features[some], grades[some])
 
 
 def test_the_expected_grade_is_back_tested_against_its_baselines(

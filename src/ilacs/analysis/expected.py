@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -230,12 +230,22 @@ def fit_model(cases: Sequence[Case]) -> Pipeline:
                                         keep_empty_features=True),
                           StandardScaler(),
                           LogisticRegressionCV(Cs=REGULARISATION, l1_ratios=(0.0,), cv=FOLDS,
-                                               scoring="neg_log_loss",
+                                               scoring=neg_log_loss,
                                                max_iter=5000, use_legacy_attributes=False))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(_matrix(cases), _labels(cases))
     return model
+
+
+def neg_log_loss(estimator: Any, features: np.ndarray, grades: np.ndarray) -> float:
+    """scikit-learn's "neg_log_loss" scorer, to the bit, without its checks of the input,
+    which were a third of each fit's time: minus the mean of -log of each inspection's
+    probability of its own grade, clipped to [eps, 1 - eps] as `log_loss` clips it."""
+    probabilities = estimator.predict_proba(features)
+    own = probabilities[np.arange(len(grades)), np.searchsorted(estimator.classes_, grades)]
+    eps = np.finfo(probabilities.dtype).eps
+    return -float(np.mean(-np.log(np.clip(own, eps, 1 - eps))))
 
 
 def _probabilities(model: Pipeline, cases: Sequence[Case]) -> np.ndarray:
