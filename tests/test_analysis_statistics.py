@@ -22,12 +22,11 @@ from ilacs.analysis.evidence import (
     inspection_year_change,
 )
 from ilacs.analysis.expected import (
-    FOLDS,
     GRADES,
-    REGULARISATION,
     _labels,
     _matrix,
     expected_grades,
+    fit_model,
     inspection_cases,
     neg_log_loss,
 )
@@ -178,27 +177,24 @@ def test_bennett_check_reads_three_measures(bundled: AnalysisRecord) -> None:
 
 
 def test_the_fits_scorer_is_scikit_learns_log_loss_to_the_bit(bundled: AnalysisRecord) -> None:
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.base import clone
     from sklearn.metrics import log_loss, make_scorer
-    from sklearn.preprocessing import StandardScaler
 
     cases = inspection_cases(bundled, "overall_effectiveness")
-    features = StandardScaler().fit_transform(
-        SimpleImputer(strategy="median", add_indicator=True).fit_transform(_matrix(cases)))
-    grades = _labels(cases)
-    fits = [LogisticRegressionCV(Cs=REGULARISATION, l1_ratios=(0.0,), cv=FOLDS, scoring=scoring,
-                                 max_iter=5000, use_legacy_attributes=False).fit(features, grades)
-            for scoring in ("neg_log_loss", neg_log_loss)]
-    assert np.array_equal(fits[0].scores_, fits[1].scores_) and fits[0].C_ == fits[1].C_
-    assert np.array_equal(fits[0].coef_, fits[1].coef_)
+    ours = fit_model(cases)
+    # the very pipeline fit_model makes, scored by scikit-learn's own "neg_log_loss"
+    theirs = clone(ours).set_params(logisticregressioncv__scoring="neg_log_loss").fit(
+        _matrix(cases), _labels(cases))
+    mine, its = ours[-1], theirs[-1]
+    assert np.array_equal(mine.scores_, its.scores_) and mine.C_ == its.C_
+    assert np.array_equal(mine.coef_, its.coef_)
     # a part without every grade, scored as LogisticRegressionCV scores a fold (with labels)
-    fitted = fits[1]
-    some = np.isin(grades, fitted.classes_[1:3])
-    theirs = make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
-                         labels=fitted.classes_)
-    assert neg_log_loss(fitted, features[some], grades[some]) == theirs(
-        fitted, features[some], grades[some])
+    features, grades = ours[:-1].transform(_matrix(cases)), _labels(cases)
+    some = np.isin(grades, mine.classes_[1:3])
+    scorer = make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
+                         labels=mine.classes_)
+    assert neg_log_loss(mine, features[some], grades[some]) == scorer(
+        mine, features[some], grades[some])
 
 
 def test_the_expected_grade_is_back_tested_against_its_baselines(

@@ -26,8 +26,8 @@ def test_every_sif_report_is_labelled() -> None:
 def test_the_boards_points_match_the_labels(corpus: CorpusRun) -> None:
     # the reports as ingest reads and extracts them (the corpus fixture's), not read again
     labels = read_board_labels(BOARD_LABELS)
-    result = score_board(labels, {str(label["path"]): corpus.extractions[label["path"]].report
-                                  for label in labels})
+    paths = [str(label["path"]) for label in labels]
+    result = score_board(labels, {path: corpus.extractions[path].report for path in paths})
     print(f"\\nlists right {result.list_right}/{result.reports}, precision "
           f"{result.precision:.3f}, recall {result.recall:.3f}, pages "
           f"{result.page_right}/{result.matched_points}")
