@@ -7,7 +7,7 @@ Each line of READINGS names a labelled point (`path`, `item`, `sha`, as in
 `tests/data/theme_labels.jsonl`) and the `themes` a reader gave it without seeing the
 labels or any classifier (batches drawn by `scripts/sample_theme_points.py --again`). The
 reading is appended to the point's `readings` (the first one being the label it had), and
-its `themes` become their consensus (`ilacs.extract.theme_training.consensus`): what more
+its `themes` become their consensus (`ilacs.extract.theme_labels.consensus`): what more
 than half of the readings give. Points whose two readings disagree are listed at the end:
 a third reading settles them.
 """
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from ilacs.extract.label_files import label_rows
-from ilacs.extract.theme_training import (
+from ilacs.extract.theme_labels import (
     LabelError,
     awaits_third_reading,
     consensus,

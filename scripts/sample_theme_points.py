@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ilacs.analysis.theme_evaluation import label_path, stratum
 from ilacs.extract.label_files import text_hash
-from ilacs.extract.theme_training import awaits_third_reading
+from ilacs.extract.theme_labels import awaits_third_reading
 from ilacs.store import open_store
 from ilacs.store.points import PointRow, all_points
 

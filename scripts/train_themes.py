@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 from ilacs.analysis.theme_evaluation import labelled_points
+from ilacs.extract.theme_labels import read_theme_labels
 from ilacs.extract.theme_model import ARTEFACT, ModelSettings, write_model
-from ilacs.extract.theme_training import fit, read_theme_labels
+from ilacs.extract.theme_training import fit
 from ilacs.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,6 +21,7 @@ from ilacs.analysis.record import load_record
 from ilacs.analysis.theme_evaluation import labelled_points
 from ilacs.cli import cli
 from ilacs.errors import IlacsError
+from ilacs.extract.theme_labels import LabelError, consensus, read_theme_labels
 from ilacs.extract.theme_model import (
     ARTEFACT,
     CHAR_NGRAMS,
@@ -34,7 +35,6 @@ from ilacs.extract.theme_model import (
     themes_of,
     write_model,
 )
-from ilacs.extract.theme_training import LabelError, consensus, read_theme_labels
 from ilacs.extract.theme_vectors import FittedTfidf
 from ilacs.extract.themes import taxonomy
 from ilacs.store import open_store

@@ -12,7 +12,8 @@ from ilacs.analysis import themes
 from ilacs.analysis.record import load_record
 from ilacs.analysis.theme_evaluation import labelled_points
 from ilacs.errors import AnalysisError
-from ilacs.extract.theme_training import LabelledPoint, read_theme_labels, score
+from ilacs.extract.theme_labels import LabelledPoint, read_theme_labels
+from ilacs.extract.theme_scores import score
 from ilacs.extract.themes import classify, taxonomy
 from ilacs.store import open_store
 

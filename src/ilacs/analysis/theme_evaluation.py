@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ilacs.extract.label_files import text_hash
-from ilacs.extract.theme_training import OTHER, LabelError, LabelledPoint
+from ilacs.extract.theme_labels import OTHER, LabelError, LabelledPoint
 from ilacs.store.points import PointRow, all_points
 
 

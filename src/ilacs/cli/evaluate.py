@@ -147,8 +147,9 @@ def themes_command(ctx: click.Context, labels: Path, methods: tuple[str, ...], f
         ilacs --db corpus.db eval themes tests/data/theme_labels.jsonl --method rules --json
     """
     from ilacs.analysis.theme_evaluation import labelled_points
+    from ilacs.extract.theme_labels import read_theme_labels
     from ilacs.extract.theme_model import packaged_model
-    from ilacs.extract.theme_training import METHODS, cross_validated, read_theme_labels
+    from ilacs.extract.theme_training import METHODS, cross_validated
 
     points = labelled_points(open_record(ctx, db), read_theme_labels(labels))
     results = []

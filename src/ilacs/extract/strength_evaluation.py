@@ -25,14 +25,9 @@ from ilacs.extract.provenance import opens_on_page
 from ilacs.extract.report import extract_report
 from ilacs.extract.strengths import strengths_list, summary_sentences
 from ilacs.extract.text import document_lines
+from ilacs.extract.theme_labels import OTHER, LabelledPoint, themes_are_keys
 from ilacs.extract.theme_model import themes_of
-from ilacs.extract.theme_training import (
-    OTHER,
-    LabelledPoint,
-    Scores,
-    score,
-    themes_are_keys,
-)
+from ilacs.extract.theme_scores import Scores, score
 
 LABELS = ("praise", "mixed", "criticism", "neutral")
 UNITS = ("summary", "list")

@@ -1,10 +1,11 @@
 """The learned theme classifier: TF-IDF of words and character n-grams, one logistic
 regression per theme with its own threshold, and the keyword rules' verdicts as features.
 
-`scripts/train_themes.py` fits it on the hand-labelled points (`ilacs.extract.theme_training`)
-and writes the artefact this module loads: plain JSON (xz-compressed) holding the
-vocabularies, IDF weights, coefficients and thresholds, with the classifier's version, so it
-never unpickles code and reads the same with any scikit-learn that has the vectorisers.
+`scripts/train_themes.py` fits it on the hand-labelled points (`ilacs.extract.theme_labels`)
+with `ilacs.extract.theme_training`, and writes the artefact this module loads: plain JSON
+(xz-compressed) holding the vocabularies, IDF weights, coefficients and thresholds, with the
+classifier's version, so it never unpickles code and reads the same with any scikit-learn
+that has the vectorisers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Fitting the theme model and measuring every classifier by grouped cross-validation.
+"""Fitting the theme model and measuring every classifier by grouped cross-validation
+(the labels are read by `ilacs.extract.theme_labels`, scored by `ilacs.extract.theme_scores`).
 
 Three methods are compared on the hand-labelled points: the keyword `rules`
 (`themes.yaml`), a learned `model` on the words alone, and `combined` (the model with the
@@ -11,11 +12,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -25,72 +23,19 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from ilacs.errors import IlacsError
-from ilacs.extract.label_files import label_rows
+from ilacs.extract.theme_labels import LabelledPoint
 from ilacs.extract.theme_model import (
     ModelSettings,
     ThemeModel,
     char_vectoriser,
     word_vectoriser,
 )
+from ilacs.extract.theme_scores import Scores, score
 from ilacs.extract.themes import classify, taxonomy
 
 METHODS = ("rules", "model", "combined")
-OTHER = "other"
 FIT_PROCESSES = min(4, os.cpu_count() or 1)  # the themes' regressions are fitted side by side
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
-
-
-class LabelError(IlacsError):
-    """A theme labels file that cannot be used as it is."""
-
-
-@dataclass(frozen=True)
-class LabelledPoint:
-    path: str  # "reports/…" or "letters/…", relative to the corpus
-    item: int
-    urn: int
-    kind: str  # the stratum: framework of a report, kind of a letter
-    text: str
-    themes: frozenset[str]  # empty: labelled "other"
-
-
-def read_theme_labels(path: Path) -> list[dict[str, Any]]:
-    """The labels of `path`; a label read more than once keeps its `readings`, and its themes
-    must be their consensus."""
-    rows = []
-    for number, row in label_rows(path, ("path", "item", "sha", "themes"), LabelError):
-        for themes in (row["themes"], *row.get("readings", ())):
-            if not themes or not themes_are_keys(themes):
-                raise LabelError(f"{path}, line {number}: themes {themes!r} must be keys "
-                                 "of themes.yaml, or 'other' alone")
-        if "readings" in row and sorted(row["themes"]) != consensus(row["readings"]):
-            raise LabelError(f"{path}, line {number}: themes {sorted(row['themes'])} are not "
-                             f"the consensus of its readings, {consensus(row['readings'])}")
-        rows.append(row)
-    return rows
-
-
-def consensus(readings: Sequence[Iterable[str]]) -> list[str]:
-    """The themes of a point read more than once: each theme (or 'other') that more than half
-    of the readings give. When none does (three readings, three different sets), the last
-    reading's, made to settle the others' disagreement."""
-    votes = Counter(theme for reading in readings for theme in set(reading))
-    agreed = sorted(theme for theme, count in votes.items() if 2 * count > len(readings))
-    return agreed or sorted(readings[-1])
-
-
-def awaits_third_reading(row: dict[str, Any]) -> bool:
-    """Whether a label was read twice, the two readings disagree, and none has settled it."""
-    readings = row.get("readings", ())
-    return len(readings) == 2 and set(readings[0]) != set(readings[1])
-
-
-def themes_are_keys(themes: Iterable[str]) -> bool:
-    """Whether `themes` are keys of the taxonomy, or 'other' alone (or none)."""
-    chosen = set(themes)
-    return chosen <= {theme.key for theme in taxonomy()} | {OTHER} and (
-        OTHER not in chosen or len(chosen) == 1)
 
 
 # -- fitting ---------------------------------------------------------------------------------
@@ -176,81 +121,6 @@ def _tuned_thresholds(points: Sequence[LabelledPoint], settings: ModelSettings,
 def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
     tp = int(np.sum(gold & predicted))
     return 2 * tp / (int(gold.sum()) + int(predicted.sum())) if tp else 0.0
-
-
-# -- measuring -------------------------------------------------------------------------------
-
-@dataclass
-class Scores:
-    method: str
-    points: int
-    per_theme: dict[str, dict[str, float | int]] = field(default_factory=dict)
-    macro_f1: float = 0.0
-    micro_f1: float = 0.0
-    exact: float = 0.0
-    exact_by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
-    other: dict[str, float | int] = field(default_factory=dict)
-    confusions: list[tuple[str, str, int]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "points": self.points, "macro_f1": self.macro_f1,
-                "micro_f1": self.micro_f1, "exact_match": self.exact,
-                "exact_by_kind": {k: {"exact": e, "points": n}
-                                  for k, (e, n) in self.exact_by_kind.items()},
-                "per_theme": self.per_theme, "other": self.other,
-                "confusions": [{"missed": a, "given_instead": b, "points": n}
-                               for a, b, n in self.confusions]}
-
-
-def score(method: str, points: Sequence[LabelledPoint],
-          predicted: Sequence[Iterable[str]]) -> Scores:
-    """Per-theme precision, recall and F1 (themes with labelled points), macro and micro F1,
-    exact set matches, `other` as its own row, and the pairs most often confused."""
-    keys = [theme.key for theme in taxonomy()]
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    confused: Counter[tuple[str, str]] = Counter()
-    exact_by_kind: dict[str, list[int]] = {}
-    for point, guess in zip(points, predicted, strict=True):
-        gold, got = set(point.themes) or {OTHER}, set(guess) or {OTHER}
-        for key in gold & got:
-            tp[key] += 1
-        for key in got - gold:
-            fp[key] += 1
-        for key in gold - got:
-            fn[key] += 1
-        for missed in gold - got:
-            for wrong in got - gold:
-                confused[(missed, wrong)] += 1
-        tally = exact_by_kind.setdefault(point.kind, [0, 0])
-        tally[0] += gold == got
-        tally[1] += 1
-    result = Scores(method, len(points))
-    for key in [*keys, OTHER]:
-        support = tp[key] + fn[key]
-        if not support and key != OTHER:
-            continue
-        precision = tp[key] / (tp[key] + fp[key]) if tp[key] + fp[key] else 0.0
-        recall = tp[key] / support if support else 0.0
-        f1 = 2 * tp[key] / (2 * tp[key] + fp[key] + fn[key]) if tp[key] else 0.0
-        row = {"support": support, "precision": round(precision, 3), "recall": round(recall, 3),
-               "f1": round(f1, 3)}
-        if key == OTHER:
-            result.other = row
-        else:
-            result.per_theme[key] = row
-    f1s = [float(row["f1"]) for row in result.per_theme.values()]
-    result.macro_f1 = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
-    themed = list(result.per_theme)
-    all_tp = sum(tp[k] for k in themed)
-    all_fp = sum(fp[k] for k in themed)
-    all_fn = sum(fn[k] for k in themed)
-    result.micro_f1 = round(2 * all_tp / (2 * all_tp + all_fp + all_fn), 3) if all_tp else 0.0
-    result.exact_by_kind = {k: (v[0], v[1]) for k, v in sorted(exact_by_kind.items())}
-    result.exact = round(sum(v[0] for v in exact_by_kind.values()) / max(1, len(points)), 3)
-    result.confusions = [(a, b, n) for (a, b), n in confused.most_common(10)]
-    return result
 
 
 def cross_validated(points: Sequence[LabelledPoint], method: str,
