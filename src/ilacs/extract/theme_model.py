@@ -159,9 +159,10 @@ class ThemeModel:
         """The word vectoriser's terms in column order (fixed once the model is fitted)."""
         return _vocabulary(self.word)
 
-    def probabilities(self, texts: Sequence[str],
-                      words: sparse.csr_matrix | None = None) -> np.ndarray:
-        margin = np.asarray(self.features(texts, words) @ self.coef_by_feature) + self.intercept
+    def probabilities(self, texts: Sequence[str], words: sparse.csr_matrix | None = None,
+                      chars: sparse.csr_matrix | None = None) -> np.ndarray:
+        margin = np.asarray(self.features(texts, words, chars) @ self.coef_by_feature) + \
+            self.intercept
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
         return probabilities
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
+from ilacs.extract.theme_counts import CountedTerms, FittedPart
 from ilacs.extract.theme_labels import LabelledPoint
 from ilacs.extract.theme_model import (
     ModelSettings,
@@ -43,31 +44,62 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 def fit(points: Sequence[LabelledPoint], settings: ModelSettings, version: str,
         inner_folds: int = 4) -> ThemeModel:
     """A model fitted on all `points`, thresholds tuned by grouped inner cross-validation."""
-    keys = tuple(theme.key for theme in taxonomy())
-    with threadpool_limits(limits=1):  # many small fits: BLAS threads only add overhead
-        thresholds = _tuned_thresholds(points, settings, keys, inner_folds)
-        model = _fit_once(points, settings, keys, version)
-    model.thresholds = thresholds
+    model, _ = _fit(points, np.arange(len(points)), Counted.of(points, settings), settings,
+                    version, inner_folds)
     return model
 
 
-def _fit_once(points: Sequence[LabelledPoint], settings: ModelSettings,
-              keys: tuple[str, ...], version: str) -> ThemeModel:
-    texts = [p.text for p in points]
-    word, char = word_vectoriser(settings), char_vectoriser(settings)
-    # the training texts' features as fitting makes them: read once, not again by transform
-    words, chars = word.fit_transform(texts), char.fit_transform(texts)
-    model = ThemeModel(version=version, keys=keys, settings=settings, word=word, char=char,
-                       coef=np.zeros((len(keys), 0)), intercept=np.zeros(len(keys)),
-                       thresholds=np.full(len(keys), 0.5))
-    features = model.features(texts, words, chars)
+@dataclass(frozen=True)
+class Counted:
+    """The words and character n-grams of every point, counted once for all the fits."""
+
+    texts: list[str]
+    word: CountedTerms
+    char: CountedTerms
+
+    @classmethod
+    def of(cls, points: Sequence[LabelledPoint], settings: ModelSettings) -> Counted:
+        texts = [p.text for p in points]
+        return cls(texts, CountedTerms(word_vectoriser(settings), texts),
+                   CountedTerms(char_vectoriser(settings), texts))
+
+    def probabilities(self, model: ThemeModel, parts: tuple[FittedPart, FittedPart],
+                      rows: np.ndarray) -> np.ndarray:
+        """The model's probabilities for the points of `rows`, fitted as `parts`."""
+        words, chars = parts
+        return model.probabilities([self.texts[i] for i in rows],
+                                   self.word.transform(words, rows),
+                                   self.char.transform(chars, rows))
+
+
+def _fit(points: Sequence[LabelledPoint], rows: np.ndarray, counted: Counted,
+         settings: ModelSettings, version: str,
+         inner_folds: int = 4) -> tuple[ThemeModel, tuple[FittedPart, FittedPart]]:
+    """`fit` on the points of `rows`."""
+    keys = tuple(theme.key for theme in taxonomy())
+    with threadpool_limits(limits=1):  # many small fits: BLAS threads only add overhead
+        thresholds = _tuned_thresholds(points, rows, counted, settings, keys, inner_folds)
+        model, parts = _fit_once(points, rows, counted, settings, keys, version)
+    model.thresholds = thresholds
+    return model, parts
+
+
+def _fit_once(points: Sequence[LabelledPoint], rows: np.ndarray, counted: Counted,
+              settings: ModelSettings, keys: tuple[str, ...],
+              version: str) -> tuple[ThemeModel, tuple[FittedPart, FittedPart]]:
+    """The regressions fitted on the points of `rows`, with thresholds of 0.5."""
+    words, chars = counted.word.fit(rows), counted.char.fit(rows)
+    model = ThemeModel(version=version, keys=keys, settings=settings, word=words.vectoriser,
+                       char=chars.vectoriser, coef=np.zeros((len(keys), 0)),
+                       intercept=np.zeros(len(keys)), thresholds=np.full(len(keys), 0.5))
+    features = model.features([counted.texts[i] for i in rows], words.matrix, chars.matrix)
     # canonical here: the worker processes get the matrix read-only, and liblinear's input
     # check would sort fit_transform's unsorted indices in place
     features.sum_duplicates()
     coef = np.zeros((len(keys), features.shape[1]))
     intercept = np.full(len(keys), -12.0)  # a theme never seen in training is never given
     targets = {n: target for n, key in enumerate(keys)
-               if (target := np.array([key in p.themes for p in points])).sum()}
+               if (target := np.array([key in points[i].themes for i in rows])).sum()}
     # One process per core, not threads: liblinear draws from one random generator per
     # process, which threads would share (and the fit would no longer be reproducible).
     fitted = Parallel(n_jobs=FIT_PROCESSES)(
@@ -75,7 +107,7 @@ def _fit_once(points: Sequence[LabelledPoint], settings: ModelSettings,
     for n, (theme_coef, theme_intercept) in zip(targets, fitted, strict=True):
         coef[n], intercept[n] = theme_coef, theme_intercept
     model.coef, model.intercept = coef, intercept
-    return model
+    return model, (words, chars)
 
 
 def _fit_theme(features: sparse.csr_matrix, target: np.ndarray,
@@ -100,16 +132,18 @@ def _folds(points: Sequence[LabelledPoint], folds: int,
     return folds_
 
 
-def _tuned_thresholds(points: Sequence[LabelledPoint], settings: ModelSettings,
-                      keys: tuple[str, ...], folds: int) -> np.ndarray:
-    """Per theme, the threshold with the best F1 on out-of-fold probabilities."""
-    probabilities = np.zeros((len(points), len(keys)))
-    for train, test in _folds(points, folds, settings.seed + 1):
-        model = _fit_once([points[i] for i in train], settings, keys, "inner")
-        probabilities[test] = model.probabilities([points[i].text for i in test])
+def _tuned_thresholds(points: Sequence[LabelledPoint], rows: np.ndarray, counted: Counted,
+                      settings: ModelSettings, keys: tuple[str, ...], folds: int) -> np.ndarray:
+    """Per theme, the threshold with the best F1 on out-of-fold probabilities of the points
+    of `rows`."""
+    part = [points[i] for i in rows]
+    probabilities = np.zeros((len(part), len(keys)))
+    for train, test in _folds(part, folds, settings.seed + 1):
+        model, parts = _fit_once(points, rows[train], counted, settings, keys, "inner")
+        probabilities[test] = counted.probabilities(model, parts, rows[test])
     thresholds = np.full(len(keys), 0.5)
     for n, key in enumerate(keys):
-        gold = np.array([key in p.themes for p in points])
+        gold = np.array([key in p.themes for p in part])
         if gold.sum() == 0:
             continue
         best = max(THRESHOLD_GRID, key=lambda t: (_f1(gold, probabilities[:, n] >= t),
@@ -132,9 +166,10 @@ def cross_validated(points: Sequence[LabelledPoint], method: str,
         return score(method, points, [[m.theme for m in classify(p.text)] for p in points])
     settings = replace(settings or ModelSettings(), use_rules=method == "combined")
     predicted: list[tuple[str, ...]] = [()] * len(points)
+    counted = Counted.of(points, settings)
     for train, test in _folds(points, folds, settings.seed):
-        model = fit([points[i] for i in train], settings, "cross-validation")
-        for index, themes in zip(test, model.predict([points[i].text for i in test]),
-                                 strict=True):
+        model, parts = _fit(points, train, counted, settings, "cross-validation")
+        decided = model.decide(counted.probabilities(model, parts, test))
+        for index, (themes, _) in zip(test, decided, strict=True):
             predicted[index] = themes
     return score(method, points, predicted)
