@@ -23,6 +23,7 @@ from importlib import resources
 import yaml
 
 from ilacs.errors import IlacsError
+from ilacs.extract.regex_literals import required_strings
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,23 @@ class Theme:
     about: str
     outcomes: tuple[int, ...]
     enabler: str | None
-    patterns: tuple[re.Pattern[str], ...]  # strong evidence: always assigns the theme
-    context: tuple[re.Pattern[str], ...]  # weak: assigns it only if no theme has strong evidence
+    patterns: tuple[Rule, ...]  # strong evidence: always assigns the theme
+    context: tuple[Rule, ...]  # weak: assigns it only if no theme has strong evidence
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A list of a theme's patterns as one alternation, lowercased, with the strings every
+    match contains (`ilacs.extract.regex_literals`): a text holding none of them is not
+    searched, since the search would find nothing."""
+
+    pattern: re.Pattern[str]
+    needs: tuple[str, ...] | None  # None: search every text
+
+    def search(self, lowered: str) -> re.Match[str] | None:
+        if self.needs is not None and not any(text in lowered for text in self.needs):
+            return None
+        return self.pattern.search(lowered)
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,7 @@ def rule_evidence(text: str) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, 
     return strong, context
 
 
-def _first(key: str, patterns: Sequence[re.Pattern[str]], lowered: str,
+def _first(key: str, patterns: Sequence[Rule], lowered: str,
            written: str) -> ThemeMatch | None:
     for pattern in patterns:
         found = pattern.search(lowered)
@@ -119,7 +135,7 @@ def _theme(entry: object) -> Theme:
         raise TaxonomyError(f"themes.yaml, theme {key!r}: {error}") from error
 
 
-def _compile(key: str, patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+def _compile(key: str, patterns: Sequence[str]) -> tuple[Rule, ...]:
     """One alternation per list: a single search per theme keeps classifying the whole
     record fast (each pattern is also compiled alone first, so an error names it).
 
@@ -133,7 +149,8 @@ def _compile(key: str, patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
         re.compile(pattern)
     if not patterns:
         return ()
-    return (re.compile("|".join(f"(?:{_lowercased(p)})" for p in patterns)),)
+    alternation = "|".join(f"(?:{_lowercased(p)})" for p in patterns)
+    return (Rule(re.compile(alternation), required_strings(alternation)),)
 
 
 def _lowercased(pattern: str) -> str:
