@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ilacs.errors import IlacsError
-from ilacs.extract.theme_vectors import FittedTfidf
+from ilacs.extract.theme_vectors import FittedTfidf, TermWeights
 from ilacs.extract.themes import ThemeMatch, rule_evidence, taxonomy
 
-# scikit-learn is imported only to fit a model (training, cross-validation): the shipped one
-# is read by `FittedTfidf`. SciPy is imported where a point is classified, not with the
-# module, so a process that only reads stored themes (the dashboard) never holds it.
+# scikit-learn and SciPy are imported only to fit a model (training, cross-validation): the
+# shipped one is read by `FittedTfidf` and classifies with numpy alone, so neither an ingest
+# worker nor a process that only reads stored themes (the dashboard) holds them.
 if TYPE_CHECKING:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -69,15 +69,6 @@ WORD_TOKENS = r"(?u)\b[a-z][a-z0-9'-]+\b"
 CHAR_NGRAMS = (3, 5)
 
 
-class Vectoriser(Protocol):
-    """A fitted TF-IDF vectoriser: scikit-learn's while training, `FittedTfidf` once shipped."""
-
-    vocabulary_: dict[str, int]
-    idf_: np.ndarray
-
-    def transform(self, raw_documents: Sequence[str]) -> sparse.csr_matrix: ...
-
-
 def word_vectoriser(settings: ModelSettings) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -99,23 +90,29 @@ def rule_features(texts: Sequence[str], keys: Sequence[str], weight: float) -> s
     context pattern only."""
     from scipy import sparse
 
+    rows, columns = rule_columns(texts, keys)
+    data = np.full(len(rows), weight, dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, columns)), shape=(len(texts), 2 * len(keys)))
+
+
+def rule_columns(texts: Sequence[str], keys: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The rows and columns of `rule_features`' entries, by row."""
     index = {key: n for n, key in enumerate(keys)}
-    rows, cols = [], []
+    rows, columns = [], []
     for row, text in enumerate(texts):
         strong, context = rule_evidence(text)
         strong_keys = {m.theme for m in strong}
         for match in strong:
             rows.append(row)
-            cols.append(2 * index[match.theme])
+            columns.append(2 * index[match.theme])
         for match in context:
             if match.theme not in strong_keys:
                 rows.append(row)
-                cols.append(2 * index[match.theme] + 1)
-    data = np.full(len(rows), weight, dtype=np.float64)
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(texts), 2 * len(keys)))
+                columns.append(2 * index[match.theme] + 1)
+    return rows, columns
 
 
-def feature_matrix(word: Vectoriser, char: Vectoriser, keys: Sequence[str],
+def feature_matrix(word: FittedTfidf, char: FittedTfidf, keys: Sequence[str],
                    settings: ModelSettings, texts: Sequence[str],
                    words: sparse.csr_matrix | None = None,
                    chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
@@ -137,8 +134,8 @@ class ThemeModel:
     version: str
     keys: tuple[str, ...]
     settings: ModelSettings
-    word: Vectoriser
-    char: Vectoriser
+    word: FittedTfidf
+    char: FittedTfidf
     coef: np.ndarray  # themes × features
     intercept: np.ndarray  # themes
     thresholds: np.ndarray  # themes
@@ -161,10 +158,43 @@ class ThemeModel:
 
     def probabilities(self, texts: Sequence[str], words: sparse.csr_matrix | None = None,
                       chars: sparse.csr_matrix | None = None) -> np.ndarray:
-        margin = np.asarray(self.features(texts, words, chars) @ self.coef_by_feature) + \
-            self.intercept
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
-        return probabilities
+        """Each text's probability per theme; fitting passes the `words` and `chars`
+        matrices it has made already."""
+        if words is None and chars is None:
+            margin = self.margins(texts)
+        else:
+            margin = np.asarray(self.features(texts, words, chars) @ self.coef_by_feature) + \
+                self.intercept
+        return _sigmoid(margin)
+
+    def margins(self, texts: Sequence[str], words: TermWeights | None = None) -> np.ndarray:
+        """`features(texts) @ coef.T + intercept` (up to the order of the sums) from the
+        features' entries, with numpy alone: building SciPy matrices for a document's dozen
+        points cost more than the product. `words`: `word.weights(texts)` made already."""
+        words = self.word.weights(texts) if words is None else words
+        chars = self.char.weights(texts)
+        char_start = len(self.word.vocabulary_)
+        margin = self._summed(len(texts), words.rows, words.columns, words.values)
+        margin += self._summed(len(texts), chars.rows, chars.columns + char_start, chars.values)
+        if self.settings.use_rules:
+            rows, columns = rule_columns(texts, self.keys)
+            margin += self._summed(
+                len(texts), np.asarray(rows, dtype=np.int64),
+                np.asarray(columns, dtype=np.int64) + char_start + len(self.char.vocabulary_),
+                np.full(len(rows), self.settings.rule_weight))
+        margin += self.intercept
+        return margin
+
+    def _summed(self, texts: int, rows: np.ndarray, columns: np.ndarray,
+                values: np.ndarray) -> np.ndarray:
+        """Per row (`rows` ascending) and theme, the sum of each entry's value times the
+        coefficient of its column."""
+        summed = np.zeros((texts, len(self.keys)))
+        if len(rows):
+            starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+            summed[rows[starts]] = np.add.reduceat(
+                self.coef_by_feature[columns] * values[:, None], starts, axis=0)
+        return summed
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         return [themes for themes, _ in self.decide(self.probabilities(texts))]
@@ -193,12 +223,17 @@ class ThemeModel:
         }
 
 
-def _vocabulary(vectoriser: Vectoriser) -> list[str]:
+def _vocabulary(vectoriser: FittedTfidf) -> list[str]:
     """Terms in column order (the column is the position)."""
     terms = [""] * len(vectoriser.vocabulary_)
     for term, column in vectoriser.vocabulary_.items():
         terms[column] = term
     return terms
+
+
+def _sigmoid(margin: np.ndarray) -> np.ndarray:
+    probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
+    return probabilities
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -300,13 +335,12 @@ def themes_of(texts: Sequence[str]) -> list[PointThemes]:
         return []
     model = packaged_model()
     # the batch's words once: a transform per point explained cost more than classifying
-    words = model.word.transform(texts)
-    verdicts = model.decide(model.probabilities(texts, words))
+    words = model.word.weights(texts)
+    verdicts = model.decide(_sigmoid(model.margins(texts, words)))
     themed = []
     for n, (text, (keys, confident)) in enumerate(zip(texts, verdicts, strict=True)):
-        # the text's row of `words`, read from the arrays: indexing the matrix costs more
-        row = slice(words.indptr[n], words.indptr[n + 1])
-        columns, weights = words.indices[row], words.data[row]
+        row = words.row(n)
+        columns, weights = words.columns[row], words.values[row]
         themed.append(PointThemes(
             tuple(explain(model, text, key, columns, weights) for key in keys), confident,
             model.version))

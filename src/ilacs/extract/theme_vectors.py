@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -25,6 +26,20 @@ Analyser = Literal["word", "char_wb"]
 # Words seen by one process; each holds a few dozen columns. Past this many the cache starts
 # again rather than grow with an unusual corpus.
 WORD_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    """A sparse matrix as its entries, by row and then column."""
+
+    texts: int
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+    def row(self, n: int) -> slice:
+        """Where the entries of row `n` are."""
+        return slice(*np.searchsorted(self.rows, [n, n + 1]))
 
 
 class FittedTfidf:
@@ -42,26 +57,32 @@ class FittedTfidf:
         self._tokens = re.compile(token_pattern or "") if analyser == "word" else None
         self._word_columns: dict[str, list[int]] = {}
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        from scipy import sparse
-
+    def weights(self, texts: Sequence[str]) -> TermWeights:
+        """The TF-IDF weight of each term of each text: the entries of `transform`'s matrix,
+        made with numpy alone (a classifying process never needs SciPy)."""
         lengths = np.zeros(len(texts), dtype=np.int64)
         columns: list[int] = []
         for row, text in enumerate(texts):
             found = self._columns(text.lower())
             lengths[row] = len(found)
             columns.extend(found)
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        # a term found twice in a text is summed into one entry, its count (as CountVectorizer)
-        matrix = sparse.csr_matrix(
-            (np.ones(len(columns)), (rows, np.asarray(columns, dtype=np.int64))),
-            shape=(len(texts), len(self.vocabulary_)))
-        matrix.sum_duplicates()
-        matrix.data = (np.log(matrix.data) + 1.0) * self.idf_[matrix.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        width = len(self.vocabulary_)
+        # a term found twice in a text is one entry, its count (as CountVectorizer)
+        keys, counts = np.unique(
+            np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width
+            + np.asarray(columns, dtype=np.int64), return_counts=True)
+        rows, terms = np.divmod(keys, width)
+        values = (np.log(counts) + 1.0) * self.idf_[terms]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
         norms[norms == 0] = 1.0
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
-        return matrix
+        return TermWeights(len(texts), rows, terms, values / norms[rows])
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+
+        found = self.weights(texts)
+        return sparse.csr_matrix((found.values, (found.rows, found.columns)),
+                                 shape=(len(texts), len(self.vocabulary_)))
 
     def _columns(self, text: str) -> list[int]:
         """The vocabulary's columns of the text's terms, once per occurrence."""

@@ -44,10 +44,12 @@ class Rule:
     searched, since the search would find nothing."""
 
     pattern: re.Pattern[str]
-    needs: tuple[str, ...] | None  # None: search every text
+    needs: frozenset[str] | None  # None: search every text
 
-    def search(self, lowered: str) -> re.Match[str] | None:
-        if self.needs is not None and not any(text in lowered for text in self.needs):
+    def search(self, lowered: str, present: frozenset[str]) -> re.Match[str] | None:
+        """The first match in `lowered`, whose `present` are the taxonomy's needed strings
+        it holds (`needed_strings`)."""
+        if self.needs is not None and present.isdisjoint(self.needs):
             return None
         return self.pattern.search(lowered)
 
@@ -96,17 +98,27 @@ def rule_evidence(text: str) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, 
     # the evidence is printed as written; lowercasing may change a string's length (rarely:
     # "İ"), and then the lowercased words are printed
     written = cleaned if len(lowered) == len(cleaned) else lowered
+    # each needed string looked for once, not once for each rule that needs it
+    present = frozenset(text for text in needed_strings() if text in lowered)
     strong = tuple(match for theme in taxonomy()
-                   if (match := _first(theme.key, theme.patterns, lowered, written)))
+                   if (match := _first(theme.key, theme.patterns, lowered, written, present)))
     context = tuple(match for theme in taxonomy()
-                    if (match := _first(theme.key, theme.context, lowered, written)))
+                    if (match := _first(theme.key, theme.context, lowered, written, present)))
     return strong, context
 
 
-def _first(key: str, patterns: Sequence[Rule], lowered: str,
-           written: str) -> ThemeMatch | None:
+@lru_cache(maxsize=1)
+def needed_strings() -> tuple[str, ...]:
+    """Every string some rule of the taxonomy needs, once."""
+    return tuple(dict.fromkeys(text for theme in taxonomy()
+                               for rule in (*theme.patterns, *theme.context)
+                               for text in sorted(rule.needs or ())))
+
+
+def _first(key: str, patterns: Sequence[Rule], lowered: str, written: str,
+           present: frozenset[str]) -> ThemeMatch | None:
     for pattern in patterns:
-        found = pattern.search(lowered)
+        found = pattern.search(lowered, present)
         if found:
             return ThemeMatch(key, written[found.start():found.end()])
     return None
@@ -150,7 +162,8 @@ def _compile(key: str, patterns: Sequence[str]) -> tuple[Rule, ...]:
     if not patterns:
         return ()
     alternation = "|".join(f"(?:{_lowercased(p)})" for p in patterns)
-    return (Rule(re.compile(alternation), required_strings(alternation)),)
+    needs = required_strings(alternation)
+    return (Rule(re.compile(alternation), None if needs is None else frozenset(needs)),)
 
 
 def _lowercased(pattern: str) -> str:
