@@ -35,11 +35,14 @@ def test_build_show_and_export_from_the_bundled_record(tmp_path: Path) -> None: 
     assert wight["help_and_protection"] == "requires_improvement"
 
 
-def test_db_from_environment(tmp_path: Path, monkeypatch: object) -> None:
-    db = tmp_path / "from-env.db"
-    result = CliRunner(env={"ILACS_DB": str(db)}).invoke(cli, ["build"], obj={})
+def test_db_from_environment(tmp_path: Path) -> None:
+    db, empty = tmp_path / "from-env.db", tmp_path / "nothing"
+    empty.mkdir()
+    # any command opens the record the same way; ingest of an empty folder is the quickest
+    result = CliRunner(env={"ILACS_DB": str(db)}).invoke(cli, ["ingest", str(empty)], obj={})
     assert result.exit_code == 0, result.output
-    assert db.is_file()
+    assert "0 files" in result.output and db.is_file()
+    assert open_store(db).execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
 def test_ingest_strict_fails_on_problems_and_names_the_file(tmp_path: Path) -> None:
