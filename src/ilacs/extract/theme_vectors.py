@@ -32,7 +32,6 @@ WORD_CACHE_LIMIT = 200_000
 class TermWeights:
     """A sparse matrix as its entries, by row and then column."""
 
-    texts: int
     rows: np.ndarray
     columns: np.ndarray
     values: np.ndarray
@@ -75,7 +74,7 @@ class FittedTfidf:
         values = (np.log(counts) + 1.0) * self.idf_[terms]
         norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
         norms[norms == 0] = 1.0
-        return TermWeights(len(texts), rows, terms, values / norms[rows])
+        return TermWeights(rows, terms, values / norms[rows])
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         from scipy import sparse
