@@ -115,8 +115,14 @@ def test_loading_the_same_files_again_changes_nothing(loaded: sqlite3.Connection
     before = loaded.execute("SELECT count(*), total(value) FROM statistics_values").fetchone()
     logged = len(list_changes(loaded))
     files, _ = find_statistics_files([DFE])
-    again = load_statistics(loaded, files)
+    again = load_statistics(loaded, files, workers=2)
     assert {d.outcome for d in again.datasets} == {"unchanged"}
+    assert len(again.datasets) == len(files) - 1
+    assert all(d.figures and d.rows for d in again.datasets)  # as stored, though not read
+    # the stored files are only hashed; the one never stored is read again, and refused
+    (refused,) = again.problems
+    assert refused.path.endswith("Lookup_England-Wales.csv") and "no time_period" in \
+        refused.message
     assert loaded.execute("SELECT count(*), total(value) FROM statistics_values"
                           ).fetchone() == before
     assert len(list_changes(loaded)) == logged

@@ -5,7 +5,8 @@ The recipe for `ilacs statistics load`, `ilacs update --statistics` and `ilacs b
 1. read every file (EES tidy CSV, or an MHCLG revenue outturn workbook) outside any lock;
    a file that cannot be read is a problem naming it, and the others go on;
 2. name each file's data set from the catalogue (by file name or EES title), else by the
-   file's own name; a file whose bytes are already stored for that data set is unchanged;
+   file's own name; a file whose bytes are already stored for that data set is unchanged,
+   and is only hashed, not read again;
 3. join every row's place to the register (`ilacs.statistics.geography`); a row whose codes
    join nothing is a problem naming file, row and code, and is skipped;
 4. in one transaction: replace each changed data set's figures, re-derive every headline
@@ -15,6 +16,7 @@ The recipe for `ilacs statistics load`, `ilacs update --statistics` and `ilacs b
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -143,7 +145,30 @@ def load_statistics(conn: sqlite3.Connection, files: Sequence[StatisticsFile | P
     """
     specs = [item if isinstance(item, StatisticsFile) else StatisticsFile(item)
              for item in files]
-    return load_tables(conn, _read_each(specs, workers), origin, catalogue, register, on_read)
+    catalogue = catalogue or load_catalogue()
+    return load_tables(conn, _unless_stored(conn, specs, catalogue, workers), origin,
+                       catalogue, register, on_read)
+
+
+def _unless_stored(conn: sqlite3.Connection, specs: Sequence[StatisticsFile],
+                   catalogue: Catalogue, workers: int
+                   ) -> Iterator[tuple[StatisticsFile, TidyTable | Problem | LoadedDataset]]:
+    """Each file with what reading it gave; a file whose bytes are its data set's stored ones
+    (read by this reader) is not read again, only hashed: it is unchanged. Run as
+    `load_tables` stores, inside its transaction, so no other writer comes in between."""
+    fresh = []
+    for spec in specs:
+        try:
+            digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
+        except OSError:
+            fresh.append(spec)  # reading it names the problem
+            continue
+        unchanged = _unchanged(conn, spec, catalogue, digest)
+        if unchanged is None:
+            fresh.append(spec)
+        else:
+            yield spec, unchanged
+    yield from _read_each(fresh, workers)
 
 
 def load_bundled_statistics(conn: sqlite3.Connection) -> StatisticsLoad:
@@ -153,7 +178,7 @@ def load_bundled_statistics(conn: sqlite3.Connection) -> StatisticsLoad:
 
 
 def load_tables(conn: sqlite3.Connection,
-                tables: Iterable[tuple[StatisticsFile, TidyTable | Problem]],
+                tables: Iterable[tuple[StatisticsFile, TidyTable | Problem | LoadedDataset]],
                 origin: str = "loaded", catalogue: Catalogue | None = None,
                 register: Register | None = None,
                 on_read: Callable[[Path], None] | None = None) -> StatisticsLoad:
@@ -170,6 +195,9 @@ def load_tables(conn: sqlite3.Connection,
                 on_read(spec.path)
             if isinstance(read, Problem):
                 result.problems.append(read)
+                continue
+            if isinstance(read, LoadedDataset):  # found unchanged without reading it
+                result.datasets.append(read)
                 continue
             ready = _prepare(conn, spec, read, catalogue, gazetteer, result)
             entry = None if ready is None else _store(conn, ready, origin, result)
@@ -258,15 +286,12 @@ def _prepare(conn: sqlite3.Connection, spec: StatisticsFile, table: TidyTable,
              catalogue: Catalogue, gazetteer: Gazetteer,
              result: StatisticsLoad) -> _Prepared | None:
     location = spec.location or str(spec.path)
-    known: Dataset | None = (catalogue.datasets_by_key.get(spec.dataset) if spec.dataset
-                             else catalogue.dataset_for_file(spec.path.name))
-    dataset = known.key if known else (spec.dataset or _dataset_name(spec.path))
-    stored = stored_source(conn, dataset)
-    if stored is not None and stored.sha256 == table.sha256 and \
-            stored.reader_version == READER_VERSION:
-        result.datasets.append(LoadedDataset(dataset, stored.title, location, "unchanged",
-                                             stored.rows, figure_count(conn, dataset)))
+    unchanged = _unchanged(conn, spec, catalogue, table.sha256)
+    if unchanged is not None:
+        result.datasets.append(unchanged)
         return None
+    known, dataset = _dataset_of(spec, catalogue)
+    stored = stored_source(conn, dataset)
     problems = list(table.problems)
     places: dict[int, Place] = {}
     unknown = 0
@@ -287,6 +312,26 @@ def _prepare(conn: sqlite3.Connection, spec: StatisticsFile, table: TidyTable,
     return _Prepared(spec, location, table, dataset, title,
                      known.publication if known else None, places,
                      stored.sha256 if stored else None, problems)
+
+
+def _dataset_of(spec: StatisticsFile, catalogue: Catalogue) -> tuple[Dataset | None, str]:
+    """The catalogue's data set of the file (the one it is loaded as, else by its name), if
+    any, and the key it is stored under."""
+    known = (catalogue.datasets_by_key.get(spec.dataset) if spec.dataset
+             else catalogue.dataset_for_file(spec.path.name))
+    return known, known.key if known else (spec.dataset or _dataset_name(spec.path))
+
+
+def _unchanged(conn: sqlite3.Connection, spec: StatisticsFile, catalogue: Catalogue,
+               sha256: str) -> LoadedDataset | None:
+    """What loading the file did if its bytes (`sha256`) are its data set's stored ones, read
+    by this reader: nothing; else None."""
+    _, dataset = _dataset_of(spec, catalogue)
+    stored = stored_source(conn, dataset)
+    if stored is None or stored.sha256 != sha256 or stored.reader_version != READER_VERSION:
+        return None
+    return LoadedDataset(dataset, stored.title, spec.location or str(spec.path), "unchanged",
+                         stored.rows, figure_count(conn, dataset))
 
 
 def _dataset_name(path: Path) -> str:
