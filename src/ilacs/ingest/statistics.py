@@ -2,11 +2,13 @@
 
 The recipe for `ilacs statistics load`, `ilacs update --statistics` and `ilacs build`:
 
-1. read every file (EES tidy CSV, or an MHCLG revenue outturn workbook) outside any lock;
-   a file that cannot be read is a problem naming it, and the others go on;
-2. name each file's data set from the catalogue (by file name or EES title), else by the
-   file's own name; a file whose bytes are already stored for that data set is unchanged,
-   and is only hashed, not read again;
+1. read every file (EES tidy CSV, or an MHCLG revenue outturn workbook), on worker
+   processes while this one stores those read already (inside the load's transaction:
+   other writers wait, readers do not); a file that cannot be read is a problem naming it,
+   and the others go on;
+2. name each file's data set from the catalogue by its file name (or the data set it is
+   loaded as), else by the file's own name; a file whose bytes are already stored for that
+   data set is unchanged, and is only hashed, not read again;
 3. join every row's place to the register (`ilacs.statistics.geography`); a row whose codes
    join nothing is a problem naming file, row and code, and is skipped;
 4. in one transaction: replace each changed data set's figures, re-derive every headline
