@@ -89,10 +89,10 @@ class CountedTerms:
                                                         minlength=len(rows)))])),
             shape=(len(rows), len(kept)))
         transformer = self._transformer().fit(counts)
+        analyser = self._analyser()
         vectoriser = FittedTfidf(
-            self._analyser(), self.vectoriser.ngram_range, [self.terms[i] for i in kept],
-            transformer.idf_, self.vectoriser.token_pattern
-            if self._analyser() == "word" else None)
+            analyser, self.vectoriser.ngram_range, [self.terms[i] for i in kept],
+            transformer.idf_, self.vectoriser.token_pattern if analyser == "word" else None)
         return FittedPart(vectoriser, transformer.transform(counts, copy=False), kept,
                           transformer)
 

@@ -112,24 +112,9 @@ def rule_columns(texts: Sequence[str], keys: Sequence[str]) -> tuple[list[int], 
     return rows, columns
 
 
-def feature_matrix(word: FittedTfidf, char: FittedTfidf, keys: Sequence[str],
-                   settings: ModelSettings, texts: Sequence[str],
-                   words: sparse.csr_matrix | None = None,
-                   chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-    """The features of `texts`; `words` and `chars`, if given, are `word.transform(texts)`
-    and `char.transform(texts)` made already."""
-    from scipy import sparse
-
-    blocks = [word.transform(texts) if words is None else words,
-              char.transform(texts) if chars is None else chars]
-    if settings.use_rules:
-        blocks.append(rule_features(texts, keys, settings.rule_weight))
-    return sparse.hstack(blocks, format="csr")
-
-
 @dataclass
 class ThemeModel:
-    """A fitted classifier: `probabilities` per theme, `predict` the theme sets."""
+    """A fitted classifier: each text's `margins` per theme, `decide` its themes."""
 
     version: str
     keys: tuple[str, ...]
@@ -140,11 +125,16 @@ class ThemeModel:
     intercept: np.ndarray  # themes
     thresholds: np.ndarray  # themes
 
-    def features(self, texts: Sequence[str],
-                 words: sparse.csr_matrix | None = None,
-                 chars: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-        return feature_matrix(self.word, self.char, self.keys, self.settings, texts, words,
-                              chars)
+    def features(self, texts: Sequence[str], words: sparse.csr_matrix,
+                 chars: sparse.csr_matrix) -> sparse.csr_matrix:
+        """The design matrix fitting uses: `texts`' TF-IDF `words` and `chars` (made by
+        training's vectorisers), then the rules' columns."""
+        from scipy import sparse
+
+        blocks = [words, chars]
+        if self.settings.use_rules:
+            blocks.append(rule_features(texts, self.keys, self.settings.rule_weight))
+        return sparse.hstack(blocks, format="csr")
 
     @cached_property
     def coef_by_feature(self) -> np.ndarray:
@@ -156,16 +146,10 @@ class ThemeModel:
         """The word vectoriser's terms in column order (fixed once the model is fitted)."""
         return _vocabulary(self.word)
 
-    def probabilities(self, texts: Sequence[str], words: sparse.csr_matrix | None = None,
-                      chars: sparse.csr_matrix | None = None) -> np.ndarray:
-        """Each text's probability per theme; fitting passes the `words` and `chars`
-        matrices it has made already."""
-        if words is None and chars is None:
-            margin = self.margins(texts)
-        else:
-            margin = np.asarray(self.features(texts, words, chars) @ self.coef_by_feature) + \
-                self.intercept
-        return _sigmoid(margin)
+    def probabilities_of(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Each row's probability per theme from its `features` (training's out-of-fold
+        probabilities, which tune the thresholds: SciPy's product, as they were tuned on)."""
+        return _sigmoid(np.asarray(features @ self.coef_by_feature) + self.intercept)
 
     def margins(self, texts: Sequence[str], words: TermWeights | None = None) -> np.ndarray:
         """`features(texts) @ coef.T + intercept` (up to the order of the sums) from the
@@ -195,9 +179,6 @@ class ThemeModel:
             summed[rows[starts]] = np.add.reduceat(
                 self.coef_by_feature[columns] * values[:, None], starts, axis=0)
         return summed
-
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
-        return [themes for themes, _ in self.decide(self.probabilities(texts))]
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[tuple[str, ...], bool]]:
         """Each point's themes (taxonomy order) and whether the model is confident of them."""

@@ -67,9 +67,9 @@ class Counted:
                       rows: np.ndarray) -> np.ndarray:
         """The model's probabilities for the points of `rows`, fitted as `parts`."""
         words, chars = parts
-        return model.probabilities([self.texts[i] for i in rows],
-                                   self.word.transform(words, rows),
-                                   self.char.transform(chars, rows))
+        return model.probabilities_of(model.features(
+            [self.texts[i] for i in rows], self.word.transform(words, rows),
+            self.char.transform(chars, rows)))
 
 
 def _fit(points: Sequence[LabelledPoint], rows: np.ndarray, counted: Counted,
