@@ -52,8 +52,9 @@ def score(method: str, points: Sequence[LabelledPoint],
             fp[key] += 1
         for key in gold - got:
             fn[key] += 1
-        for missed in gold - got:
-            for wrong in got - gold:
+        # in sorted order: pairs confused as often keep one order, whatever the string hashes
+        for missed in sorted(gold - got):
+            for wrong in sorted(got - gold):
                 confused[(missed, wrong)] += 1
         tally = exact_by_kind.setdefault(point.kind, [0, 0])
         tally[0] += gold == got
