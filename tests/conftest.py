@@ -35,7 +35,7 @@ from ilacs.pipeline import (
     store_outcome,
 )
 from ilacs.record import ensure_authorities
-from ilacs.store import open_store
+from ilacs.store import defer_search_indexing, open_store, resume_search_indexing
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
@@ -180,9 +180,12 @@ def build_corpus_record(corpus: CorpusRun, letters_corpus: CorpusRun, path: Path
     run = IngestSummary(files=len(corpus.outcomes) + len(letters_corpus.outcomes))
     later = [*newest(corpus.outcomes, 3), *newest(letters_corpus.outcomes, 2)]
     replaced: set[str] = set()
+    # as a first ingest stores them: the search index made in one pass at the end of the step
+    defer_search_indexing(conn)
     for outcome in [*corpus.outcomes, *letters_corpus.outcomes]:
         if outcome not in later:
             store_outcome(conn, outcome, run, replaced)
+    assert resume_search_indexing(conn)
     assert settle(conn).changes == 1  # the baseline
     for outcome in later:
         store_outcome(conn, outcome, run, replaced)
