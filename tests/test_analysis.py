@@ -4,6 +4,7 @@ out by hand in the comments, then the same analyses on the real record."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,12 @@ import pytest
 
 from analysis_records import REGISTER, inspection, record, urn_of, visit
 from ilacs.analysis import schedule, trends
-from ilacs.analysis.benchmark import BENCHMARK_JUDGEMENTS, benchmark, current_grade
+from ilacs.analysis.benchmark import (
+    BENCHMARK_JUDGEMENTS,
+    benchmark,
+    current_grade,
+    current_grades,
+)
 from ilacs.analysis.record import load_record
 from ilacs.errors import AnalysisError
 from ilacs.extract.models import Grade
@@ -143,6 +149,21 @@ def test_a_successor_shows_its_predecessors_history_but_inherits_no_grade() -> N
     assert [(e.urn, e.inherited) for e in history] == [(old, True), (west, False)]
     assert trends.transitions(rec).transitions == ()
     assert current_grade(rec, west, "overall_effectiveness").grade is Grade.REQUIRES_IMPROVEMENT
+
+
+def test_current_grades_are_worked_out_once_per_record_and_afresh_for_another() -> None:
+    west, old = urn_of("West Northamptonshire"), urn_of("Northamptonshire")
+    rec = record([inspection(1, old, "2019-09-02", overall_effectiveness=INAD),
+                  inspection(2, west, "2022-10-03", overall_effectiveness=RI)])
+    every = current_grades(rec, "overall_effectiveness")
+    assert current_grades(rec, "overall_effectiveness") is every
+    assert set(every) == {a.urn for a in REGISTER.all(include_defunct=True)}
+    assert (every[west].grade, every[old].grade) == (Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
+    assert current_grade(rec, west, "overall_effectiveness") is every[west]
+    # a record made from it holds its own facts, not the first record's grades
+    earlier = replace(rec, inspections=rec.inspections[:1])
+    assert current_grades(earlier, "overall_effectiveness")[west].grade is None
+    assert current_grades(rec, "overall_effectiveness") is every
 
 
 def test_schedule_rules_and_windows() -> None:

@@ -17,6 +17,9 @@ from analysis_records import REGISTER, figure, inspection, record, urn_of
 from ilacs.analysis.context import authority_context, competition_rank
 from ilacs.analysis.evidence import (
     BENNETT_INDICATORS,
+    RESAMPLES,
+    SEED,
+    _weights,
     bennett_check,
     grade_distribution,
     inspection_year_change,
@@ -97,6 +100,19 @@ def test_the_inspection_year_change_worked_by_hand() -> None:
     assert good.mean.estimate == pytest.approx(changes["Surrey"] - median)
     assert result.difference.estimate == pytest.approx(
         result.inspection_year.mean.estimate - result.other_years.mean.estimate)
+
+
+def test_each_resample_weighs_each_authority_by_how_often_it_was_drawn() -> None:
+    for count in (1, 7, 152):
+        weights = _weights(count)
+        assert weights.shape == (RESAMPLES, count)
+        assert np.array_equal(weights.sum(axis=1), np.full(RESAMPLES, float(count)))
+        drawn = np.random.default_rng(SEED).integers(0, count, size=(RESAMPLES, count))
+        expected = np.zeros((RESAMPLES, count))
+        for resample, chosen in enumerate(drawn):
+            for authority in chosen:
+                expected[resample, authority] += 1
+        assert np.array_equal(weights, expected)
 
 
 def test_ranks_follow_the_direction() -> None:

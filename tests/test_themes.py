@@ -131,6 +131,21 @@ def test_theme_trend_is_a_share_of_events() -> None:
         themes.theme_trend(small_items(), "nonsense")
 
 
+def test_every_themes_trend_in_one_pass_counts_the_events_raising_it() -> None:
+    items = small_items()
+    every = themes.theme_trends(items)
+    assert set(every) == {t.key for t in taxonomy()}
+    for theme, trend in every.items():
+        assert [p.year for p in trend] == [2019, 2021, 2023]
+        for point in trend:
+            events = {(t.point.event, t.point.event_id) for t in items
+                      if t.point.date is not None and t.point.date.year == point.year}
+            raising = {(t.point.event, t.point.event_id) for t in items if t.has(theme)
+                       and t.point.date is not None and t.point.date.year == point.year}
+            assert (point.events_raising, point.events_total) == (len(raising), len(events))
+    assert [p.events_raising for p in every["management_oversight"]] == [1, 0, 1]
+
+
 def test_recurrence_needs_a_later_event() -> None:
     found = themes.recurrences(record([]), small_items())
     assert [(r.urn, r.theme, [str(o.date) for o in r.occurrences]) for r in found] == [

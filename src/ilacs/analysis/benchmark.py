@@ -90,6 +90,21 @@ class Benchmark:
 
 
 def current_grade(record: AnalysisRecord, urn: int, judgement: str) -> CurrentGrade:
+    """The authority's grade for `judgement` at its latest full inspection."""
+    known = current_grades(record, judgement).get(urn)
+    return known if known is not None else _current_grade(record, urn, judgement)
+
+
+def current_grades(record: AnalysisRecord, judgement: str) -> Mapping[int, CurrentGrade]:
+    """Every registered authority's current grade for `judgement` (those since abolished
+    too), worked out once per record: each authority's benchmark ranks it among all of
+    England's."""
+    return record.derived(("current grades", judgement), lambda: {
+        authority.urn: _current_grade(record, authority.urn, judgement)
+        for authority in record.register.all(include_defunct=True)})
+
+
+def _current_grade(record: AnalysisRecord, urn: int, judgement: str) -> CurrentGrade:
     authority = record.register.by_urn(urn)
     latest = record.latest_inspection(urn)
     found = judgement_grade(latest, judgement) if latest else None

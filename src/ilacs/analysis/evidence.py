@@ -348,9 +348,11 @@ def _weights(count: int) -> np.ndarray:
     """RESAMPLES x `count` weights: how often each authority is drawn in each resample."""
     rng = np.random.default_rng(SEED)
     chosen = rng.integers(0, count, size=(RESAMPLES, count))
-    weights = np.zeros((RESAMPLES, count))
-    np.add.at(weights, (np.repeat(np.arange(RESAMPLES), count), chosen.ravel()), 1)
-    return weights
+    # each draw counted in its (resample, authority) cell: one bincount, where np.add.at
+    # took eight times as long (and every indicator page draws a dozen sets)
+    cells = (np.arange(RESAMPLES)[:, None] * count + chosen).ravel()
+    return np.bincount(cells, minlength=RESAMPLES * count).reshape(RESAMPLES, count) \
+        .astype(float)
 
 
 def _interval(estimate: float | None, samples: np.ndarray) -> Interval:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar, cast
 
 from ilacs.analysis.statistics import StatisticsRecord, empty_statistics, load_statistics_record
 from ilacs.reference.register import Authority, Register, UnknownAuthority, load_register
@@ -21,6 +22,8 @@ from ilacs.store.queries import all_inspections
 from ilacs.store.rows import InspectionRow
 from ilacs.store.story import VisitRow, all_visits
 from ilacs.store.strengths import StrengthRow, all_strengths
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,16 @@ class AnalysisRecord:
     points: tuple[PointRow, ...] = ()
     statistics: StatisticsRecord = field(default_factory=empty_statistics)
     strengths: tuple[StrengthRow, ...] = ()
+    _derived: dict[object, object] = field(default_factory=dict, init=False, repr=False,
+                                           compare=False)
+
+    def derived(self, key: object, compute: Callable[[], _T]) -> _T:
+        """`compute()` once per record for `key`: what an analysis works out from the whole
+        record and reads again for each authority (every authority's current grade, say). Two
+        threads asking at once may both compute it; the record never changes, so they agree."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(_T, self._derived[key])
 
     @cached_property
     def inspections_by_urn(self) -> Mapping[int, tuple[InspectionRow, ...]]:

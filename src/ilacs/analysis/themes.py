@@ -159,15 +159,22 @@ def theme_trend(items: Sequence[ThemedPoint], theme: str) -> list[TrendPoint]:
     """Per year: how many events raised the theme, out of all events with improvement points."""
     if theme not in theme_names():
         raise AnalysisError(f"unknown theme {theme!r}; see `ilacs analyse themes --list`")
+    return theme_trends(items)[theme]
+
+
+def theme_trends(items: Sequence[ThemedPoint]) -> dict[str, list[TrendPoint]]:
+    """`theme_trend` of every theme of the taxonomy, in one pass over the points."""
     total: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    raising: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    raising: dict[tuple[str, int], set[tuple[str, int]]] = defaultdict(set)
     for themed in items:
         assert themed.point.date is not None
+        year = themed.point.date.year
         key = (themed.point.event, themed.point.event_id)
-        total[themed.point.date.year].add(key)
-        if themed.has(theme):
-            raising[themed.point.date.year].add(key)
-    return [TrendPoint(year, len(raising[year]), len(total[year])) for year in sorted(total)]
+        total[year].add(key)
+        for theme in {match.theme for match in themed.themes}:
+            raising[theme, year].add(key)
+    return {theme: [TrendPoint(year, len(raising[theme, year]), len(total[year]))
+                    for year in sorted(total)] for theme in theme_names()}
 
 
 def peer_themes(record: AnalysisRecord, items: Sequence[ThemedPoint], urn: int,

@@ -153,6 +153,7 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
     published = {address: file_for(address) for address in addresses}
     documents = {sha: where_published(snapshot, ref) for sha, ref in snapshot.documents.items()}
     summary = PublishSummary(root)
+    pointed: dict[tuple[str, str], str] = {}  # see _relative_links
     limit = asyncio.Semaphore(CONCURRENT_REQUESTS)
     done = 0
     # The export files are made by one child process (not one a request, each loading pandas
@@ -173,7 +174,7 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
             kind = response.headers.get("content-type", "")
             if kind.startswith("text/html"):
                 body = _relative_links(response.text, target, published, documents,
-                                       summary.problems).encode()
+                                       summary.problems, pointed).encode()
             elif kind.startswith("application/atom+xml") and base_url:
                 body = _absolute_links(response.text, base_url, published,
                                        documents).encode()
@@ -202,17 +203,28 @@ async def _write_copy(db_path: Path, root: Path, base_url: str | None,
 
 
 def _relative_links(page: str, page_file: str, published: dict[str, str],
-                    documents: dict[str, str | None], problems: list[str]) -> str:
+                    documents: dict[str, str | None], problems: list[str],
+                    known: dict[tuple[str, str], str]) -> str:
     """Point every site-absolute link of a page at the file that holds it, relative to the
-    page's own file."""
+    page's own file. `known`: links already pointed, by folder (shared by the pages of a
+    copy: those of a folder repeat most of their links)."""
     here = posixpath.dirname(page_file)
 
     def target(match: re.Match[str]) -> str:
+        link = match.group(0)
+        pointed = known.get((here, link))
+        if pointed is None:
+            pointed = point(match)
+            if pointed is not None:
+                known[here, link] = pointed
+        return link if pointed is None else pointed
+
+    def point(match: re.Match[str]) -> str | None:
         address = html.unescape(match["url"])
         found = _link_target(address, published, documents)
         if found is None:
             problems.append(f"{page_file}: a link to {address} has no page in the copy")
-            return match.group(0)
+            return None
         if not _is_external(found):
             # both from the copy's root: relpath of relative paths asks for the working
             # directory (a system call) for each, thousands of times a page

@@ -7,7 +7,13 @@ import io
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ilacs.analysis.themes import ThemedPoint, by_year, theme_counts, theme_trend
+from ilacs.analysis.themes import (
+    ThemedPoint,
+    TrendPoint,
+    by_year,
+    theme_counts,
+    theme_trends,
+)
 from ilacs.extract.themes import taxonomy
 from ilacs.web import urls
 from ilacs.web.pages.common import (
@@ -111,8 +117,9 @@ def _national(snapshot: Snapshot) -> ThemesPage:
     years = tuple(sorted(by_year(items)))
     trends = []
     totals: dict[int, int] = {}
+    every_trend = _trends(snapshot)
     for count in counts:
-        points = {p.year: p for p in theme_trend(items, count.theme)}
+        points = {p.year: p for p in every_trend[count.theme]}
         totals.update((year, point.events_total) for year, point in points.items())
         trends.append(ThemeTrend(count.theme, count.name, tuple(
             _cell(year, points[year].events_raising, points[year].events_total)
@@ -153,7 +160,12 @@ def _detail(snapshot: Snapshot, theme: str) -> ThemeDetail:
 
 def _trend(snapshot: Snapshot, theme: str) -> tuple[TrendCell, ...]:
     return tuple(_cell(p.year, p.events_raising, p.events_total)
-                 for p in theme_trend(snapshot.themed, theme))
+                 for p in _trends(snapshot)[theme])
+
+
+def _trends(snapshot: Snapshot) -> dict[str, list[TrendPoint]]:
+    """Every theme's trend, worked out once per snapshot (each theme's page shows its own)."""
+    return snapshot.memo("theme trends", lambda: theme_trends(snapshot.themed))
 
 
 def _matching(snapshot: Snapshot, theme: str) -> list[ThemedPoint]:
