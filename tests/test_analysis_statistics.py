@@ -19,6 +19,8 @@ from ilacs.analysis.evidence import (
     BENNETT_INDICATORS,
     RESAMPLES,
     SEED,
+    _cliffs_delta,
+    _interval,
     _weights,
     bennett_check,
     grade_distribution,
@@ -113,6 +115,22 @@ def test_each_resample_weighs_each_authority_by_how_often_it_was_drawn() -> None
             for authority in chosen:
                 expected[resample, authority] += 1
         assert np.array_equal(weights, expected)
+
+
+def test_cliffs_delta_resamples_are_every_pair_weighed_by_both_draws() -> None:
+    rng = np.random.default_rng(7)
+    clusters = [(rng.random(size) < 0.5, rng.normal(size=size))
+                for size in rng.integers(1, 6, size=40)]
+    good = [values[flags] for flags, values in clusters]
+    worse = [values[~flags] for flags, values in clusters]
+    # D[c, d]: the signs of every (good of c, worse of d) pair, summed, written out pair by pair
+    pairs = np.array([[float(sum(np.sign(g - w) for g in good[c] for w in worse[d]))
+                       for d in range(len(clusters))] for c in range(len(clusters))])
+    weights = _weights(len(clusters))
+    samples = np.einsum("rc,cd,rd->r", weights, pairs, weights) / (
+        (weights @ [len(v) for v in good]) * (weights @ [len(v) for v in worse]))
+    estimate = float(pairs.sum() / (sum(map(len, good)) * sum(map(len, worse))))
+    assert _cliffs_delta(clusters) == _interval(estimate, samples)
 
 
 def test_ranks_follow_the_direction() -> None:

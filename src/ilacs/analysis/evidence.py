@@ -243,11 +243,13 @@ def _changes(record: AnalysisRecord, indicator: Indicator, judgement: str
                 raw.append((authority.urn, year, 100 * math.log(value / before)))
     medians = {year: statistics.median(c for _, y, c in raw if y == year)
                for year in {y for _, y, _ in raw}}
+    # each year's reference date, the same for every authority: worked out once a year
+    dated = {year: refers_to(catalogue, indicator, year)
+             for year in {y + step for _, y, _ in raw for step in (-2, -1, 0)}}
     found = []
     for urn, year, change in raw:
-        window = (refers_to(catalogue, indicator, year - 1), refers_to(catalogue, indicator,
-                                                                        year))
-        previous = (refers_to(catalogue, indicator, year - 2), window[0])
+        window = (dated[year - 1], dated[year])
+        previous = (dated[year - 2], window[0])
         during = _inspected(record, urn, window, judgement)
         kind, grade = ("inspection", during[0]) if during else (
             ("after", None) if _inspected(record, urn, previous, judgement) else ("other", None))
@@ -389,7 +391,9 @@ def _cliffs_delta(clusters: Sequence[Cluster]) -> Interval:
     np.add.at(pairs, (good_owner[:, None], worse_owner[None, :]), signs)
     estimate = float(pairs.sum() / (goods.sum() * worses.sum()))
     weights = _weights(len(clusters))
-    numerator = np.einsum("rc,cd,rd->r", weights, pairs, weights)
+    # w D w for every resample as one matrix product (einsum's loop took ten times as
+    # long); weights and pairs are whole numbers, so any order of the sums is exact
+    numerator = ((weights @ pairs) * weights).sum(axis=1)
     denominator = (weights @ goods) * (weights @ worses)
     with np.errstate(divide="ignore", invalid="ignore"):
         samples = numerator / denominator
